@@ -1,0 +1,729 @@
+package lockstep
+
+import (
+	"fmt"
+	"time"
+)
+
+// Engine is one peer's lockstep state machine. It never reads a clock,
+// starts a goroutine or touches a socket: the caller feeds it local input,
+// messages from other players and the time, and drains Ready. It is not
+// safe for concurrent use.
+type Engine struct {
+	cfg   Config
+	n     int
+	local PlayerID
+	now   time.Duration
+	ticks int // Tick calls seen
+
+	next      Frame // next frame to simulate
+	delay     int
+	lastLocal Frame
+	prevLocal []byte
+	pending   []byte
+	hasPend   bool
+	stopped   bool // Leave was called
+	dropped   bool // the others dropped us
+	merge     func(older, newer []byte) []byte
+
+	players []*peer
+	reports []*DropReportMsg // latest drop report by reporter
+	checks  map[Frame]*checkRec
+
+	lastPing        time.Duration
+	lastDelayChange time.Duration
+
+	out    []Outbound
+	frames []ReadyFrame
+	events []Event
+}
+
+// peer is the engine's view of one player, the local one included.
+type peer struct {
+	inputs map[Frame][]byte
+	contig Frame // every frame up to contig is held
+
+	settled  Frame // first frame without this player; NoFrame while present
+	dropping bool  // a drop is pending
+	frozen   Frame // contig when the drop began
+
+	lastHeard   time.Duration
+	interrupted bool
+	lastKicked  time.Duration
+	kickedOnce  bool
+
+	rtt, rttVar  time.Duration
+	remoteFrame  Frame
+	remoteAt     time.Duration
+	remoteAdv    float64
+	hasRemote    bool
+	pingsAnswered int
+}
+
+type checkRec struct {
+	own     uint64
+	hasOwn  bool
+	remote  [MaxPlayers]uint64
+	has     [MaxPlayers]bool
+	alerted bool
+}
+
+// dropWindow is how many of a dropped player's inputs every drop report
+// forwards: more than any two remaining peers' holdings can differ by.
+func (e *Engine) dropWindow() Frame { return Frame(2*e.cfg.MaxInputDelay + 16) }
+
+// New returns an engine for cfg, with defaults for zero fields.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Players < MinPlayers || cfg.Players > MaxPlayers {
+		return nil, fmt.Errorf("%w: Players %d out of [%d, %d]", ErrBadConfig, cfg.Players, MinPlayers, MaxPlayers)
+	}
+	if int(cfg.Local) >= cfg.Players {
+		return nil, fmt.Errorf("%w: Local %d is not a player of %d", ErrBadConfig, cfg.Local, cfg.Players)
+	}
+	if cfg.MaxInputDelay == 0 {
+		cfg.MaxInputDelay = DefaultMaxInputDelay
+	}
+	if cfg.MaxInputDelay < 0 || cfg.MaxInputDelay > 120 {
+		return nil, fmt.Errorf("%w: MaxInputDelay %d out of [1, 120]", ErrBadConfig, cfg.MaxInputDelay)
+	}
+	if cfg.InputDelay == 0 {
+		cfg.InputDelay = min(DefaultInputDelay, cfg.MaxInputDelay)
+	}
+	if cfg.MinInputDelay == 0 {
+		cfg.MinInputDelay = 1
+	}
+	if cfg.InputDelay < 0 || cfg.InputDelay > cfg.MaxInputDelay {
+		return nil, fmt.Errorf("%w: InputDelay %d out of [0, %d]", ErrBadConfig, cfg.InputDelay, cfg.MaxInputDelay)
+	}
+	if cfg.MinInputDelay < 0 || cfg.MinInputDelay > cfg.MaxInputDelay {
+		return nil, fmt.Errorf("%w: MinInputDelay %d out of [0, %d]", ErrBadConfig, cfg.MinInputDelay, cfg.MaxInputDelay)
+	}
+	if cfg.FrameDuration == 0 {
+		cfg.FrameDuration = DefaultFrameDuration
+	}
+	if cfg.FrameDuration < 0 {
+		return nil, fmt.Errorf("%w: negative FrameDuration", ErrBadConfig)
+	}
+	if cfg.ChecksumInterval == 0 {
+		cfg.ChecksumInterval = DefaultChecksumInterval
+	}
+	if cfg.DisconnectTimeout == 0 {
+		cfg.DisconnectTimeout = DefaultDisconnectTimeout
+	}
+	if cfg.DisconnectTimeout < 0 {
+		return nil, fmt.Errorf("%w: negative DisconnectTimeout", ErrBadConfig)
+	}
+	if cfg.InterruptTimeout == 0 {
+		cfg.InterruptTimeout = cfg.DisconnectTimeout / 4
+	}
+	if cfg.PingInterval == 0 {
+		cfg.PingInterval = DefaultPingInterval
+	}
+	if cfg.PingInterval < 0 || cfg.InterruptTimeout < 0 {
+		return nil, fmt.Errorf("%w: negative PingInterval or InterruptTimeout", ErrBadConfig)
+	}
+	e := &Engine{
+		cfg:       cfg,
+		n:         cfg.Players,
+		local:     cfg.Local,
+		delay:     cfg.InputDelay,
+		lastLocal: NoFrame,
+		merge:     cfg.MergeInput,
+		reports:   make([]*DropReportMsg, cfg.Players),
+		checks:    make(map[Frame]*checkRec),
+	}
+	if e.merge == nil {
+		e.merge = func(_, newer []byte) []byte { return newer }
+	}
+	for range cfg.Players {
+		e.players = append(e.players, &peer{inputs: make(map[Frame][]byte), contig: NoFrame, settled: NoFrame, frozen: NoFrame})
+	}
+	return e, nil
+}
+
+// Config returns the engine's configuration, defaults filled in.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Local returns the local player.
+func (e *Engine) Local() PlayerID { return e.local }
+
+// Present reports whether p is still in the match as far as this engine
+// knows (a pending drop still counts as present).
+func (e *Engine) Present(p PlayerID) bool {
+	return int(p) < e.n && e.players[p].settled == NoFrame
+}
+
+// InputDelay returns the current input delay in frames.
+func (e *Engine) InputDelay() int { return e.delay }
+
+// SetInputDelay sets the input delay, 0 to MaxInputDelay. Across the change
+// every frame keeps exactly one local input.
+func (e *Engine) SetInputDelay(d int) error {
+	if d < 0 || d > e.cfg.MaxInputDelay {
+		return fmt.Errorf("%w: input delay %d out of [0, %d]", ErrBadConfig, d, e.cfg.MaxInputDelay)
+	}
+	e.delay = d
+	return nil
+}
+
+// active reports whether p takes part in the exchange: present, not being
+// dropped, not the local player.
+func (e *Engine) active(p int) bool {
+	pl := e.players[p]
+	return p != int(e.local) && pl.settled == NoFrame && !pl.dropping
+}
+
+func (e *Engine) broadcast(m Message) {
+	for p := range e.players {
+		if e.active(p) {
+			e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m})
+		}
+	}
+}
+
+// store keeps p's input for frame f, once.
+func (e *Engine) store(p int, f Frame, in []byte) {
+	pl := e.players[p]
+	if f <= pl.contig {
+		return
+	}
+	if _, ok := pl.inputs[f]; ok {
+		return
+	}
+	pl.inputs[f] = in
+	for {
+		if _, ok := pl.inputs[pl.contig+1]; !ok {
+			break
+		}
+		pl.contig++
+	}
+}
+
+func (pl *peer) input(f Frame) ([]byte, bool) {
+	in, ok := pl.inputs[f]
+	return in, ok
+}
+
+// AddLocalInput schedules the local player's input for frame
+// current+InputDelay and returns that frame. If that frame already has an
+// input (the engine stalled, or the delay shrank), the input is merged into
+// a pending one that lands on the next free frame, and NoFrame is returned.
+func (e *Engine) AddLocalInput(in []byte) (Frame, error) {
+	switch {
+	case e.dropped:
+		return NoFrame, ErrDropped
+	case e.stopped:
+		return NoFrame, ErrStopped
+	case len(in) > MaxInputSize:
+		return NoFrame, fmt.Errorf("%w: %d bytes (at most %d)", ErrInputTooLarge, len(in), MaxInputSize)
+	}
+	in = append([]byte(nil), in...)
+	if e.hasPend {
+		in = e.merge(e.pending, in)
+		e.pending, e.hasPend = nil, false
+	}
+	target := e.next + Frame(e.delay)
+	if target <= e.lastLocal {
+		e.pending, e.hasPend = in, true
+		return NoFrame, nil
+	}
+	start := e.lastLocal + 1
+	inputs := make([][]byte, 0, int(target-start)+1)
+	for f := start; f < target; f++ {
+		e.store(int(e.local), f, e.prevLocal)
+		inputs = append(inputs, e.prevLocal)
+	}
+	e.store(int(e.local), target, in)
+	inputs = append(inputs, in)
+	e.prevLocal, e.lastLocal = in, target
+	e.broadcast(&InputMsg{Player: e.local, Start: start, Inputs: inputs})
+	e.advance()
+	return target, nil
+}
+
+// advance collects every frame that can run now.
+func (e *Engine) advance() {
+	for !e.dropped {
+		f := e.next
+		rf := ReadyFrame{Frame: f, Inputs: make([][]byte, e.n), Present: make([]bool, e.n)}
+		for p, pl := range e.players {
+			if pl.settled != NoFrame && f >= pl.settled {
+				continue
+			}
+			if pl.dropping && f > pl.frozen {
+				return // wait until the drop is agreed
+			}
+			in, ok := pl.input(f)
+			if !ok {
+				return
+			}
+			rf.Inputs[p], rf.Present[p] = in, true
+		}
+		rf.WantChecksum = e.cfg.ChecksumInterval > 0 && int(f)%e.cfg.ChecksumInterval == 0
+		e.frames = append(e.frames, rf)
+		e.next++
+		if e.next%64 == 0 {
+			e.prune()
+		}
+	}
+}
+
+// prune forgets inputs no one can need any more.
+func (e *Engine) prune() {
+	keep := e.next - e.dropWindow() - 64
+	for _, pl := range e.players {
+		for f := range pl.inputs {
+			if f < keep && f <= pl.contig {
+				delete(pl.inputs, f)
+			}
+		}
+	}
+	if k := Frame(e.cfg.ChecksumInterval); k > 0 {
+		for f := range e.checks {
+			if f < e.next-16*k-600 {
+				delete(e.checks, f)
+			}
+		}
+	}
+}
+
+// Receive handles a message from player from; the transport vouches for
+// from. A bad message returns an error and changes nothing.
+func (e *Engine) Receive(from PlayerID, m Message) error {
+	if int(from) >= e.n || from == e.local {
+		return fmt.Errorf("%w: %d", ErrUnknownPlayer, from)
+	}
+	if m == nil {
+		return fmt.Errorf("%w: nil message", ErrBadMessage)
+	}
+	if err := validate(m); err != nil {
+		return err
+	}
+	pl := e.players[from]
+	if pl.settled != NoFrame {
+		// A player we dropped: tell it so, now and then.
+		if !pl.kickedOnce || e.now-pl.lastKicked >= time.Second {
+			pl.kickedOnce, pl.lastKicked = true, e.now
+			e.out = append(e.out, Outbound{To: from, Msg: &KickedMsg{Frame: pl.settled}})
+		}
+		return nil
+	}
+	pl.lastHeard = e.now
+	if pl.interrupted {
+		pl.interrupted = false
+		e.events = append(e.events, Event{Kind: EventResumed, Player: from})
+	}
+	switch m := m.(type) {
+	case *InputMsg:
+		if m.Player != from {
+			return fmt.Errorf("%w: player %d sent input for player %d", ErrBadMessage, from, m.Player)
+		}
+		if end := m.Start + Frame(len(m.Inputs)); end > e.next+Frame(4*e.cfg.MaxInputDelay)+256 {
+			return fmt.Errorf("%w: input for frame %d while at frame %d", ErrBadMessage, end-1, e.next)
+		}
+		for i, in := range m.Inputs {
+			e.store(int(from), m.Start+Frame(i), in)
+		}
+		e.advance()
+	case *ChecksumMsg:
+		e.remoteChecksum(from, m.Frame, m.Sum)
+	case *PingMsg:
+		e.out = append(e.out, Outbound{To: from, Msg: &PongMsg{Echo: m.Sent, Frame: e.next}})
+		pl.remoteFrame, pl.remoteAt, pl.hasRemote = m.Frame, e.now, true
+		pl.remoteAdv = float64(m.Advantage) / 1000
+	case *PongMsg:
+		if m.Echo > e.now {
+			return fmt.Errorf("%w: pong from the future", ErrBadMessage)
+		}
+		e.sampleRTT(pl, e.now-m.Echo)
+		pl.remoteFrame, pl.remoteAt, pl.hasRemote = m.Frame, e.now-(e.now-m.Echo)/2, true
+	case *DropReportMsg:
+		if pl.dropping {
+			return nil // a player being dropped has no say
+		}
+		for _, en := range m.Entries {
+			if en.Player == e.local {
+				e.droppedLocal(en.Last + 1)
+				return nil
+			}
+		}
+		if old := e.reports[from]; old == nil || newerReport(m, old) {
+			e.reports[from] = m
+		}
+		for _, en := range m.Entries {
+			for i, in := range en.Inputs {
+				e.store(int(en.Player), en.Start+Frame(i), in)
+			}
+		}
+		for _, en := range m.Entries {
+			e.beginDrop(int(en.Player))
+		}
+		e.trySettle()
+		e.advance()
+	case *LeaveMsg:
+		e.beginDrop(int(from))
+		e.advance()
+	case *KickedMsg:
+		e.droppedLocal(m.Frame)
+	}
+	return nil
+}
+
+func (e *Engine) droppedLocal(f Frame) {
+	if e.dropped {
+		return
+	}
+	e.dropped = true
+	e.events = append(e.events, Event{Kind: EventDropped, Player: e.local, Frame: f})
+}
+
+// sampleRTT folds a round-trip sample in, RFC 6298 style.
+func (e *Engine) sampleRTT(pl *peer, r time.Duration) {
+	if pl.pingsAnswered == 0 {
+		pl.rtt, pl.rttVar = r, r/2
+	} else {
+		d := pl.rtt - r
+		if d < 0 {
+			d = -d
+		}
+		pl.rttVar = (3*pl.rttVar + d) / 4
+		pl.rtt = (7*pl.rtt + r) / 8
+	}
+	pl.pingsAnswered++
+}
+
+// PlayerDisconnected tells the engine that p's link closed: the others are
+// asked to agree on the frame p leaves at.
+func (e *Engine) PlayerDisconnected(p PlayerID) {
+	if int(p) < e.n && p != e.local {
+		e.beginDrop(int(p))
+		e.advance()
+	}
+}
+
+// Leave announces that the local player leaves on purpose. Afterwards
+// AddLocalInput returns ErrStopped.
+func (e *Engine) Leave() {
+	if e.stopped || e.dropped {
+		e.stopped = true
+		return
+	}
+	e.stopped = true
+	e.broadcast(&LeaveMsg{})
+}
+
+// beginDrop starts dropping x, if it is not already.
+func (e *Engine) beginDrop(x int) {
+	if x >= e.n || x == int(e.local) {
+		return
+	}
+	pl := e.players[x]
+	if pl.settled != NoFrame || pl.dropping {
+		return
+	}
+	pl.dropping = true
+	pl.frozen = pl.contig
+	e.sendReport()
+	e.trySettle()
+}
+
+// entry describes this engine's view of x's drop for a report.
+func (e *Engine) entry(x int) DropEntry {
+	pl := e.players[x]
+	en := DropEntry{Player: PlayerID(x), Last: pl.frozen}
+	if pl.settled != NoFrame {
+		en.Last, en.Final = pl.settled-1, true
+	}
+	start := max(0, en.Last-e.dropWindow()+1)
+	// Forward the inputs held up to Last.
+	s := en.Last + 1
+	for s > start {
+		if _, ok := pl.inputs[s-1]; !ok {
+			break
+		}
+		s--
+	}
+	en.Start = s
+	for f := s; f <= en.Last; f++ {
+		en.Inputs = append(en.Inputs, pl.inputs[f])
+	}
+	return en
+}
+
+// sendReport tells every active player about every drop known here.
+func (e *Engine) sendReport() {
+	m := &DropReportMsg{}
+	for x, pl := range e.players {
+		if pl.dropping || pl.settled != NoFrame {
+			m.Entries = append(m.Entries, e.entry(x))
+		}
+	}
+	if len(m.Entries) > 0 {
+		e.broadcast(m)
+	}
+}
+
+// trySettle agrees on the drop frame of every pending drop once each
+// remaining player's latest report covers all of them.
+func (e *Engine) trySettle() {
+	var pending []int
+	for x, pl := range e.players {
+		if pl.dropping {
+			pending = append(pending, x)
+		}
+	}
+	if len(pending) == 0 {
+		return
+	}
+	covers := func(r *DropReportMsg, x int) *DropEntry {
+		for i := range r.Entries {
+			if int(r.Entries[i].Player) == x {
+				return &r.Entries[i]
+			}
+		}
+		return nil
+	}
+	for r := range e.players {
+		if !e.active(r) {
+			continue
+		}
+		rep := e.reports[r]
+		if rep == nil {
+			return
+		}
+		for _, x := range pending {
+			if covers(rep, x) == nil {
+				return
+			}
+		}
+	}
+	for _, x := range pending {
+		pl := e.players[x]
+		last := pl.frozen
+		final := false
+		for r := range e.players {
+			if !e.active(r) {
+				continue
+			}
+			en := covers(e.reports[r], x)
+			if en.Final {
+				last, final = en.Last, true
+				break
+			}
+			last = max(last, en.Last)
+		}
+		_ = final
+		pl.dropping = false
+		pl.settled = last + 1
+		e.events = append(e.events, Event{Kind: EventPlayerLeft, Player: PlayerID(x), Frame: pl.settled})
+		e.out = append(e.out, Outbound{To: PlayerID(x), Msg: &KickedMsg{Frame: pl.settled}})
+		pl.kickedOnce, pl.lastKicked = true, e.now
+	}
+	e.sendReport()
+}
+
+// Tick tells the engine the time: it pings, notices silent players and
+// tunes the input delay.
+func (e *Engine) Tick(now time.Duration) {
+	if now > e.now {
+		e.now = now
+	}
+	if e.ticks == 0 {
+		for _, pl := range e.players {
+			pl.lastHeard = e.now
+		}
+		e.lastDelayChange = e.now
+	}
+	e.ticks++
+	if e.dropped {
+		return
+	}
+	for p, pl := range e.players {
+		if !e.active(p) {
+			continue
+		}
+		silent := e.now - pl.lastHeard
+		if silent >= e.cfg.InterruptTimeout && !pl.interrupted {
+			pl.interrupted = true
+			e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(p)})
+		}
+		if silent >= e.cfg.DisconnectTimeout {
+			e.beginDrop(p)
+		}
+	}
+	if e.ticks == 1 || e.now-e.lastPing >= e.cfg.PingInterval {
+		e.lastPing = e.now
+		for p := range e.players {
+			if e.active(p) && !e.stopped {
+				adv := e.advantageVs(e.players[p])
+				e.out = append(e.out, Outbound{To: PlayerID(p), Msg: &PingMsg{Sent: e.now, Frame: e.next, Advantage: int32(adv * 1000)}})
+			}
+		}
+	}
+	if e.cfg.AutoInputDelay {
+		e.autoDelay()
+	}
+	e.advance()
+}
+
+// estimate returns where pl should be now, in frames.
+func (e *Engine) advantageVs(pl *peer) float64 {
+	if !pl.hasRemote {
+		return 0
+	}
+	est := float64(pl.remoteFrame) + float64(e.now-pl.remoteAt)/float64(e.cfg.FrameDuration)
+	return float64(e.next) - est
+}
+
+func (e *Engine) autoDelay() {
+	if e.now-e.lastDelayChange < time.Second {
+		return
+	}
+	var worst time.Duration
+	known := false
+	for p, pl := range e.players {
+		if e.active(p) && pl.pingsAnswered >= 3 {
+			known = true
+			worst = max(worst, pl.rtt/2+pl.rttVar)
+		}
+	}
+	if !known {
+		return
+	}
+	t := e.cfg.FrameDuration
+	want := int((worst+t-1)/t) + 1
+	want = min(max(want, e.cfg.MinInputDelay), e.cfg.MaxInputDelay)
+	// Grow at once; shrink only when clearly too large, so that the delay
+	// does not flap on the edge of a frame.
+	if want > e.delay || want < e.delay-1 {
+		e.delay = want
+		e.lastDelayChange = e.now
+		e.events = append(e.events, Event{Kind: EventInputDelayChanged, Delay: want})
+	}
+}
+
+// Ready hands over what the engine produced since the last call: messages
+// to send, frames to simulate, events, and the pacing advice.
+func (e *Engine) Ready() Ready {
+	rd := Ready{Messages: e.out, Frames: e.frames, Events: e.events}
+	e.out, e.frames, e.events = nil, nil, nil
+	a := 0.0
+	for p, pl := range e.players {
+		if e.active(p) && pl.hasRemote {
+			a = max(a, (e.advantageVs(pl)-pl.remoteAdv)/2)
+		}
+	}
+	if a > 0.5 {
+		t := e.cfg.FrameDuration
+		rd.SlowDown = min(time.Duration(a*float64(t)/8), t/6)
+	}
+	return rd
+}
+
+// ReportChecksum records the local checksum after frame f (a frame whose
+// WantChecksum was set) and sends it to the others.
+func (e *Engine) ReportChecksum(f Frame, sum uint64) error {
+	k := e.cfg.ChecksumInterval
+	switch {
+	case k <= 0:
+		return fmt.Errorf("%w: checksums are off", ErrBadChecksum)
+	case f < 0 || int(f)%k != 0 || f >= e.next:
+		return fmt.Errorf("%w: frame %d (interval %d, next frame %d)", ErrBadChecksum, f, k, e.next)
+	}
+	c := e.check(f)
+	if c.hasOwn {
+		return nil
+	}
+	c.own, c.hasOwn = sum, true
+	e.broadcast(&ChecksumMsg{Frame: f, Sum: sum})
+	e.compare(f, c)
+	return nil
+}
+
+func (e *Engine) check(f Frame) *checkRec {
+	c := e.checks[f]
+	if c == nil {
+		c = &checkRec{}
+		e.checks[f] = c
+	}
+	return c
+}
+
+func (e *Engine) remoteChecksum(p PlayerID, f Frame, sum uint64) {
+	if f < e.next-Frame(16*max(e.cfg.ChecksumInterval, 1))-600 {
+		return
+	}
+	c := e.check(f)
+	c.remote[p], c.has[p] = sum, true
+	e.compare(f, c)
+}
+
+func (e *Engine) compare(f Frame, c *checkRec) {
+	if !c.hasOwn || c.alerted {
+		return
+	}
+	var bad []PlayerID
+	for p := range e.n {
+		// A player on its way out may have simulated frames the others
+		// settled differently: only those who stay are compared.
+		if !e.active(p) {
+			continue
+		}
+		if c.has[p] && c.remote[p] != c.own {
+			bad = append(bad, PlayerID(p))
+		}
+	}
+	if len(bad) > 0 {
+		c.alerted = true
+		e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad})
+	}
+}
+
+// Stats describes the engine now.
+func (e *Engine) Stats() Stats {
+	st := Stats{Frame: e.next, InputDelay: e.delay}
+	first := true
+	for p, pl := range e.players {
+		if p == int(e.local) {
+			if _, ok := pl.input(e.next); !ok {
+				st.Waiting = append(st.Waiting, PlayerID(p))
+			}
+			continue
+		}
+		present := pl.settled == NoFrame
+		if present {
+			if _, ok := pl.input(e.next); !ok {
+				st.Waiting = append(st.Waiting, PlayerID(p))
+			}
+			if pl.hasRemote {
+				if a := e.advantageVs(pl); first || a < st.Advantage {
+					st.Advantage, first = a, false
+				}
+			}
+		}
+		st.Peers = append(st.Peers, PeerStats{
+			Player: PlayerID(p), Present: present, RTT: pl.rtt, Jitter: pl.rttVar,
+			LastInput: pl.contig, RemoteFrame: pl.remoteFrame,
+		})
+	}
+	return st
+}
+
+// newerReport tells whether a is at least as recent as b. A peer's reports
+// only grow (more drops, more of them settled), so the count orders them
+// even when a transport reorders messages.
+func newerReport(a, b *DropReportMsg) bool {
+	finals := func(r *DropReportMsg) int {
+		n := 0
+		for _, en := range r.Entries {
+			if en.Final {
+				n++
+			}
+		}
+		return n
+	}
+	if len(a.Entries) != len(b.Entries) {
+		return len(a.Entries) > len(b.Entries)
+	}
+	return finals(a) >= finals(b)
+}

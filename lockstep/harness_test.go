@@ -1,0 +1,229 @@
+package lockstep
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"math/rand/v2"
+	"sort"
+	"time"
+)
+
+// memNet is an in-memory network in virtual time: every message waits a
+// seeded latency with jitter, so messages reorder, as on a bad network.
+type memNet struct {
+	rng      *rand.Rand
+	latency  time.Duration
+	jitter   time.Duration
+	inflight []flight
+	seq      int
+}
+
+type flight struct {
+	at       time.Duration
+	seq      int
+	from, to PlayerID
+	data     []byte
+}
+
+func (n *memNet) send(now time.Duration, from, to PlayerID, m Message) {
+	b, err := EncodeMessage(m)
+	if err != nil {
+		panic(err)
+	}
+	d := n.latency
+	if n.jitter > 0 {
+		d += time.Duration(n.rng.Int64N(int64(2*n.jitter)+1)) - n.jitter
+	}
+	n.seq++
+	n.inflight = append(n.inflight, flight{at: now + max(d, 0), seq: n.seq, from: from, to: to, data: b})
+}
+
+// due removes and returns the messages for `to` due by now, in arrival order.
+func (n *memNet) due(now time.Duration, to PlayerID) []flight {
+	var out []flight
+	keep := n.inflight[:0]
+	for _, f := range n.inflight {
+		if f.to == to && f.at <= now {
+			out = append(out, f)
+		} else {
+			keep = append(keep, f)
+		}
+	}
+	n.inflight = keep
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].at != out[j].at {
+			return out[i].at < out[j].at
+		}
+		return out[i].seq < out[j].seq
+	})
+	return out
+}
+
+// dropFrom forgets in-flight messages from p to the players in `to`.
+func (n *memNet) dropFrom(p PlayerID, to func(PlayerID) bool) {
+	keep := n.inflight[:0]
+	for _, f := range n.inflight {
+		if f.from != p || !to(f.to) {
+			keep = append(keep, f)
+		}
+	}
+	n.inflight = keep
+}
+
+// simPeer is one player of a simulated match: an engine, a virtual clock
+// and a stub game that hashes every frame it simulates.
+type simPeer struct {
+	e        *Engine
+	period   time.Duration // this peer's tick, with its clock error
+	nextTick time.Duration
+	gone     bool // crashed or left
+	hashes   []uint64
+	sum      uint64
+	ticks    int
+	stalls   int
+	events   []Event
+	pace     bool
+	checksum func(f Frame, sum uint64) uint64
+}
+
+func (p *simPeer) simulate(f ReadyFrame) {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], p.sum)
+	h.Write(b[:])
+	binary.LittleEndian.PutUint32(b[:4], uint32(f.Frame))
+	h.Write(b[:4])
+	for i, in := range f.Inputs {
+		if f.Present[i] {
+			h.Write([]byte{1, byte(len(in))})
+			h.Write(in)
+		} else {
+			h.Write([]byte{0})
+		}
+	}
+	p.sum = h.Sum64()
+	p.hashes = append(p.hashes, p.sum)
+}
+
+// match runs simulated peers until every live one simulated `frames`
+// frames or the virtual time runs out.
+type match struct {
+	net     *memNet
+	peers   []*simPeer
+	now     time.Duration
+	limit   time.Duration
+	frames  int
+	onTick  func(m *match, i int) // before each tick of peer i
+	until   func() bool           // more to wait for once the frames are done
+	inputFn func(i, tick int) []byte
+}
+
+func (m *match) done() bool {
+	for _, p := range m.peers {
+		if !p.gone && len(p.hashes) < m.frames {
+			return false
+		}
+	}
+	return m.until == nil || m.until()
+}
+
+func (m *match) run() {
+	for !m.done() && m.now < m.limit {
+		// the next event: the earliest tick of a live peer
+		next := time.Duration(-1)
+		who := -1
+		for i, p := range m.peers {
+			if !p.gone && (who < 0 || p.nextTick < next) {
+				next, who = p.nextTick, i
+			}
+		}
+		if who < 0 {
+			return
+		}
+		m.now = next
+		m.tick(who)
+	}
+}
+
+func (m *match) tick(i int) {
+	p := m.peers[i]
+	if m.onTick != nil {
+		m.onTick(m, i)
+		if p.gone {
+			return
+		}
+	}
+	for _, f := range m.net.due(m.now, PlayerID(i)) {
+		msg, err := DecodeMessage(f.data)
+		if err != nil {
+			panic(err)
+		}
+		if err := p.e.Receive(f.from, msg); err != nil {
+			panic(err)
+		}
+	}
+	p.e.Tick(m.now)
+	in := []byte{byte(p.ticks), byte(i), byte(p.ticks >> 8)}
+	if m.inputFn != nil {
+		in = m.inputFn(i, p.ticks)
+	}
+	p.ticks++
+	_, err := p.e.AddLocalInput(in)
+	if err != nil && err != ErrDropped {
+		panic(err)
+	}
+	p.nextTick = m.now + p.period
+	m.flush(i)
+}
+
+// flush drains peer i's engine: messages onto the network, frames into the
+// game, events into the log.
+func (m *match) flush(i int) {
+	p := m.peers[i]
+	rd := p.e.Ready()
+	for _, o := range rd.Messages {
+		if !m.peers[o.To].gone {
+			m.net.send(m.now, PlayerID(i), o.To, o.Msg)
+		}
+	}
+	if len(rd.Frames) == 0 && len(p.hashes) > 0 {
+		p.stalls++
+	}
+	for _, f := range rd.Frames {
+		p.simulate(f)
+		if f.WantChecksum && p.checksum != nil {
+			if err := p.e.ReportChecksum(f.Frame, p.checksum(f.Frame, p.sum)); err != nil {
+				panic(err)
+			}
+		}
+	}
+	p.events = append(p.events, rd.Events...)
+	if p.pace {
+		p.nextTick += rd.SlowDown
+	}
+}
+
+func newMatch(seed uint64, n int, cfg Config, latency, jitter time.Duration, frames int) *match {
+	m := &match{
+		net:    &memNet{rng: rand.New(rand.NewPCG(seed, 1)), latency: latency, jitter: jitter},
+		frames: frames,
+		limit:  time.Duration(frames)*cfg.frameDuration()*4 + 60*time.Second,
+	}
+	for i := range n {
+		c := cfg
+		c.Players, c.Local = n, PlayerID(i)
+		e, err := New(c)
+		if err != nil {
+			panic(err)
+		}
+		m.peers = append(m.peers, &simPeer{e: e, period: c.frameDuration(), nextTick: time.Duration(i) * time.Millisecond})
+	}
+	return m
+}
+
+func (c Config) frameDuration() time.Duration {
+	if c.FrameDuration == 0 {
+		return DefaultFrameDuration
+	}
+	return c.FrameDuration
+}

@@ -1,0 +1,181 @@
+package lockstep
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+var seedFlag = flag.Uint64("seed", 0, "run only the property-test match with this seed")
+
+// checkAgreement asserts that every surviving peer simulated the same
+// frames with the same inputs and saw the same players leave at the same
+// frames.
+func checkAgreement(t *testing.T, m *match, seed uint64) {
+	t.Helper()
+	rerun := fmt.Sprintf("rerun: go test ./lockstep -run TestPropertyMatches -seed %d", seed)
+	var ref *simPeer
+	refIdx := -1
+	for i, p := range m.peers {
+		if p.gone {
+			continue
+		}
+		if len(p.hashes) < m.frames {
+			t.Fatalf("seed %d: peer %d simulated %d of %d frames (waiting %v at frame %d); %s", seed, i, len(p.hashes), m.frames, p.e.Stats().Waiting, p.e.Stats().Frame, rerun)
+		}
+		for _, e := range p.events {
+			if e.Kind == EventDesync || e.Kind == EventDropped {
+				t.Fatalf("seed %d: peer %d: %v; %s", seed, i, e, rerun)
+			}
+		}
+		if ref == nil {
+			ref, refIdx = p, i
+			continue
+		}
+		for f := 0; f < m.frames; f++ {
+			if p.hashes[f] != ref.hashes[f] {
+				t.Fatalf("seed %d: peers %d and %d differ at frame %d; %s", seed, refIdx, i, f, rerun)
+			}
+		}
+		if a, b := leaves(ref), leaves(p); fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatalf("seed %d: peers %d and %d disagree on who left when: %v vs %v; %s", seed, refIdx, i, a, b, rerun)
+		}
+	}
+	if ref == nil {
+		t.Fatalf("seed %d: no peer survived", seed)
+	}
+}
+
+// leaves lists the EventPlayerLeft of a peer by player.
+func leaves(p *simPeer) map[PlayerID]Frame {
+	out := map[PlayerID]Frame{}
+	for _, e := range p.events {
+		if e.Kind == EventPlayerLeft {
+			out[e.Player] = e.Frame
+		}
+	}
+	return out
+}
+
+// TestPropertyMatches runs many seeded matches: 2 to 8 players, random
+// latency, jitter and delay, players crashing or leaving at random times,
+// sometimes two at once, sometimes reported by only one peer.
+func TestPropertyMatches(t *testing.T) {
+	count := 300
+	if testing.Short() {
+		count = 40
+	}
+	seeds := make([]uint64, 0, count)
+	if *seedFlag != 0 {
+		seeds = append(seeds, *seedFlag)
+	} else {
+		for i := range count {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		runPropertyMatch(t, seed)
+	}
+}
+
+func runPropertyMatch(t *testing.T, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	n := 2 + rng.IntN(7)
+	cfg := Config{
+		InputDelay:        1 + rng.IntN(5),
+		AutoInputDelay:    rng.IntN(2) == 0,
+		ChecksumInterval:  10 + rng.IntN(30),
+		DisconnectTimeout: time.Duration(300+rng.IntN(700)) * time.Millisecond,
+	}
+	latency := time.Duration(rng.IntN(80)) * time.Millisecond
+	jitter := time.Duration(rng.IntN(20)) * time.Millisecond
+	frames := 300 + rng.IntN(300)
+	m := newMatch(seed, n, cfg, latency, jitter, frames)
+	for _, p := range m.peers {
+		p.checksum = func(f Frame, sum uint64) uint64 { return sum }
+	}
+	// Who fails, how and when. At most n-1 players fail.
+	type failure struct {
+		at   time.Duration
+		how  int // 0 crash, 1 leave, 2 crash and lose in-flight messages to some, 3 reported closed by one peer only
+		done bool
+	}
+	fails := map[int]*failure{}
+	nf := rng.IntN(min(4, n))
+	for k := 0; k < nf; k++ {
+		who := rng.IntN(n)
+		at := time.Duration(200+rng.IntN(frames*16)) * time.Millisecond
+		if k > 0 && rng.IntN(2) == 0 {
+			for _, f := range fails { // fail during the previous agreement
+				at = f.at + time.Duration(rng.IntN(int(cfg.DisconnectTimeout/time.Millisecond)+100))*time.Millisecond
+			}
+		}
+		fails[who] = &failure{at: at, how: rng.IntN(4)}
+	}
+	if len(fails) == n {
+		for who := range fails {
+			delete(fails, who)
+			break
+		}
+	}
+	m.onTick = func(m *match, i int) {
+		for who, f := range fails {
+			if f.done || m.now < f.at {
+				continue
+			}
+			f.done = true
+			p := m.peers[who]
+			switch f.how {
+			case 0:
+				p.gone = true
+			case 1:
+				p.e.Leave()
+				m.flush(who)
+				p.gone = true
+			case 2:
+				p.gone = true
+				cut := rng.IntN(n)
+				m.net.dropFrom(PlayerID(who), func(to PlayerID) bool { return int(to) < cut })
+			case 3:
+				// One peer notices the link closed; the others only hear
+				// it from that peer.
+				p.gone = true
+				for j, q := range m.peers {
+					if j != who && !q.gone {
+						q.e.PlayerDisconnected(PlayerID(who))
+						break
+					}
+				}
+			}
+		}
+	}
+	m.until = func() bool {
+		for who, f := range fails {
+			if !f.done {
+				continue
+			}
+			for _, p := range m.peers {
+				if _, ok := leaves(p)[PlayerID(who)]; !ok && !p.gone {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	m.run()
+	checkAgreement(t, m, seed)
+	for who, f := range fails {
+		if !f.done {
+			continue
+		}
+		for i, p := range m.peers {
+			if !p.gone {
+				if _, ok := leaves(p)[PlayerID(who)]; !ok {
+					t.Fatalf("seed %d: peer %d never saw player %d leave", seed, i, who)
+				}
+			}
+		}
+	}
+}

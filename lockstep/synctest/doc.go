@@ -1,0 +1,25 @@
+// Package synctest finds nondeterminism in a game's simulation on one
+// machine.
+//
+// A lockstep match stays in sync only if every peer's simulation computes
+// the same state from the same inputs. Run steps the game through generated
+// inputs and, at every frame, loads a state saved a few frames earlier and
+// simulates those frames again: any checksum that differs the second time
+// means the step depends on something outside the saved state and the
+// inputs, such as the order of a Go map iteration, hidden global state
+// (package variables, a counter in a closure), uninitialised or reused
+// memory, the clock or global randomness. (Floating point that differs
+// between machines cannot show on one machine: it is out of scope.)
+//
+// Quick start, in a test of the game's package:
+//
+//	func TestDeterministic(t *testing.T) {
+//		err := synctest.Run(NewGame(), synctest.Config{Players: 4, Frames: 2000})
+//		if err != nil {
+//			t.Fatal(err) // e.g. "synctest: nondeterminism at frame 117: ..."
+//		}
+//	}
+//
+// The game implements Game: Save and Load its whole state, Step a frame,
+// Checksum the state. A *MismatchError names the first frame that differs.
+package synctest

@@ -1,0 +1,336 @@
+package lockstep
+
+import (
+	"fmt"
+	"time"
+)
+
+// MaxPlayers is the largest match the engine runs.
+const MaxPlayers = 16
+
+// MinPlayers is the smallest match the engine runs.
+const MinPlayers = 2
+
+// MaxInputSize bounds one player's input for one frame, in bytes. Inputs are
+// meant to be a few bytes of buttons and axes; anything larger is refused.
+const MaxInputSize = 256
+
+// PlayerID names a player slot in a match, from 0 to Players-1.
+type PlayerID uint8
+
+// Frame numbers the simulation steps of a match, starting at 0.
+type Frame int32
+
+// NoFrame is the frame value meaning "none yet".
+const NoFrame Frame = -1
+
+// Config sets up an Engine. The zero value of each field selects its default,
+// except Players and Local, which the caller always sets.
+type Config struct {
+	// Players is the number of player slots, MinPlayers to MaxPlayers.
+	Players int
+	// Local is the slot of the player whose inputs this engine adds.
+	Local PlayerID
+
+	// InputDelay is how many frames after the current one a local input is
+	// scheduled for. Zero means DefaultInputDelay; use SetInputDelay to pick 0.
+	InputDelay int
+	// MaxInputDelay caps InputDelay, SetInputDelay and the automatic delay.
+	// Zero means DefaultMaxInputDelay.
+	MaxInputDelay int
+	// AutoInputDelay tunes the delay from the measured round trip:
+	// ceil(max one-way latency / FrameDuration) + 1, within [MinInputDelay, MaxInputDelay].
+	AutoInputDelay bool
+	// MinInputDelay is the floor of the automatic delay. Zero means 1.
+	MinInputDelay int
+
+	// FrameDuration is the time one frame lasts at the game's tick rate.
+	// Zero means 1/60 s. Pacing and the automatic delay use it.
+	FrameDuration time.Duration
+
+	// ChecksumInterval is K: the game reports a checksum every K frames
+	// (frames where Frame%K == 0). Zero means DefaultChecksumInterval; a
+	// negative value turns checksums off.
+	ChecksumInterval int
+
+	// DisconnectTimeout is how long a player may stay silent before the
+	// others agree to drop it. Zero means DefaultDisconnectTimeout.
+	DisconnectTimeout time.Duration
+	// InterruptTimeout is how long a player may stay silent before an
+	// EventInterrupted is raised (and EventResumed when it speaks again).
+	// Zero means DisconnectTimeout/4.
+	InterruptTimeout time.Duration
+	// PingInterval is how often the engine pings every other player to
+	// measure round trips and frame advantage. Zero means DefaultPingInterval.
+	PingInterval time.Duration
+
+	// MergeInput folds two local inputs that land on the same frame (after
+	// the engine stalled or the delay shrank) into one. Nil keeps the newer.
+	// A game with buttons should OR them so that no press is lost.
+	MergeInput func(older, newer []byte) []byte
+}
+
+// Defaults used when a Config field is zero.
+const (
+	DefaultInputDelay        = 2
+	DefaultMaxInputDelay     = 12
+	DefaultChecksumInterval  = 30
+	DefaultFrameDuration     = time.Second / 60
+	DefaultDisconnectTimeout = 3 * time.Second
+	DefaultPingInterval      = 100 * time.Millisecond
+)
+
+// MessageKind tags each engine message on the wire.
+type MessageKind uint8
+
+// The engine's message kinds. Their numbers are part of the wire format.
+const (
+	KindInput MessageKind = iota + 1
+	KindChecksum
+	KindPing
+	KindPong
+	KindDropReport
+	KindLeave
+	KindKicked
+)
+
+func (k MessageKind) String() string {
+	switch k {
+	case KindInput:
+		return "input"
+	case KindChecksum:
+		return "checksum"
+	case KindPing:
+		return "ping"
+	case KindPong:
+		return "pong"
+	case KindDropReport:
+		return "drop-report"
+	case KindLeave:
+		return "leave"
+	case KindKicked:
+		return "kicked"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Message is one engine message between two players. The concrete types are
+// *InputMsg, *ChecksumMsg, *PingMsg, *PongMsg, *DropReportMsg, *LeaveMsg and
+// *KickedMsg. EncodeMessage and DecodeMessage give their msgpack form.
+type Message interface {
+	Kind() MessageKind
+}
+
+// InputMsg carries Player's inputs for the frames Start, Start+1, ...
+// Players send their own inputs; the inputs of a player being dropped travel
+// in DropReportMsg instead.
+type InputMsg struct {
+	Player PlayerID `msgpack:"p"`
+	Start  Frame    `msgpack:"s"`
+	Inputs [][]byte `msgpack:"i"`
+}
+
+// ChecksumMsg carries the sender's checksum of its game state after Frame.
+type ChecksumMsg struct {
+	Frame Frame  `msgpack:"f"`
+	Sum   uint64 `msgpack:"c"`
+}
+
+// PingMsg measures the round trip and tells the receiver how far the sender
+// has got, for pacing.
+type PingMsg struct {
+	// Sent is the sender's clock when it sent the ping, echoed in the pong.
+	Sent time.Duration `msgpack:"t"`
+	// Frame is the next frame the sender will simulate.
+	Frame Frame `msgpack:"f"`
+	// Advantage is how many frames, in thousandths, the sender believes it
+	// runs ahead of the receiver.
+	Advantage int32 `msgpack:"a"`
+}
+
+// PongMsg answers a PingMsg.
+type PongMsg struct {
+	// Echo is the Sent field of the ping answered.
+	Echo time.Duration `msgpack:"t"`
+	// Frame is the next frame the sender will simulate.
+	Frame Frame `msgpack:"f"`
+}
+
+// DropEntry is one reporter's view of one player being dropped.
+type DropEntry struct {
+	// Player is the player being dropped.
+	Player PlayerID `msgpack:"p"`
+	// Last is the last frame of Player's input the reporter held when it
+	// learned of the drop (frozen from then on), or, when Final, the last
+	// frame the reporter has applied with Player present.
+	Last Frame `msgpack:"l"`
+	// Final says the reporter has already settled this drop at Last+1.
+	Final bool `msgpack:"d"`
+	// Start and Inputs forward Player's inputs for frames Start..Last, so
+	// that whoever reads this entry holds every input it names.
+	Start  Frame    `msgpack:"s"`
+	Inputs [][]byte `msgpack:"i"`
+}
+
+// DropReportMsg lists every drop the sender knows of, pending or settled.
+type DropReportMsg struct {
+	Entries []DropEntry `msgpack:"e"`
+}
+
+// LeaveMsg announces that the sender leaves the match on purpose. Every
+// input it will ever send was sent before it.
+type LeaveMsg struct{}
+
+// KickedMsg tells a player that the others dropped it: it is out of the
+// match from Frame on.
+type KickedMsg struct {
+	Frame Frame `msgpack:"f"`
+}
+
+// Kind implements Message.
+func (*InputMsg) Kind() MessageKind { return KindInput }
+
+// Kind implements Message.
+func (*ChecksumMsg) Kind() MessageKind { return KindChecksum }
+
+// Kind implements Message.
+func (*PingMsg) Kind() MessageKind { return KindPing }
+
+// Kind implements Message.
+func (*PongMsg) Kind() MessageKind { return KindPong }
+
+// Kind implements Message.
+func (*DropReportMsg) Kind() MessageKind { return KindDropReport }
+
+// Kind implements Message.
+func (*LeaveMsg) Kind() MessageKind { return KindLeave }
+
+// Kind implements Message.
+func (*KickedMsg) Kind() MessageKind { return KindKicked }
+
+// Outbound is a message the caller must deliver to one player.
+type Outbound struct {
+	To  PlayerID
+	Msg Message
+}
+
+// ReadyFrame is a frame every present player's input is known for: the
+// caller simulates it, in order, exactly once.
+type ReadyFrame struct {
+	Frame Frame
+	// Inputs holds each player's input, by PlayerID; nil for an absent player.
+	Inputs [][]byte
+	// Present tells, by PlayerID, whether the player is still in the match
+	// at this frame. A player dropped at frame D is absent from D on.
+	Present []bool
+	// WantChecksum asks the caller to report the checksum of its state after
+	// simulating this frame, with ReportChecksum.
+	WantChecksum bool
+}
+
+// EventKind says what an Event is about.
+type EventKind uint8
+
+// The events a game reacts to.
+const (
+	// EventPlayerLeft: Player is absent from Frame on, as every remaining
+	// peer agreed.
+	EventPlayerLeft EventKind = iota + 1
+	// EventDesync: at Frame, the players in Players reported checksums that
+	// differ from the local one.
+	EventDesync
+	// EventDropped: the others dropped the local player from Frame on; the
+	// match is over for it.
+	EventDropped
+	// EventInterrupted: Player has been silent for InterruptTimeout.
+	EventInterrupted
+	// EventResumed: Player spoke again after an EventInterrupted.
+	EventResumed
+	// EventInputDelayChanged: the automatic input delay moved to Delay frames.
+	EventInputDelayChanged
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventPlayerLeft:
+		return "player-left"
+	case EventDesync:
+		return "desync"
+	case EventDropped:
+		return "dropped"
+	case EventInterrupted:
+		return "interrupted"
+	case EventResumed:
+		return "resumed"
+	case EventInputDelayChanged:
+		return "input-delay-changed"
+	}
+	return fmt.Sprintf("event(%d)", uint8(k))
+}
+
+// Event is something the game should know about. Which fields are set
+// depends on Kind.
+type Event struct {
+	Kind    EventKind
+	Player  PlayerID
+	Frame   Frame
+	Players []PlayerID
+	Delay   int
+}
+
+func (e Event) String() string {
+	switch e.Kind {
+	case EventPlayerLeft:
+		return fmt.Sprintf("player %d left at frame %d", e.Player, e.Frame)
+	case EventDesync:
+		return fmt.Sprintf("desync at frame %d with players %v", e.Frame, e.Players)
+	case EventDropped:
+		return fmt.Sprintf("dropped from the match at frame %d", e.Frame)
+	case EventInterrupted:
+		return fmt.Sprintf("player %d interrupted", e.Player)
+	case EventResumed:
+		return fmt.Sprintf("player %d resumed", e.Player)
+	case EventInputDelayChanged:
+		return fmt.Sprintf("input delay now %d frames", e.Delay)
+	}
+	return e.Kind.String()
+}
+
+// Ready is what the engine hands back: messages to send, frames to simulate
+// and events, each in order. The caller must act on all of it.
+type Ready struct {
+	Messages []Outbound
+	Frames   []ReadyFrame
+	Events   []Event
+	// SlowDown is how much longer than one frame the caller should wait
+	// before its next tick, because this peer runs ahead of the others.
+	// It is small and spread over many ticks, so waiting never shows as a hitch.
+	SlowDown time.Duration
+}
+
+// PeerStats describes the engine's view of one other player.
+type PeerStats struct {
+	Player  PlayerID
+	Present bool
+	// RTT is the smoothed round trip, and Jitter its mean deviation.
+	RTT    time.Duration
+	Jitter time.Duration
+	// LastInput is the last frame of this player's input held, contiguous.
+	LastInput Frame
+	// RemoteFrame is the last frame the player said it had reached.
+	RemoteFrame Frame
+}
+
+// Stats describes the engine.
+type Stats struct {
+	// Frame is the next frame to simulate.
+	Frame Frame
+	// InputDelay is the current input delay in frames.
+	InputDelay int
+	// Advantage is how many frames this peer runs ahead of the slowest
+	// other player (negative: behind).
+	Advantage float64
+	// Waiting lists the players whose input for Frame is missing.
+	Waiting []PlayerID
+	Peers   []PeerStats
+}

@@ -1,0 +1,193 @@
+package netcode
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/netsim"
+)
+
+// Config sets up a session. The zero value of every field selects its
+// default; a nil *Config means all defaults.
+type Config struct {
+	// Name is the player's name shown in the lobby. Default "player".
+	Name string
+	// ListenAddr is the UDP address to bind, "ip:port". Default
+	// "0.0.0.0:0": every interface, a port the system picks. Tests and
+	// single-machine play should bind "127.0.0.1:0".
+	ListenAddr string
+	// PublicAddrs are extra address candidates a host puts in its share
+	// code, such as a forwarded public address.
+	PublicAddrs []netip.AddrPort
+
+	// MaxPlayers is the size of the lobby, 2 to 16. Host only. Default 8.
+	MaxPlayers int
+	// TickRate is the simulation rate in frames per second. Host only;
+	// joiners use the host's. Default 60.
+	TickRate int
+	// InputDelay is the input delay in frames. Default: automatic, from
+	// the measured round trip (see AutoInputDelay).
+	InputDelay int
+	// FixedInputDelay turns the automatic input delay off and uses
+	// InputDelay as it is (which may then be 0).
+	FixedInputDelay bool
+	// ChecksumInterval is how often, in frames, players compare checksums
+	// of their state. Host only. Default 30; negative turns it off.
+	ChecksumInterval int
+	// DisconnectTimeout is how long a silent player stays in the match
+	// before the others drop it. Default 3 s.
+	DisconnectTimeout time.Duration
+	// JoinTimeout bounds how long Join waits for the host's answer.
+	// Default 10 s.
+	JoinTimeout time.Duration
+	// Seed is the match seed the host sends to every player. Host only.
+	// Zero picks a random one.
+	Seed uint64
+	// Settings are game-specific match settings the host sends to every
+	// player with the start of the match. At most 4 KiB.
+	Settings []byte
+
+	// MergeInput folds two local inputs that land on the same frame into
+	// one. Nil keeps the newer one; see Merge for a typed helper.
+	MergeInput func(older, newer []byte) []byte
+
+	// KCP tunes the reliable transport. The zero value means
+	// DefaultKCPTuning().
+	KCP KCPTuning
+	// Network, when set, impairs every datagram this peer sends with the
+	// network simulator (latency, jitter, loss...): try a bad network
+	// without leaving your desk.
+	Network *netsim.Config
+
+	// Logger receives the session's diagnostics. Nil discards them.
+	Logger *slog.Logger
+	// Rand is the source of secrets and keys. Nil means crypto/rand.
+	Rand io.Reader
+}
+
+// KCPTuning sets the KCP protocol's knobs for one link. See DefaultKCPTuning
+// for the measured defaults; docs/TUNING.md says how they were chosen.
+type KCPTuning struct {
+	// Interval is KCP's internal update interval. Default 10 ms.
+	Interval time.Duration
+	// NoDelay turns on KCP's no-delay mode: a shorter minimum
+	// retransmission timeout and no exponential backoff.
+	NoDelay bool
+	// FastResend retransmits a segment after this many later segments were
+	// acknowledged (0 turns fast resend off).
+	FastResend int
+	// Congestion turns on KCP's congestion window. Games want it off.
+	Congestion bool
+	// SendWindow and ReceiveWindow are the window sizes in segments.
+	SendWindow    int
+	ReceiveWindow int
+	// MTU is the largest KCP datagram, before sealing. Default 1200.
+	MTU int
+	// AckNoDelay sends acknowledgements as soon as segments arrive.
+	AckNoDelay bool
+	// FECData and FECParity set kcp-go's forward error correction: for
+	// every FECData datagrams, FECParity parity ones. 0/0 turns it off.
+	FECData   int
+	FECParity int
+}
+
+// DefaultKCPTuning returns the tuning peerstep uses unless told otherwise.
+func DefaultKCPTuning() KCPTuning {
+	return KCPTuning{
+		Interval:      10 * time.Millisecond,
+		NoDelay:       true,
+		FastResend:    2,
+		SendWindow:    128,
+		ReceiveWindow: 128,
+		MTU:           1200,
+		AckNoDelay:    true,
+	}
+}
+
+func (t KCPTuning) isZero() bool { return t == KCPTuning{} }
+
+func (t KCPTuning) validate() error {
+	switch {
+	case t.Interval < time.Millisecond || t.Interval > time.Second:
+		return fmt.Errorf("%w: KCP interval %v out of [1ms, 1s]", ErrBadConfig, t.Interval)
+	case t.FastResend < 0:
+		return fmt.Errorf("%w: negative KCP fast resend", ErrBadConfig)
+	case t.SendWindow < 1 || t.ReceiveWindow < 1 || t.SendWindow > 4096 || t.ReceiveWindow > 4096:
+		return fmt.Errorf("%w: KCP windows %d/%d out of [1, 4096]", ErrBadConfig, t.SendWindow, t.ReceiveWindow)
+	case t.MTU < 200 || t.MTU > 1400:
+		return fmt.Errorf("%w: KCP MTU %d out of [200, 1400]", ErrBadConfig, t.MTU)
+	case t.FECData < 0 || t.FECParity < 0 || t.FECData > 16 || t.FECParity > 16 || (t.FECData == 0) != (t.FECParity == 0):
+		return fmt.Errorf("%w: FEC %d/%d (both 0, or both in 1..16)", ErrBadConfig, t.FECData, t.FECParity)
+	}
+	return nil
+}
+
+// withDefaults returns a copy of c with every zero field set to its
+// default, or an error naming the first field out of range.
+func (c *Config) withDefaults() (Config, error) {
+	var out Config
+	if c != nil {
+		out = *c
+	}
+	if out.Name == "" {
+		out.Name = "player"
+	}
+	if len(out.Name) > 32 {
+		return out, fmt.Errorf("%w: name longer than 32 bytes", ErrBadConfig)
+	}
+	if out.ListenAddr == "" {
+		out.ListenAddr = "0.0.0.0:0"
+	}
+	if out.MaxPlayers == 0 {
+		out.MaxPlayers = 8
+	}
+	if out.MaxPlayers < lockstep.MinPlayers || out.MaxPlayers > lockstep.MaxPlayers {
+		return out, fmt.Errorf("%w: MaxPlayers %d out of [%d, %d]", ErrBadConfig, out.MaxPlayers, lockstep.MinPlayers, lockstep.MaxPlayers)
+	}
+	if out.TickRate == 0 {
+		out.TickRate = 60
+	}
+	if out.TickRate < 1 || out.TickRate > 1000 {
+		return out, fmt.Errorf("%w: TickRate %d out of [1, 1000]", ErrBadConfig, out.TickRate)
+	}
+	if out.InputDelay < 0 || out.InputDelay > lockstep.DefaultMaxInputDelay {
+		return out, fmt.Errorf("%w: InputDelay %d out of [0, %d]", ErrBadConfig, out.InputDelay, lockstep.DefaultMaxInputDelay)
+	}
+	if out.ChecksumInterval == 0 {
+		out.ChecksumInterval = lockstep.DefaultChecksumInterval
+	}
+	if out.ChecksumInterval > 32767 {
+		return out, fmt.Errorf("%w: ChecksumInterval %d too large", ErrBadConfig, out.ChecksumInterval)
+	}
+	if out.DisconnectTimeout == 0 {
+		out.DisconnectTimeout = lockstep.DefaultDisconnectTimeout
+	}
+	if out.DisconnectTimeout < 100*time.Millisecond {
+		return out, fmt.Errorf("%w: DisconnectTimeout %v below 100ms", ErrBadConfig, out.DisconnectTimeout)
+	}
+	if out.JoinTimeout == 0 {
+		out.JoinTimeout = 10 * time.Second
+	}
+	if len(out.Settings) > 4096 {
+		return out, fmt.Errorf("%w: Settings of %d bytes (at most 4096)", ErrBadConfig, len(out.Settings))
+	}
+	if out.KCP.isZero() {
+		out.KCP = DefaultKCPTuning()
+	}
+	if err := out.KCP.validate(); err != nil {
+		return out, err
+	}
+	if out.Network != nil {
+		if err := out.Network.Validate(); err != nil {
+			return out, fmt.Errorf("%w: network simulation: %v", ErrBadConfig, err)
+		}
+	}
+	if out.Logger == nil {
+		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	return out, nil
+}

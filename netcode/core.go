@@ -1,0 +1,327 @@
+package netcode
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/internal/seal"
+	"github.com/peerstep/peerstep/netcode/internal/wire"
+	"github.com/peerstep/peerstep/netcode/netsim"
+	"github.com/peerstep/peerstep/netcode/sharecode"
+)
+
+// lobbyTick is the period of the lobby loop: probes, lobby updates, liveness.
+const lobbyTick = 50 * time.Millisecond
+
+// core is the non-generic body of a Session.
+type core struct {
+	cfg    Config
+	ep     *endpoint
+	netsim *netsim.Conn
+	priv   *ecdh.PrivateKey
+	pub    []byte
+	code   sharecode.Code
+	isHost bool
+	epoch  time.Time
+
+	lobbyKey [32]byte
+	matchID  uint32
+	cookies  *seal.CookieJar // host only
+	hs       chan handshakePacket
+	lastRej  atomic.Int64
+
+	mu           sync.Mutex
+	players      []*member // lobby order: slot = index; host first
+	lobbyVersion uint32
+	links        map[string]*link // by remote public key
+	started      bool
+	startedCh    chan struct{}
+	lobbyErr     error // joiner: why the lobby ended before the start
+	events       []Event
+	inbox        []inbound
+	disconnected []*link
+
+	match matchState // touched by Tick and Close only, under tickMu
+
+	closed    chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+// member is one player in the lobby.
+type member struct {
+	pub          []byte
+	name         string
+	addrs        []netip.AddrPort
+	links        uint32 // by slot, as reported for linksVersion
+	linksVersion uint32
+}
+
+type inbound struct {
+	from *link
+	msgs [][]byte
+}
+
+type handshakePacket struct {
+	kind byte
+	from netip.AddrPort
+	data []byte
+}
+
+func newCore(cfg *Config, isHost bool) (*core, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if c.Rand == nil {
+		c.Rand = rand.Reader
+	}
+	laddr, err := net.ResolveUDPAddr("udp", c.ListenAddr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: ListenAddr %q: %v", ErrBadConfig, c.ListenAddr, err)
+	}
+	udp, err := net.ListenUDP("udp", laddr)
+	if err != nil {
+		return nil, fmt.Errorf("netcode: listen on %s: %w", c.ListenAddr, err)
+	}
+	var conn net.PacketConn = udp
+	var sim *netsim.Conn
+	if c.Network != nil && c.Network.Enabled() {
+		if sim, err = netsim.Wrap(udp, *c.Network); err != nil {
+			udp.Close()
+			return nil, fmt.Errorf("%w: network simulation: %v", ErrBadConfig, err)
+		}
+		conn = sim
+	}
+	priv, err := seal.GenerateKey(c.Rand)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("netcode: key: %w", err)
+	}
+	co := &core{
+		cfg:       c,
+		ep:        newEndpoint(conn, c.Logger),
+		netsim:    sim,
+		priv:      priv,
+		pub:       priv.PublicKey().Bytes(),
+		isHost:    isHost,
+		epoch:     time.Now(),
+		links:     make(map[string]*link),
+		startedCh: make(chan struct{}),
+		closed:    make(chan struct{}),
+		hs:        make(chan handshakePacket, 64),
+	}
+	co.ep.handshake = co.onHandshake
+	return co, nil
+}
+
+func (c *core) setSecret(code sharecode.Code) {
+	c.code = code
+	c.lobbyKey, c.matchID = seal.DeriveLobby(code.Secret[:])
+}
+
+// localCandidates lists the addresses other players can try to reach this
+// peer at: the bound address, or every usable interface address when bound
+// to all interfaces.
+func (c *core) localCandidates() []netip.AddrPort {
+	local := c.ep.localAddr()
+	out := append([]netip.AddrPort(nil), c.cfg.PublicAddrs...)
+	if !local.Addr().IsUnspecified() {
+		return append(out, local)
+	}
+	ifaddrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return append(out, netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), local.Port()))
+	}
+	var lo []netip.AddrPort
+	for _, a := range ifaddrs {
+		pfx, err := netip.ParsePrefix(a.String())
+		if err != nil {
+			continue
+		}
+		ip := pfx.Addr().Unmap()
+		if ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
+			continue
+		}
+		if local.Addr().Is4() && !ip.Is4() {
+			continue
+		}
+		ap := netip.AddrPortFrom(ip, local.Port())
+		if ip.IsLoopback() {
+			lo = append(lo, ap)
+		} else {
+			out = append(out, ap)
+		}
+	}
+	out = append(out, lo...)
+	if len(out) > sharecode.MaxAddrs {
+		out = out[:sharecode.MaxAddrs]
+	}
+	return out
+}
+
+func (c *core) now() time.Duration { return time.Since(c.epoch) }
+
+func (c *core) emit(e Event) {
+	c.mu.Lock()
+	c.events = append(c.events, e)
+	c.mu.Unlock()
+}
+
+// newPeerLink opens a link to the player with public key pub.
+func (c *core) newPeerLink(pub []byte, addr netip.AddrPort, cands []netip.AddrPort) (*link, error) {
+	rp, err := ecdh.X25519().NewPublicKey(pub)
+	if err != nil {
+		return nil, fmt.Errorf("netcode: peer key: %w", err)
+	}
+	shared, err := c.priv.ECDH(rp)
+	if err != nil {
+		return nil, fmt.Errorf("netcode: key exchange: %w", err)
+	}
+	return newLink(c.ep, linkParams{
+		secret:     c.code.Secret[:],
+		localPub:   c.pub,
+		remotePub:  pub,
+		shared:     shared,
+		tuning:     c.cfg.KCP,
+		addr:       addr,
+		candidates: cands,
+		onMessage:  c.onMessage,
+		onBroken:   c.onBroken,
+	})
+}
+
+// onMessage handles one message from a link; called on link goroutines.
+func (c *core) onMessage(l *link, m wire.Message) {
+	switch m := m.(type) {
+	case *wire.Engine:
+		c.mu.Lock()
+		c.inbox = append(c.inbox, inbound{from: l, msgs: m.Msgs})
+		c.mu.Unlock()
+	case *wire.Bye:
+		c.peerGone(l)
+	case *wire.Lobby:
+		if !c.isHost {
+			c.onLobby(l, m)
+		}
+	case *wire.Mesh:
+		if c.isHost {
+			c.onMesh(l, m)
+		}
+	case *wire.Start:
+		if !c.isHost {
+			c.onStart(l, m)
+		}
+	}
+}
+
+func (c *core) onBroken(l *link) { c.peerGone(l) }
+
+// peerGone handles a link that said goodbye or broke.
+func (c *core) peerGone(l *link) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.started {
+		for _, d := range c.disconnected {
+			if d == l {
+				return
+			}
+		}
+		c.disconnected = append(c.disconnected, l)
+		return
+	}
+	if c.isHost {
+		c.removeMemberLocked(l.pub)
+		return
+	}
+	if len(c.players) > 0 && bytes.Equal(l.pub, c.players[0].pub) && c.lobbyErr == nil {
+		c.lobbyErr = ErrHostLeft
+		c.events = append(c.events, Event{Kind: EventHostLeft})
+	}
+}
+
+// removeMemberLocked drops a player from the lobby before the start.
+func (c *core) removeMemberLocked(pub []byte) {
+	for i, m := range c.players {
+		if i > 0 && bytes.Equal(m.pub, pub) {
+			c.players = append(c.players[:i], c.players[i+1:]...)
+			c.lobbyVersion++
+			c.events = append(c.events, Event{Kind: EventPlayerLeft, Player: i, Name: m.name, Frame: lockstep.NoFrame})
+			if l := c.links[string(pub)]; l != nil {
+				delete(c.links, string(pub))
+				go l.close()
+			}
+			return
+		}
+	}
+}
+
+func (c *core) close() error {
+	c.closeOnce.Do(func() {
+		c.leaveMatch()
+		c.mu.Lock()
+		links := make([]*link, 0, len(c.links))
+		for _, l := range c.links {
+			links = append(links, l)
+		}
+		c.mu.Unlock()
+		for _, l := range links {
+			l.write(&wire.Bye{})
+		}
+		for _, l := range links {
+			l.flushOut(100 * time.Millisecond)
+		}
+		if len(links) > 0 {
+			// Let KCP put the last messages on the wire.
+			time.Sleep(3 * c.cfg.KCP.Interval)
+		}
+		close(c.closed)
+		for _, l := range links {
+			l.close()
+		}
+		c.ep.close()
+		c.wg.Wait()
+	})
+	return nil
+}
+
+func (c *core) isClosed() bool {
+	select {
+	case <-c.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// waitStart blocks until the match starts, the lobby ends or ctx is done.
+func (c *core) waitStart(ctx context.Context) error {
+	t := time.NewTicker(lobbyTick)
+	defer t.Stop()
+	for {
+		c.mu.Lock()
+		err := c.lobbyErr
+		c.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		select {
+		case <-c.startedCh:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("netcode: waiting for the match to start: %w", ctx.Err())
+		case <-c.closed:
+			return ErrClosed
+		case <-t.C:
+		}
+	}
+}

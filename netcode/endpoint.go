@@ -1,0 +1,164 @@
+package netcode
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+
+	"github.com/peerstep/peerstep/netcode/internal/seal"
+)
+
+// maxDatagram bounds what the endpoint reads; larger datagrams are cut and
+// then fail authentication.
+const maxDatagram = 2048
+
+// endpoint owns a peer's one UDP socket and demultiplexes what arrives on
+// it: handshake datagrams go to the lobby, link datagrams to the link their
+// ID names. Anything else, or anything that does not open, is dropped and
+// counted before any decoding.
+type endpoint struct {
+	conn net.PacketConn
+	log  *slog.Logger
+
+	mu    sync.RWMutex
+	links map[uint32]*link // by the ID the remote side seals with
+
+	// handshake receives handshake and reject datagrams. It is called on
+	// the read goroutine and must not block; b is only valid during the call.
+	handshake func(kind byte, from netip.AddrPort, b []byte)
+
+	received      atomic.Uint64 // datagrams read
+	dropped       atomic.Uint64 // datagrams that did not open or had no home
+	droppedReplay atomic.Uint64 // authentic datagrams seen before
+
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+func newEndpoint(conn net.PacketConn, log *slog.Logger) *endpoint {
+	return &endpoint{
+		conn:  conn,
+		log:   log,
+		links: make(map[uint32]*link),
+		done:  make(chan struct{}),
+	}
+}
+
+func (e *endpoint) start() {
+	e.wg.Add(1)
+	go e.readLoop()
+}
+
+// localAddr returns the bound address.
+func (e *endpoint) localAddr() netip.AddrPort {
+	if ua, ok := e.conn.LocalAddr().(*net.UDPAddr); ok {
+		return ua.AddrPort()
+	}
+	ap, _ := netip.ParseAddrPort(e.conn.LocalAddr().String())
+	return ap
+}
+
+func (e *endpoint) addLink(l *link) {
+	e.mu.Lock()
+	e.links[l.recvID] = l
+	e.mu.Unlock()
+}
+
+func (e *endpoint) removeLink(l *link) {
+	e.mu.Lock()
+	if e.links[l.recvID] == l {
+		delete(e.links, l.recvID)
+	}
+	e.mu.Unlock()
+}
+
+func (e *endpoint) link(id uint32) *link {
+	e.mu.RLock()
+	l := e.links[id]
+	e.mu.RUnlock()
+	return l
+}
+
+func (e *endpoint) writeTo(b []byte, to netip.AddrPort) error {
+	_, err := e.conn.WriteTo(b, net.UDPAddrFromAddrPort(to))
+	return err
+}
+
+func (e *endpoint) readLoop() {
+	defer e.wg.Done()
+	buf := make([]byte, maxDatagram)
+	for {
+		n, addr, err := e.conn.ReadFrom(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			select {
+			case <-e.done:
+				return
+			default:
+			}
+			// A transient error such as an ICMP port-unreachable
+			// reported on the socket: keep reading.
+			e.log.Debug("read error", "err", err)
+			continue
+		}
+		e.received.Add(1)
+		from := udpAddrPort(addr)
+		e.dispatch(buf[:n], from)
+	}
+}
+
+func udpAddrPort(a net.Addr) netip.AddrPort {
+	if ua, ok := a.(*net.UDPAddr); ok {
+		ap := ua.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	ap, _ := netip.ParseAddrPort(a.String())
+	return ap
+}
+
+func (e *endpoint) dispatch(b []byte, from netip.AddrPort) {
+	kind, id, ok := seal.Peek(b)
+	if !ok {
+		e.dropped.Add(1)
+		return
+	}
+	switch kind {
+	case seal.KindLink:
+		l := e.link(id)
+		if l == nil {
+			e.dropped.Add(1)
+			return
+		}
+		if err := l.receive(b, from); err != nil {
+			if errors.Is(err, seal.ErrReplay) {
+				e.droppedReplay.Add(1)
+			} else {
+				e.dropped.Add(1)
+			}
+		}
+	case seal.KindHandshake, seal.KindReject:
+		if h := e.handshake; h != nil {
+			h(kind, from, b)
+		} else {
+			e.dropped.Add(1)
+		}
+	default:
+		e.dropped.Add(1)
+	}
+}
+
+func (e *endpoint) close() {
+	select {
+	case <-e.done:
+		return
+	default:
+	}
+	close(e.done)
+	e.conn.Close()
+	e.wg.Wait()
+}

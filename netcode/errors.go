@@ -1,0 +1,35 @@
+package netcode
+
+import "errors"
+
+// Sentinel errors a game can branch on with errors.Is. Errors returned by
+// this package wrap one of these with the detail of what went wrong.
+var (
+	// ErrClosed: the session was closed.
+	ErrClosed = errors.New("netcode: session closed")
+	// ErrBadConfig: a Config field is out of range.
+	ErrBadConfig = errors.New("netcode: bad config")
+	// ErrCodeRejected: the host answered that it does not know this share
+	// code: it is wrong, or from an earlier match.
+	ErrCodeRejected = errors.New("netcode: the host rejected the share code (wrong or expired code)")
+	// ErrHostUnreachable: no answer from any address in the share code.
+	ErrHostUnreachable = errors.New("netcode: no answer from the host")
+	// ErrLobbyFull: the lobby has no free slot.
+	ErrLobbyFull = errors.New("netcode: the lobby is full")
+	// ErrMatchStarted: the match has already started; it cannot be joined.
+	ErrMatchStarted = errors.New("netcode: the match has already started")
+	// ErrNotHost: only the host can do this.
+	ErrNotHost = errors.New("netcode: only the host can do this")
+	// ErrNotStarted: the match has not started yet.
+	ErrNotStarted = errors.New("netcode: the match has not started")
+	// ErrAlreadyStarted: Start was called twice.
+	ErrAlreadyStarted = errors.New("netcode: the match is already started")
+	// ErrNotEnoughPlayers: Start needs at least two players.
+	ErrNotEnoughPlayers = errors.New("netcode: a match needs at least two players")
+	// ErrMeshIncomplete: not every player is connected to every other yet.
+	ErrMeshIncomplete = errors.New("netcode: not every player is connected to every other")
+	// ErrDropped: the other players dropped this one from the match.
+	ErrDropped = errors.New("netcode: dropped from the match by the other players")
+	// ErrHostLeft: the host left the lobby before the match started.
+	ErrHostLeft = errors.New("netcode: the host left the lobby")
+)

@@ -1,0 +1,395 @@
+package netcode
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	kcp "github.com/xtaci/kcp-go/v5"
+
+	"github.com/peerstep/peerstep/netcode/internal/seal"
+	"github.com/peerstep/peerstep/netcode/internal/wire"
+)
+
+// What a link datagram's plaintext starts with.
+const (
+	subProbe    byte = 0 // hole punching: "can you hear me?"
+	subProbeAck byte = 1 // "yes"
+	subKCP      byte = 2 // a KCP datagram follows
+)
+
+// linkQueue bounds the messages waiting for a link's writer. A link whose
+// queue overflows is treated as broken: its peer has not acknowledged
+// seconds of traffic.
+const linkQueue = 2048
+
+// link is the way to one other player: sealing keys, the current address,
+// a KCP session and the goroutines that feed it. Relayed links may later
+// carry the same session over another player; nothing above this type
+// knows about addresses.
+type link struct {
+	ep     *endpoint
+	slot   uint8 // the remote player's lobby slot
+	pub    []byte
+	sendID uint32 // the ID the remote side knows this link by
+	recvID uint32 // the ID our datagrams arrive with
+
+	sendMu  sync.Mutex
+	sealer  *seal.LinkSealer
+	sealBuf []byte
+	opener  *seal.LinkOpener // read goroutine only
+
+	addrMu     sync.Mutex
+	addr       netip.AddrPort   // where to send; zero until known
+	candidates []netip.AddrPort // where to probe until confirmed
+	confirmed  atomic.Bool      // an authentic datagram arrived
+	lastHeard  atomic.Int64     // unix nanos of the last authentic datagram
+
+	in   chan []byte // KCP datagrams for the session
+	sess *kcp.UDPSession
+
+	out       chan []byte // framed messages for the writer
+	onMessage func(*link, wire.Message)
+	onBroken  func(*link)
+
+	fec          bool
+	maxSN        atomic.Int64 // highest KCP push sequence number sent
+	bytesOut     atomic.Uint64
+	bytesIn      atomic.Uint64
+	dgramsOut    atomic.Uint64
+	dgramsIn     atomic.Uint64
+	pushes       atomic.Uint64
+	retransmits  atomic.Uint64
+	queueDropped atomic.Uint64
+
+	closeOnce sync.Once
+	done      chan struct{}
+	wg        sync.WaitGroup
+}
+
+type linkParams struct {
+	slot       uint8
+	secret     []byte
+	localPub   []byte
+	remotePub  []byte
+	shared     []byte
+	tuning     KCPTuning
+	candidates []netip.AddrPort
+	addr       netip.AddrPort // known address, if any
+	onMessage  func(*link, wire.Message)
+	onBroken   func(*link)
+}
+
+func newLink(ep *endpoint, p linkParams) (*link, error) {
+	sendKey, recvKey, err := seal.DeriveLinkKeys(p.secret, p.shared, p.localPub, p.remotePub)
+	if err != nil {
+		return nil, fmt.Errorf("netcode: link keys: %w", err)
+	}
+	l := &link{
+		ep:         ep,
+		slot:       p.slot,
+		pub:        append([]byte(nil), p.remotePub...),
+		sendID:     seal.LinkID(p.localPub, p.remotePub),
+		recvID:     seal.LinkID(p.remotePub, p.localPub),
+		candidates: append([]netip.AddrPort(nil), p.candidates...),
+		addr:       p.addr,
+		in:         make(chan []byte, 512),
+		out:        make(chan []byte, linkQueue),
+		onMessage:  p.onMessage,
+		onBroken:   p.onBroken,
+		fec:        p.tuning.FECData > 0,
+		done:       make(chan struct{}),
+		sealBuf:    make([]byte, 0, 4096),
+	}
+	l.maxSN.Store(-1)
+	if l.sealer, err = seal.NewLinkSealer(sendKey, l.sendID); err != nil {
+		return nil, err
+	}
+	if l.opener, err = seal.NewLinkOpener(recvKey, l.recvID); err != nil {
+		return nil, err
+	}
+	l.lastHeard.Store(time.Now().UnixNano())
+
+	conv := l.sendID ^ l.recvID
+	t := p.tuning
+	sess, err := kcp.NewConn3(conv, linkAddr(conv), nil, t.FECData, t.FECParity, (*linkConn)(l))
+	if err != nil {
+		return nil, fmt.Errorf("netcode: kcp session: %w", err)
+	}
+	nodelay, nc := 0, 1
+	if t.NoDelay {
+		nodelay = 1
+	}
+	if t.Congestion {
+		nc = 0
+	}
+	sess.SetNoDelay(nodelay, int(t.Interval/time.Millisecond), t.FastResend, nc)
+	sess.SetWindowSize(t.SendWindow, t.ReceiveWindow)
+	sess.SetMtu(t.MTU)
+	sess.SetACKNoDelay(t.AckNoDelay)
+	sess.SetStreamMode(true)
+	sess.SetWriteDelay(false)
+	l.sess = sess
+
+	ep.addLink(l)
+	l.wg.Add(2)
+	go l.readLoop()
+	go l.writeLoop()
+	return l, nil
+}
+
+// linkAddr names a link to kcp-go, which wants a stable remote address.
+type linkAddr uint32
+
+func (linkAddr) Network() string  { return "peerstep" }
+func (a linkAddr) String() string { return fmt.Sprintf("link-%08x", uint32(a)) }
+
+// linkConn is the net.PacketConn kcp-go talks through: it reads the KCP
+// datagrams the endpoint routed to the link and seals what KCP writes.
+type linkConn link
+
+func (c *linkConn) ReadFrom(p []byte) (int, net.Addr, error) {
+	l := (*link)(c)
+	select {
+	case b := <-l.in:
+		return copy(p, b), linkAddr(l.sendID ^ l.recvID), nil
+	case <-l.done:
+		return 0, nil, net.ErrClosed
+	}
+}
+
+func (c *linkConn) WriteTo(p []byte, _ net.Addr) (int, error) {
+	l := (*link)(c)
+	l.countSegments(p)
+	if err := l.send(subKCP, p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (c *linkConn) Close() error                       { return nil }
+func (c *linkConn) LocalAddr() net.Addr                { return c.ep.conn.LocalAddr() }
+func (c *linkConn) SetDeadline(t time.Time) error      { return nil }
+func (c *linkConn) SetReadDeadline(t time.Time) error  { return nil }
+func (c *linkConn) SetWriteDeadline(t time.Time) error { return nil }
+
+// send seals one datagram of the given subkind and sends it to the link's
+// address; without an address yet it is dropped (KCP will resend).
+func (l *link) send(sub byte, payload []byte) error {
+	l.addrMu.Lock()
+	to := l.addr
+	l.addrMu.Unlock()
+	if !to.IsValid() {
+		return nil
+	}
+	return l.sendTo(sub, payload, to)
+}
+
+func (l *link) sendTo(sub byte, payload []byte, to netip.AddrPort) error {
+	l.sendMu.Lock()
+	defer l.sendMu.Unlock()
+	plain := l.sealBuf[:0]
+	plain = append(plain, sub)
+	plain = append(plain, payload...)
+	d, err := l.sealer.Seal(plain[len(plain):], plain)
+	if err != nil {
+		return err
+	}
+	l.sealBuf = plain[:0]
+	l.bytesOut.Add(uint64(len(d)))
+	l.dgramsOut.Add(1)
+	if err := l.ep.writeTo(d, to); err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// receive opens a datagram the endpoint routed here; called on the
+// endpoint's read goroutine only.
+func (l *link) receive(d []byte, from netip.AddrPort) error {
+	plain, err := l.opener.Open(nil, d)
+	if err != nil {
+		return err
+	}
+	if len(plain) == 0 {
+		return seal.ErrMalformed
+	}
+	l.bytesIn.Add(uint64(len(d)))
+	l.dgramsIn.Add(1)
+	l.lastHeard.Store(time.Now().UnixNano())
+	// An authentic datagram proves where the peer is now: follow it, as a
+	// roaming or rebinding NAT may move it.
+	l.addrMu.Lock()
+	l.addr = from
+	l.addrMu.Unlock()
+	l.confirmed.Store(true)
+	switch plain[0] {
+	case subProbe:
+		_ = l.sendTo(subProbeAck, nil, from)
+	case subProbeAck:
+	case subKCP:
+		select {
+		case l.in <- plain[1:]:
+		default:
+			l.queueDropped.Add(1)
+		}
+	}
+	return nil
+}
+
+// probe sends a probe to every candidate address until the link is
+// confirmed; both sides do it at once, which opens NAT mappings.
+func (l *link) probe() {
+	if l.confirmed.Load() {
+		return
+	}
+	l.addrMu.Lock()
+	cands := append([]netip.AddrPort(nil), l.candidates...)
+	if l.addr.IsValid() {
+		cands = append(cands, l.addr)
+	}
+	l.addrMu.Unlock()
+	for _, c := range cands {
+		_ = l.sendTo(subProbe, nil, c)
+	}
+}
+
+func (l *link) setCandidates(c []netip.AddrPort) {
+	l.addrMu.Lock()
+	l.candidates = append(l.candidates[:0], c...)
+	l.addrMu.Unlock()
+}
+
+// write queues one message for the peer without blocking. It reports false
+// when the link is broken or closed.
+func (l *link) write(m wire.Message) bool {
+	b, err := wire.Append(make([]byte, 2, 64), m)
+	if err != nil {
+		return false
+	}
+	binary.BigEndian.PutUint16(b, uint16(len(b)-2))
+	select {
+	case <-l.done:
+		return false
+	default:
+	}
+	select {
+	case l.out <- b:
+		return true
+	default:
+		l.broken()
+		return false
+	}
+}
+
+func (l *link) writeLoop() {
+	defer l.wg.Done()
+	for {
+		select {
+		case b := <-l.out:
+			if _, err := l.sess.Write(b); err != nil {
+				l.broken()
+				return
+			}
+		case <-l.done:
+			return
+		}
+	}
+}
+
+func (l *link) readLoop() {
+	defer l.wg.Done()
+	r := bufio.NewReaderSize(l.sess, 8<<10)
+	buf := make([]byte, wire.MaxMessageSize)
+	var hdr [2]byte
+	for {
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			l.broken()
+			return
+		}
+		n := int(binary.BigEndian.Uint16(hdr[:]))
+		if _, err := io.ReadFull(r, buf[:n]); err != nil {
+			l.broken()
+			return
+		}
+		m, err := wire.Decode(buf[:n])
+		if err != nil {
+			// An authenticated peer sent something we cannot parse:
+			// skip it, the stream framing is intact.
+			l.ep.log.Warn("bad message from peer", "slot", l.slot, "err", err)
+			continue
+		}
+		l.onMessage(l, m)
+	}
+}
+
+// broken reports the link as unusable once, unless it was closed on purpose.
+func (l *link) broken() {
+	select {
+	case <-l.done:
+		return
+	default:
+	}
+	if l.onBroken != nil {
+		go l.onBroken(l)
+	}
+}
+
+// close stops the link's goroutines and its KCP session.
+func (l *link) close() {
+	l.closeOnce.Do(func() {
+		close(l.done)
+		l.ep.removeLink(l)
+		l.sess.Close()
+	})
+	l.wg.Wait()
+}
+
+// flushOut gives the writer a moment to hand queued messages to KCP and
+// KCP a moment to put them on the wire; used before a polite close.
+func (l *link) flushOut(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for len(l.out) > 0 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// countSegments reads the KCP headers of an outgoing datagram to count
+// pushes and retransmissions (kcp-go keeps those counters global only).
+func (l *link) countSegments(p []byte) {
+	const fecHeader = 6 // seqid uint32, flag uint16
+	if l.fec {
+		if len(p) < fecHeader+2 || binary.LittleEndian.Uint16(p[4:]) != 0xf1 {
+			return // a parity shard
+		}
+		p = p[fecHeader+2:]
+	}
+	for len(p) >= 24 {
+		cmd := p[4]
+		sn := int64(binary.LittleEndian.Uint32(p[12:]))
+		n := int(binary.LittleEndian.Uint32(p[20:]))
+		if cmd == 81 { // IKCP_CMD_PUSH
+			l.pushes.Add(1)
+			if sn <= l.maxSN.Load() {
+				l.retransmits.Add(1)
+			} else {
+				l.maxSN.Store(sn)
+			}
+		}
+		if n < 0 || 24+n > len(p) {
+			return
+		}
+		p = p[24+n:]
+	}
+}
+
+func (l *link) rtt() time.Duration {
+	return time.Duration(l.sess.GetSRTT()) * time.Millisecond
+}

@@ -1,0 +1,506 @@
+package netcode
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/internal/seal"
+	"github.com/peerstep/peerstep/netcode/internal/wire"
+	"github.com/peerstep/peerstep/netcode/sharecode"
+)
+
+// rejectEvery bounds how often a host answers datagrams sealed for another
+// match, so that it cannot be used to reflect traffic.
+const rejectEvery = 50 * time.Millisecond
+
+func (c *core) startHost() error {
+	cands := c.localCandidates()
+	code, err := sharecode.New(cands, c.cfg.Rand)
+	if err != nil {
+		return fmt.Errorf("netcode: share code: %w", err)
+	}
+	c.setSecret(code)
+	jar, err := seal.NewCookieJar(c.cfg.Rand)
+	if err != nil {
+		return fmt.Errorf("netcode: cookies: %w", err)
+	}
+	c.cookies = jar
+	c.players = []*member{{pub: c.pub, name: c.cfg.Name, addrs: cands}}
+	c.ep.start()
+	c.wg.Add(1)
+	go c.lobbyLoop()
+	return nil
+}
+
+// onHandshake handles handshake datagrams; it runs on the endpoint's read
+// goroutine. A host answers joins; a joiner passes them to Join.
+func (c *core) onHandshake(kind byte, from netip.AddrPort, b []byte) {
+	if !c.isHost {
+		select {
+		case c.hs <- handshakePacket{kind: kind, from: from, data: append([]byte(nil), b...)}:
+		default:
+			c.ep.dropped.Add(1)
+		}
+		return
+	}
+	if kind != seal.KindHandshake {
+		c.ep.dropped.Add(1)
+		return
+	}
+	_, id, _ := seal.Peek(b)
+	if id != c.matchID {
+		c.ep.dropped.Add(1)
+		now := time.Now().UnixNano()
+		if last := c.lastRej.Load(); now-last >= int64(rejectEvery) && c.lastRej.CompareAndSwap(last, now) {
+			_ = c.ep.writeTo(seal.Reject(id), from)
+		}
+		return
+	}
+	plain, err := seal.OpenHandshake(nil, c.lobbyKey, c.matchID, b)
+	if err != nil {
+		c.ep.dropped.Add(1)
+		return
+	}
+	m, err := wire.Decode(plain)
+	if err != nil {
+		c.ep.dropped.Add(1)
+		return
+	}
+	switch m := m.(type) {
+	case *wire.Hello:
+		// Stateless: nothing is kept until the joiner echoes the cookie
+		// from the address it was sent to.
+		c.sendHandshake(from, &wire.Cookie{Cookie: c.cookies.Make(from, m.Pub, time.Now())})
+	case *wire.Join:
+		if !c.cookies.Verify(m.Cookie, from, m.Pub, time.Now()) {
+			c.ep.dropped.Add(1)
+			return
+		}
+		if reply := c.admit(from, m); reply != nil {
+			c.sendHandshake(from, reply)
+		}
+	default:
+		c.ep.dropped.Add(1)
+	}
+}
+
+func (c *core) sendHandshake(to netip.AddrPort, m wire.Message) {
+	b, err := wire.Encode(m)
+	if err != nil {
+		return
+	}
+	d, err := seal.SealHandshake(nil, c.lobbyKey, c.matchID, c.cfg.Rand, b)
+	if err != nil {
+		return
+	}
+	_ = c.ep.writeTo(d, to)
+}
+
+// admit gives a proven joiner a slot, or says why not.
+func (c *core) admit(from netip.AddrPort, j *wire.Join) wire.Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if bytes.Equal(j.Pub, c.pub) {
+		return nil
+	}
+	for i, m := range c.players {
+		if bytes.Equal(m.pub, j.Pub) { // a retry: same answer
+			return &wire.Welcome{Slot: uint8(i), HostPub: c.pub, MaxPlayers: uint8(c.cfg.MaxPlayers)}
+		}
+	}
+	if c.started {
+		return &wire.Refused{Reason: wire.RefusedStarted, Text: "the match has already started"}
+	}
+	if len(c.players) >= c.cfg.MaxPlayers {
+		return &wire.Refused{Reason: wire.RefusedFull, Text: fmt.Sprintf("the lobby is full (%d players)", c.cfg.MaxPlayers)}
+	}
+	cands := []netip.AddrPort{from}
+	for _, s := range j.Addrs {
+		if ap, err := netip.ParseAddrPort(s); err == nil && ap != from && ap.IsValid() {
+			cands = append(cands, ap)
+		}
+	}
+	l, err := c.newPeerLink(j.Pub, from, nil)
+	if err != nil {
+		c.cfg.Logger.Warn("cannot open link to joiner", "err", err)
+		return nil
+	}
+	c.links[string(j.Pub)] = l
+	name := j.Name
+	if name == "" {
+		name = "player"
+	}
+	c.players = append(c.players, &member{pub: append([]byte(nil), j.Pub...), name: name, addrs: cands})
+	c.lobbyVersion++
+	slot := len(c.players) - 1
+	c.events = append(c.events, Event{Kind: EventPlayerJoined, Player: slot, Name: name, Frame: lockstep.NoFrame})
+	c.cfg.Logger.Info("player joined", "slot", slot, "name", name, "from", from)
+	return &wire.Welcome{Slot: uint8(slot), HostPub: c.pub, MaxPlayers: uint8(c.cfg.MaxPlayers)}
+}
+
+// lobbyMsgLocked builds the host's lobby message.
+func (c *core) lobbyMsgLocked() *wire.Lobby {
+	m := &wire.Lobby{Version: c.lobbyVersion, MaxPlayers: uint8(c.cfg.MaxPlayers)}
+	for i, p := range c.players {
+		info := wire.PlayerInfo{Slot: uint8(i), Name: p.name, Pub: p.pub}
+		for _, a := range p.addrs {
+			if len(info.Addrs) < wire.MaxAddrs {
+				info.Addrs = append(info.Addrs, a.String())
+			}
+		}
+		if i == 0 {
+			info.Links = c.ownLinksLocked()
+		} else if p.linksVersion == c.lobbyVersion {
+			info.Links = p.links
+		}
+		m.Players = append(m.Players, info)
+	}
+	return m
+}
+
+// ownLinksLocked is the bitmask of slots this peer has a confirmed link to,
+// its own included.
+func (c *core) ownLinksLocked() uint32 {
+	var mask uint32
+	for i, p := range c.players {
+		if bytes.Equal(p.pub, c.pub) {
+			mask |= 1 << i
+			continue
+		}
+		if l := c.links[string(p.pub)]; l != nil && l.confirmed.Load() {
+			mask |= 1 << i
+		}
+	}
+	return mask
+}
+
+// meshCompleteLocked reports whether every player reached every other.
+func (c *core) meshCompleteLocked() bool {
+	all := uint32(1)<<len(c.players) - 1
+	msg := c.lobbyMsgLocked()
+	for _, p := range msg.Players {
+		if p.Links&all != all {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *core) onMesh(l *link, m *wire.Mesh) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.players {
+		if bytes.Equal(p.pub, l.pub) {
+			p.links, p.linksVersion = m.Links, m.Version
+		}
+	}
+}
+
+// lobbyLoop probes unconfirmed links, keeps the lobby in sync and notices
+// players who vanish before the start.
+func (c *core) lobbyLoop() {
+	defer c.wg.Done()
+	t := time.NewTicker(lobbyTick)
+	defer t.Stop()
+	for n := 0; ; n++ {
+		select {
+		case <-c.closed:
+			return
+		case <-t.C:
+		}
+		c.mu.Lock()
+		links := make([]*link, 0, len(c.links))
+		for _, l := range c.links {
+			links = append(links, l)
+		}
+		started := c.started
+		var msg wire.Message
+		var to []*link
+		if !started && n%4 == 0 {
+			if c.isHost {
+				c.expireLocked()
+				msg = c.lobbyMsgLocked()
+				for _, p := range c.players[1:] {
+					if l := c.links[string(p.pub)]; l != nil {
+						to = append(to, l)
+					}
+				}
+			} else if len(c.players) > 0 {
+				msg = &wire.Mesh{Version: c.lobbyVersion, Links: c.ownLinksLocked()}
+				if l := c.links[string(c.players[0].pub)]; l != nil {
+					to = append(to, l)
+					if time.Since(time.Unix(0, l.lastHeard.Load())) > 2*c.cfg.DisconnectTimeout && c.lobbyErr == nil {
+						c.lobbyErr = ErrHostLeft
+						c.events = append(c.events, Event{Kind: EventHostLeft})
+					}
+				}
+			}
+		}
+		c.mu.Unlock()
+		for _, l := range links {
+			l.probe()
+		}
+		for _, l := range to {
+			l.write(msg)
+		}
+	}
+}
+
+// expireLocked removes joiners silent for twice the disconnect timeout.
+func (c *core) expireLocked() {
+	for i := len(c.players) - 1; i >= 1; i-- {
+		p := c.players[i]
+		l := c.links[string(p.pub)]
+		if l == nil || time.Since(time.Unix(0, l.lastHeard.Load())) > 2*c.cfg.DisconnectTimeout {
+			c.removeMemberLocked(p.pub)
+		}
+	}
+}
+
+// startMatch is the host's Start.
+func (c *core) startMatch(ctx context.Context) error {
+	if !c.isHost {
+		return ErrNotHost
+	}
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		c.mu.Lock()
+		switch {
+		case c.started:
+			c.mu.Unlock()
+			return ErrAlreadyStarted
+		case len(c.players) < 2:
+			c.mu.Unlock()
+			return ErrNotEnoughPlayers
+		}
+		if c.meshCompleteLocked() {
+			seed := c.cfg.Seed
+			for seed == 0 {
+				var b [8]byte
+				if _, err := c.cfg.Rand.Read(b[:]); err != nil {
+					c.mu.Unlock()
+					return fmt.Errorf("netcode: seed: %w", err)
+				}
+				seed = binary.LittleEndian.Uint64(b[:])
+			}
+			st := &wire.Start{
+				Seed:             seed,
+				TickHz:           uint16(c.cfg.TickRate),
+				InputDelay:       uint8(c.cfg.InputDelay),
+				AutoInputDelay:   !c.cfg.FixedInputDelay,
+				ChecksumInterval: int16(c.cfg.ChecksumInterval),
+				Settings:         c.cfg.Settings,
+			}
+			var to []*link
+			for _, p := range c.players {
+				st.Pubs = append(st.Pubs, p.pub)
+				st.Names = append(st.Names, p.name)
+				if l := c.links[string(p.pub)]; l != nil {
+					to = append(to, l)
+				}
+			}
+			err := c.beginLocked(st)
+			c.mu.Unlock()
+			if err != nil {
+				return err
+			}
+			for _, l := range to {
+				l.write(st)
+			}
+			return nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %v", ErrMeshIncomplete, ctx.Err())
+		case <-c.closed:
+			return ErrClosed
+		case <-t.C:
+		}
+	}
+}
+
+// join runs the handshake with the host named by the share code.
+func (c *core) join(ctx context.Context, code sharecode.Code) error {
+	c.setSecret(code)
+	c.ep.start()
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.JoinTimeout)
+	defer cancel()
+
+	hello, err := wire.Encode(&wire.Hello{Pub: c.pub})
+	if err != nil {
+		return err
+	}
+	var addrs []string
+	for _, a := range c.localCandidates() {
+		addrs = append(addrs, a.String())
+	}
+	resend := time.NewTicker(200 * time.Millisecond)
+	defer resend.Stop()
+	var join []byte // the sealed Join, once a cookie came
+	var hostAddr netip.AddrPort
+	send := func() {
+		if join != nil {
+			_ = c.ep.writeTo(join, hostAddr)
+			return
+		}
+		for _, a := range code.Addrs {
+			if d, err := seal.SealHandshake(nil, c.lobbyKey, c.matchID, c.cfg.Rand, hello); err == nil {
+				_ = c.ep.writeTo(d, a)
+			}
+		}
+	}
+	fromHost := func(a netip.AddrPort) bool {
+		for _, h := range code.Addrs {
+			if h == a {
+				return true
+			}
+		}
+		return a == hostAddr
+	}
+	send()
+	for {
+		select {
+		case <-ctx.Done():
+			if ctx.Err() == context.DeadlineExceeded {
+				return fmt.Errorf("%w at %v (is the match still open, and the address reachable?)", ErrHostUnreachable, code.Addrs)
+			}
+			return ctx.Err()
+		case <-resend.C:
+			send()
+		case p := <-c.hs:
+			if p.kind == seal.KindReject {
+				if _, id, _ := seal.Peek(p.data); id == c.matchID && fromHost(p.from) {
+					return fmt.Errorf("%w (host %v)", ErrCodeRejected, p.from)
+				}
+				continue
+			}
+			plain, err := seal.OpenHandshake(nil, c.lobbyKey, c.matchID, p.data)
+			if err != nil {
+				c.ep.dropped.Add(1)
+				continue
+			}
+			m, err := wire.Decode(plain)
+			if err != nil {
+				continue
+			}
+			switch m := m.(type) {
+			case *wire.Cookie:
+				b, err := wire.Encode(&wire.Join{Pub: c.pub, Cookie: m.Cookie, Name: c.cfg.Name, Addrs: addrs})
+				if err != nil {
+					return err
+				}
+				if join, err = seal.SealHandshake(nil, c.lobbyKey, c.matchID, c.cfg.Rand, b); err != nil {
+					return err
+				}
+				hostAddr = p.from
+				send()
+			case *wire.Refused:
+				switch m.Reason {
+				case wire.RefusedFull:
+					return fmt.Errorf("%w: %s", ErrLobbyFull, m.Text)
+				case wire.RefusedStarted:
+					return fmt.Errorf("%w: %s", ErrMatchStarted, m.Text)
+				}
+				return fmt.Errorf("netcode: the host refused: %s", m.Text)
+			case *wire.Welcome:
+				l, err := c.newPeerLink(m.HostPub, p.from, nil)
+				if err != nil {
+					return err
+				}
+				c.mu.Lock()
+				c.links[string(m.HostPub)] = l
+				c.players = []*member{{pub: append([]byte(nil), m.HostPub...), name: "host"}}
+				c.mu.Unlock()
+				c.wg.Add(1)
+				go c.lobbyLoop()
+				return nil
+			}
+		}
+	}
+}
+
+// onLobby applies the host's lobby to a joiner: players, and links to open.
+func (c *core) onLobby(from *link, m *wire.Lobby) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.started || len(c.players) == 0 || !bytes.Equal(from.pub, c.players[0].pub) {
+		return
+	}
+	if len(m.Players) == 0 || !bytes.Equal(m.Players[0].Pub, from.pub) {
+		return
+	}
+	old := c.players
+	var next []*member
+	for i, p := range m.Players {
+		mem := &member{pub: p.Pub, name: p.Name, links: p.Links, linksVersion: m.Version}
+		for _, s := range p.Addrs {
+			if ap, err := netip.ParseAddrPort(s); err == nil {
+				mem.addrs = append(mem.addrs, ap)
+			}
+		}
+		next = append(next, mem)
+		if i == 0 || bytes.Equal(p.Pub, c.pub) {
+			continue
+		}
+		if l := c.links[string(p.Pub)]; l != nil {
+			l.setCandidates(mem.addrs)
+			continue
+		}
+		l, err := c.newPeerLink(p.Pub, netip.AddrPort{}, mem.addrs)
+		if err != nil {
+			c.cfg.Logger.Warn("cannot open link", "player", p.Name, "err", err)
+			continue
+		}
+		c.links[string(p.Pub)] = l
+		go l.probe()
+	}
+	// Players who left the lobby: close their links, tell the game.
+	for _, o := range old {
+		found := false
+		for _, n := range next {
+			if bytes.Equal(o.pub, n.pub) {
+				found = true
+			}
+		}
+		if !found && !bytes.Equal(o.pub, from.pub) {
+			if l := c.links[string(o.pub)]; l != nil {
+				delete(c.links, string(o.pub))
+				go l.close()
+			}
+			c.events = append(c.events, Event{Kind: EventPlayerLeft, Name: o.name, Player: -1, Frame: lockstep.NoFrame})
+		}
+	}
+	for i, n := range next {
+		found := false
+		for _, o := range old {
+			if bytes.Equal(o.pub, n.pub) {
+				found = true
+			}
+		}
+		if !found && i > 0 {
+			c.events = append(c.events, Event{Kind: EventPlayerJoined, Player: i, Name: n.name, Frame: lockstep.NoFrame})
+		}
+	}
+	c.players = next
+	c.lobbyVersion = m.Version
+	c.cfg.MaxPlayers = int(m.MaxPlayers)
+}
+
+// onStart begins the match on a joiner.
+func (c *core) onStart(from *link, m *wire.Start) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.started || len(c.players) == 0 || !bytes.Equal(from.pub, c.players[0].pub) {
+		return
+	}
+	if err := c.beginLocked(m); err != nil {
+		c.lobbyErr = err
+	}
+}

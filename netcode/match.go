@@ -1,0 +1,325 @@
+package netcode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/internal/wire"
+)
+
+// stallEventTicks is how many ticks in a row without a frame raise an
+// EventStalled.
+const stallEventTicks = 30
+
+// MatchInfo describes a started match; every player sees the same.
+type MatchInfo struct {
+	// Seed is the match seed the host chose: seed the game with it.
+	Seed uint64
+	// Players are the players' names, by PlayerID.
+	Players []string
+	// Local is this player's PlayerID.
+	Local lockstep.PlayerID
+	// TickRate is the simulation rate in frames per second.
+	TickRate int
+	// Settings are the host's game-specific settings.
+	Settings []byte
+}
+
+// matchState is the running match; owned by the goroutine that calls Tick.
+type matchState struct {
+	mu       sync.Mutex // serialises Tick, ReportChecksum and Close
+	info     MatchInfo
+	engine   *lockstep.Engine
+	peers    []*link // by PlayerID; nil for the local player
+	frameDur time.Duration
+	merge    func(older, newer []byte) []byte
+
+	slowDebt  time.Duration
+	pending   []byte // input held over a paced tick
+	held      []lockstep.ReadyFrame
+	stalled   uint64
+	paced     uint64
+	stallRun  int
+	dropped   bool
+	left      bool
+	batches   [][][]byte
+	encodeBuf []byte
+}
+
+// beginLocked creates the engine from a Start message. c.mu is held.
+func (c *core) beginLocked(st *wire.Start) error {
+	local := -1
+	for i, p := range st.Pubs {
+		if bytes.Equal(p, c.pub) {
+			local = i
+		}
+	}
+	if local < 0 {
+		return fmt.Errorf("netcode: the start message does not name this player")
+	}
+	m := &c.match
+	m.peers = make([]*link, len(st.Pubs))
+	for i, p := range st.Pubs {
+		if i == local {
+			continue
+		}
+		l := c.links[string(p)]
+		if l == nil {
+			return fmt.Errorf("netcode: no link to player %d (%s)", i, st.Names[i])
+		}
+		m.peers[i] = l
+	}
+	m.frameDur = time.Second / time.Duration(st.TickHz)
+	m.merge = c.cfg.MergeInput
+	if m.merge == nil {
+		m.merge = func(_, newer []byte) []byte { return newer }
+	}
+	delay := int(st.InputDelay)
+	if c.cfg.InputDelay != 0 || c.cfg.FixedInputDelay {
+		delay = c.cfg.InputDelay // a player's own choice wins: delay is per peer
+	}
+	ecfg := lockstep.Config{
+		Players:           len(st.Pubs),
+		Local:             lockstep.PlayerID(local),
+		InputDelay:        delay,
+		AutoInputDelay:    !c.cfg.FixedInputDelay,
+		FrameDuration:     m.frameDur,
+		ChecksumInterval:  int(st.ChecksumInterval),
+		DisconnectTimeout: c.cfg.DisconnectTimeout,
+		MergeInput:        c.cfg.MergeInput,
+	}
+	eng, err := lockstep.New(ecfg)
+	if err != nil {
+		return fmt.Errorf("netcode: engine: %w", err)
+	}
+	if c.cfg.FixedInputDelay {
+		if err := eng.SetInputDelay(c.cfg.InputDelay); err != nil {
+			return fmt.Errorf("netcode: engine: %w", err)
+		}
+	}
+	m.engine = eng
+	m.info = MatchInfo{
+		Seed:     st.Seed,
+		Players:  append([]string(nil), st.Names...),
+		Local:    lockstep.PlayerID(local),
+		TickRate: int(st.TickHz),
+		Settings: append([]byte(nil), st.Settings...),
+	}
+	m.batches = make([][][]byte, len(st.Pubs))
+	c.started = true
+	close(c.startedCh)
+	c.events = append(c.events, Event{Kind: EventStarted, Frame: 0})
+	c.cfg.Logger.Info("match started", "players", len(st.Pubs), "local", local, "seed", st.Seed)
+	return nil
+}
+
+// tick runs one game tick: it feeds the engine what arrived, adds the local
+// input, sends what the engine wants sent and returns the frames to
+// simulate.
+func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c.isClosed() || m.left {
+		return nil, ErrClosed
+	}
+	c.mu.Lock()
+	started := c.started
+	inbox := c.inbox
+	c.inbox = nil
+	gone := c.disconnected
+	c.disconnected = nil
+	c.mu.Unlock()
+	if !started {
+		return nil, ErrNotStarted
+	}
+	if m.dropped {
+		return nil, ErrDropped
+	}
+	e := m.engine
+	for _, in := range inbox {
+		from, ok := m.playerOf(in.from)
+		if !ok {
+			continue
+		}
+		for _, b := range in.msgs {
+			msg, err := lockstep.DecodeMessage(b)
+			if err != nil {
+				c.cfg.Logger.Warn("bad engine message", "player", from, "err", err)
+				continue
+			}
+			if err := e.Receive(from, msg); err != nil {
+				c.cfg.Logger.Debug("engine refused message", "player", from, "err", err)
+			}
+		}
+	}
+	for _, l := range gone {
+		if p, ok := m.playerOf(l); ok {
+			e.PlayerDisconnected(p)
+		}
+	}
+	e.Tick(c.now())
+
+	pace := m.slowDebt >= m.frameDur
+	if pace {
+		// This peer runs ahead: skip one tick now so that no one waits
+		// later. The input is merged into the next tick's.
+		m.slowDebt -= m.frameDur
+		m.paced++
+		if m.pending != nil {
+			input = m.merge(m.pending, input)
+		}
+		m.pending = append([]byte(nil), input...)
+	} else {
+		if m.pending != nil {
+			input = m.merge(m.pending, input)
+			m.pending = nil
+		}
+		if _, err := e.AddLocalInput(input); err != nil && !errors.Is(err, lockstep.ErrDropped) {
+			return nil, fmt.Errorf("netcode: local input: %w", err)
+		}
+	}
+	rd := e.Ready()
+	c.send(rd.Messages)
+	m.slowDebt += rd.SlowDown
+	if m.slowDebt > 4*m.frameDur {
+		m.slowDebt = 4 * m.frameDur
+	}
+	c.engineEvents(rd.Events)
+	if pace {
+		m.held = append(m.held, rd.Frames...)
+		return nil, nil
+	}
+	frames := rd.Frames
+	if len(m.held) > 0 {
+		frames = append(m.held, frames...)
+		m.held = nil
+	}
+	if len(frames) == 0 {
+		m.stalled++
+		m.stallRun++
+		if m.stallRun == stallEventTicks {
+			c.emit(Event{Kind: EventStalled, Frame: e.Stats().Frame, Players: ints(e.Stats().Waiting)})
+		}
+	} else {
+		m.stallRun = 0
+	}
+	if m.dropped {
+		return frames, ErrDropped
+	}
+	return frames, nil
+}
+
+func (m *matchState) playerOf(l *link) (lockstep.PlayerID, bool) {
+	for i, p := range m.peers {
+		if p == l {
+			return lockstep.PlayerID(i), true
+		}
+	}
+	return 0, false
+}
+
+// send batches the engine's messages into one wire message per player.
+func (c *core) send(out []lockstep.Outbound) {
+	m := &c.match
+	var lastMsg lockstep.Message
+	var lastEnc []byte
+	for _, o := range out {
+		if int(o.To) >= len(m.peers) || m.peers[o.To] == nil {
+			continue
+		}
+		if o.Msg != lastMsg {
+			b, err := lockstep.EncodeMessage(o.Msg)
+			if err != nil {
+				c.cfg.Logger.Warn("cannot encode engine message", "err", err)
+				continue
+			}
+			lastMsg, lastEnc = o.Msg, b
+		}
+		m.batches[o.To] = append(m.batches[o.To], lastEnc)
+	}
+	for p, batch := range m.batches {
+		if len(batch) == 0 {
+			continue
+		}
+		for len(batch) > 0 {
+			n := min(len(batch), wire.MaxBatch)
+			m.peers[p].write(&wire.Engine{Msgs: batch[:n]})
+			batch = batch[n:]
+		}
+		m.batches[p] = m.batches[p][:0]
+	}
+}
+
+func (c *core) engineEvents(evs []lockstep.Event) {
+	if len(evs) == 0 {
+		return
+	}
+	m := &c.match
+	out := make([]Event, 0, len(evs))
+	for _, ev := range evs {
+		e := Event{Player: int(ev.Player), Frame: ev.Frame, Players: ints(ev.Players), Delay: ev.Delay}
+		switch ev.Kind {
+		case lockstep.EventPlayerLeft:
+			e.Kind = EventPlayerLeft
+			if int(ev.Player) < len(m.info.Players) {
+				e.Name = m.info.Players[ev.Player]
+			}
+		case lockstep.EventDesync:
+			e.Kind = EventDesync
+		case lockstep.EventDropped:
+			e.Kind = EventDropped
+			m.dropped = true
+		case lockstep.EventInterrupted:
+			e.Kind = EventInterrupted
+		case lockstep.EventResumed:
+			e.Kind = EventResumed
+		case lockstep.EventInputDelayChanged:
+			e.Kind = EventInputDelayChanged
+		default:
+			continue
+		}
+		out = append(out, e)
+	}
+	c.mu.Lock()
+	c.events = append(c.events, out...)
+	c.mu.Unlock()
+}
+
+func ints(ps []lockstep.PlayerID) []int {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]int, len(ps))
+	for i, p := range ps {
+		out[i] = int(p)
+	}
+	return out
+}
+
+func (c *core) reportChecksum(f lockstep.Frame, sum uint64) error {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.engine == nil {
+		return ErrNotStarted
+	}
+	return m.engine.ReportChecksum(f, sum)
+}
+
+// leaveMatch tells the others this player leaves on purpose.
+func (c *core) leaveMatch() {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.engine == nil || m.left {
+		return
+	}
+	m.left = true
+	m.engine.Leave()
+	c.send(m.engine.Ready().Messages)
+}

@@ -1,0 +1,251 @@
+package netcode
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/sharecode"
+)
+
+// Session is one player's side of a match: a lobby until the match starts,
+// then a lockstep engine carried over KCP links to every other player. I is
+// the game's input type; it travels in msgpack, so keep it small (a few
+// bytes: buttons and directions).
+//
+// Tick, ReportChecksum and Close belong to the game's loop: call them from
+// one goroutine. The other methods are safe from any goroutine.
+type Session[I any] struct {
+	c *core
+}
+
+// Frame is one frame every player agrees on, to simulate in order.
+type Frame[I any] struct {
+	// Number is the frame number, from 0.
+	Number lockstep.Frame
+	// Inputs holds every player's input, by PlayerID; the zero value for a
+	// player who is not present.
+	Inputs []I
+	// Present tells, by PlayerID, whether the player is still in the match.
+	Present []bool
+	// WantChecksum asks for ReportChecksum after simulating this frame.
+	WantChecksum bool
+}
+
+// Host opens a lobby on this machine. Give s.Code() to your friends; when
+// they have joined, call s.Start.
+func Host[I any](ctx context.Context, cfg *Config) (*Session[I], error) {
+	c, err := newCore(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.startHost(); err != nil {
+		c.close()
+		return nil, err
+	}
+	return &Session[I]{c: c}, nil
+}
+
+// Join joins the match whose share code is code. It returns once the host
+// has given this player a slot; then call WaitStart. A malformed code
+// fails at once with an error matching sharecode.ErrBadShareCode; a code the
+// host does not know, with ErrCodeRejected; no answer, with
+// ErrHostUnreachable after Config.JoinTimeout.
+func Join[I any](ctx context.Context, code string, cfg *Config) (*Session[I], error) {
+	sc, err := sharecode.Parse(code)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newCore(cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.join(ctx, sc); err != nil {
+		c.close()
+		return nil, err
+	}
+	return &Session[I]{c: c}, nil
+}
+
+// Code returns the match's share code.
+func (s *Session[I]) Code() string { return s.c.code.String() }
+
+// IsHost reports whether this player hosts the lobby. Once the match has
+// started the host is a player like any other.
+func (s *Session[I]) IsHost() bool { return s.c.isHost }
+
+// LocalAddr returns the UDP address this session is bound to.
+func (s *Session[I]) LocalAddr() string { return s.c.ep.localAddr().String() }
+
+// LobbyPlayer is one player in the lobby.
+type LobbyPlayer struct {
+	Slot int
+	Name string
+	// Host and You mark the host and this player.
+	Host bool
+	You  bool
+	// Links counts the other players this one has a working link to, and
+	// Connected says it has one to every other.
+	Links     int
+	Connected bool
+}
+
+// Lobby is a snapshot of the lobby.
+type Lobby struct {
+	Code       string
+	MaxPlayers int
+	Players    []LobbyPlayer
+	// Ready: every player reached every other; the host can start.
+	Ready   bool
+	Started bool
+}
+
+// Lobby returns a snapshot of the lobby, for a lobby screen.
+func (s *Session[I]) Lobby() Lobby {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	lb := Lobby{Code: c.code.String(), MaxPlayers: c.cfg.MaxPlayers, Started: c.started}
+	var masks []uint32
+	if c.isHost {
+		for _, p := range c.lobbyMsgLocked().Players {
+			masks = append(masks, p.Links)
+		}
+	} else {
+		for i, p := range c.players {
+			mask := p.links
+			if bytes.Equal(p.pub, c.pub) {
+				mask = c.ownLinksLocked()
+			} else if p.linksVersion != c.lobbyVersion {
+				mask = 0
+			}
+			_ = i
+			masks = append(masks, mask)
+		}
+	}
+	all := uint32(1)<<len(c.players) - 1
+	lb.Ready = len(c.players) >= 2
+	for i, p := range c.players {
+		mask := masks[i] & all
+		lp := LobbyPlayer{Slot: i, Name: p.name, Host: i == 0, You: bytes.Equal(p.pub, c.pub), Connected: mask == all}
+		for b := mask &^ (1 << i); b != 0; b &= b - 1 {
+			lp.Links++
+		}
+		if !lp.Connected {
+			lb.Ready = false
+		}
+		lb.Players = append(lb.Players, lp)
+	}
+	return lb
+}
+
+// Start starts the match: host only. It waits until every player has a
+// working link to every other, or ctx ends (ErrMeshIncomplete).
+func (s *Session[I]) Start(ctx context.Context) error { return s.c.startMatch(ctx) }
+
+// WaitStart blocks until the match starts. It fails if the host leaves the
+// lobby (ErrHostLeft), the session closes, or ctx ends.
+func (s *Session[I]) WaitStart(ctx context.Context) error { return s.c.waitStart(ctx) }
+
+// Started reports whether the match has started.
+func (s *Session[I]) Started() bool {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	return s.c.started
+}
+
+// Match describes the started match; ok is false before the start.
+func (s *Session[I]) Match() (info MatchInfo, ok bool) {
+	select {
+	case <-s.c.startedCh:
+	default:
+		return MatchInfo{}, false
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	return s.c.match.info, true
+}
+
+// Tick runs one tick of the game loop, at the match's tick rate: it hands
+// in this player's input and returns the frames that every player agrees
+// on, in order, to simulate now. It never blocks on the network: no frame
+// means the others' inputs are late (a stall), more than one means catching
+// up. Before the start it returns ErrNotStarted; once the others dropped
+// this player, ErrDropped.
+func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
+	b, err := msgpack.Marshal(input)
+	if err != nil {
+		return nil, fmt.Errorf("netcode: encode input: %w", err)
+	}
+	if len(b) > lockstep.MaxInputSize {
+		return nil, fmt.Errorf("netcode: input of %d bytes encoded (at most %d)", len(b), lockstep.MaxInputSize)
+	}
+	raw, err := s.c.tick(b)
+	if len(raw) == 0 {
+		return nil, err
+	}
+	out := make([]Frame[I], len(raw))
+	for i, f := range raw {
+		fr := Frame[I]{Number: f.Frame, Inputs: make([]I, len(f.Inputs)), Present: f.Present, WantChecksum: f.WantChecksum}
+		for p, in := range f.Inputs {
+			if len(in) == 0 {
+				continue
+			}
+			// Every peer decodes the same bytes the same way; input that
+			// does not decode is the zero value everywhere.
+			if msgpack.Unmarshal(in, &fr.Inputs[p]) != nil {
+				var zero I
+				fr.Inputs[p] = zero
+			}
+		}
+		out[i] = fr
+	}
+	return out, err
+}
+
+// ReportChecksum reports the checksum of the game state after frame f, for
+// frames whose WantChecksum is set. Players compare them to detect a desync.
+func (s *Session[I]) ReportChecksum(f lockstep.Frame, sum uint64) error {
+	return s.c.reportChecksum(f, sum)
+}
+
+// Events returns and clears what happened since the last call.
+func (s *Session[I]) Events() []Event {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	ev := s.c.events
+	s.c.events = nil
+	return ev
+}
+
+// Stats returns the session's statistics: per-link round trip, jitter,
+// loss, bytes and datagrams each way, retransmits; input delay and stalls.
+func (s *Session[I]) Stats() Stats { return s.c.stats() }
+
+// Close leaves the match or lobby: it tells the others (so that they drop
+// this player at once rather than after a timeout), closes the links and the
+// socket and waits for every goroutine to end. It is safe to call twice.
+func (s *Session[I]) Close() error { return s.c.close() }
+
+// Merge adapts a typed merge function for Config.MergeInput: when two local
+// inputs land on one frame (after a stall), the game decides how to fold
+// them, for instance OR-ing buttons so that no press is lost.
+func Merge[I any](f func(older, newer I) I) func(older, newer []byte) []byte {
+	return func(older, newer []byte) []byte {
+		var a, b I
+		if msgpack.Unmarshal(older, &a) != nil {
+			return newer
+		}
+		if msgpack.Unmarshal(newer, &b) != nil {
+			return older
+		}
+		out, err := msgpack.Marshal(f(a, b))
+		if err != nil {
+			return newer
+		}
+		return out
+	}
+}

@@ -1,0 +1,406 @@
+package netcode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/netsim"
+	"github.com/peerstep/peerstep/netcode/sharecode"
+)
+
+// kcp-go runs a process-wide timer scheduler from its init.
+var leakOpts = []goleak.Option{
+	goleak.IgnoreTopFunction("github.com/xtaci/kcp-go/v5.(*TimedSched).sched"),
+	goleak.IgnoreTopFunction("github.com/xtaci/kcp-go/v5.(*TimedSched).prepend"),
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, leakOpts...)
+}
+
+// testInput is a small game input.
+type testInput struct {
+	Buttons uint8
+	Aim     int16
+}
+
+// stubGame hashes every frame it simulates: two peers with equal sums
+// simulated the same frames with the same inputs.
+type stubGame struct {
+	frame lockstep.Frame
+	sum   uint64
+}
+
+func (g *stubGame) step(f Frame[testInput]) error {
+	if f.Number != g.frame {
+		return fmt.Errorf("simulated frame %d, want %d", f.Number, g.frame)
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d|%d|", g.sum, f.Number)
+	for i, in := range f.Inputs {
+		fmt.Fprintf(h, "%v:%d:%d,", f.Present[i], in.Buttons, in.Aim)
+	}
+	g.sum = h.Sum64()
+	g.frame++
+	return nil
+}
+
+func localConfig(name string, sim *netsim.Config) *Config {
+	return &Config{
+		Name:              name,
+		ListenAddr:        "127.0.0.1:0",
+		Network:           sim,
+		DisconnectTimeout: 2 * time.Second,
+		JoinTimeout:       5 * time.Second,
+	}
+}
+
+// lobby hosts a match and joins n-1 players to it, then starts it.
+func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[testInput] {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	hcfg := localConfig("host", sim)
+	hcfg.MaxPlayers = n
+	host, err := Host[testInput](ctx, hcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := []*Session[testInput]{host}
+	t.Cleanup(func() {
+		for _, p := range peers {
+			p.Close()
+		}
+	})
+	for i := 1; i < n; i++ {
+		var cfg *Config
+		if sim != nil {
+			s := *sim
+			s.Seed = seed + uint64(i)
+			cfg = localConfig(fmt.Sprintf("p%d", i), &s)
+		} else {
+			cfg = localConfig(fmt.Sprintf("p%d", i), nil)
+		}
+		j, err := Join[testInput](ctx, host.Code(), cfg)
+		if err != nil {
+			t.Fatalf("join %d: %v", i, err)
+		}
+		peers = append(peers, j)
+	}
+	if err := host.Start(ctx); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	for i, p := range peers[1:] {
+		if err := p.WaitStart(ctx); err != nil {
+			t.Fatalf("player %d: wait start: %v", i+1, err)
+		}
+	}
+	return peers
+}
+
+type peerResult struct {
+	game   stubGame
+	events []Event
+	err    error
+}
+
+// play runs every peer's game loop at the tick rate until each simulated
+// `frames` frames; stop, if set, is called on each tick and may end a peer
+// early (returning true).
+func play(t *testing.T, peers []*Session[testInput], frames int, stop func(i int, frame lockstep.Frame) bool) []peerResult {
+	t.Helper()
+	res := make([]peerResult, len(peers))
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(time.Duration(frames)*time.Second/60*3 + 15*time.Second)
+	for i, p := range peers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &res[i]
+			info, _ := p.Match()
+			tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
+			defer tick.Stop()
+			for n := 0; r.game.frame < lockstep.Frame(frames); n++ {
+				if time.Now().After(deadline) {
+					r.err = fmt.Errorf("player %d: reached only frame %d of %d", i, r.game.frame, frames)
+					return
+				}
+				if stop != nil && stop(i, r.game.frame) {
+					return
+				}
+				<-tick.C
+				in := testInput{Buttons: uint8(n*7 + i), Aim: int16(n*int(i+1)) - 500}
+				fs, err := p.Tick(in)
+				if err != nil {
+					r.err = fmt.Errorf("player %d tick: %w", i, err)
+					return
+				}
+				for _, f := range fs {
+					if err := r.game.step(f); err != nil {
+						r.err = err
+						return
+					}
+					if f.WantChecksum {
+						_ = p.ReportChecksum(f.Number, r.game.sum)
+					}
+					if r.game.frame == lockstep.Frame(frames) {
+						break
+					}
+				}
+				r.events = append(r.events, p.Events()...)
+			}
+			// Keep the links fed until everyone is done.
+			for k := 0; k < 30; k++ {
+				<-tick.C
+				_, _ = p.Tick(testInput{})
+				r.events = append(r.events, p.Events()...)
+			}
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
+func checkEqual(t *testing.T, res []peerResult, skip map[int]bool) {
+	t.Helper()
+	var want *peerResult
+	for i := range res {
+		r := &res[i]
+		if skip[i] {
+			continue
+		}
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for _, e := range r.events {
+			if e.Kind == EventDesync {
+				t.Errorf("player %d: %v", i, e)
+			}
+		}
+		if want == nil {
+			want = r
+			continue
+		}
+		if r.game.sum != want.game.sum || r.game.frame != want.game.frame {
+			t.Errorf("player %d: frame %d sum %x, want frame %d sum %x", i, r.game.frame, r.game.sum, want.game.frame, want.game.sum)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	impaired := &netsim.Config{Latency: 40 * time.Millisecond, Jitter: 10 * time.Millisecond, Loss: 0.03}
+	tests := []struct {
+		players int
+		sim     *netsim.Config
+	}{
+		{2, nil}, {4, nil}, {8, nil},
+		{2, impaired}, {4, impaired}, {8, impaired},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%dplayers/clean", tt.players)
+		if tt.sim != nil {
+			name = fmt.Sprintf("%dplayers/%s", tt.players, tt.sim)
+		}
+		t.Run(name, func(t *testing.T) {
+			peers := lobby(t, tt.players, tt.sim, 7)
+			res := play(t, peers, 600, nil)
+			checkEqual(t, res, nil)
+			for i, p := range peers {
+				st := p.Stats()
+				if len(st.Peers) != tt.players-1 {
+					t.Errorf("player %d: stats for %d peers, want %d", i, len(st.Peers), tt.players-1)
+				}
+				for _, ps := range st.Peers {
+					if ps.BytesSent == 0 || ps.DatagramsReceived == 0 || ps.RTT <= 0 {
+						t.Errorf("player %d: empty stats for peer %d: %+v", i, ps.Player, ps)
+					}
+				}
+			}
+			t.Logf("host stats: %+v", peers[0].Stats())
+		})
+	}
+}
+
+func TestHostLeavesMidMatch(t *testing.T) {
+	for _, mode := range []string{"close", "vanish"} {
+		t.Run(mode, func(t *testing.T) {
+			peers := lobby(t, 3, nil, 1)
+			res := play(t, peers, 500, func(i int, f lockstep.Frame) bool {
+				if i != 0 || f < 200 {
+					return false
+				}
+				if mode == "close" {
+					peers[0].Close()
+				} else {
+					// Vanish without a word: the socket goes dark.
+					peers[0].c.ep.conn.Close()
+				}
+				return true
+			})
+			checkEqual(t, res, map[int]bool{0: true})
+			var frames []lockstep.Frame
+			for i := 1; i < 3; i++ {
+				found := false
+				for _, e := range res[i].events {
+					if e.Kind == EventPlayerLeft && e.Player == 0 {
+						found = true
+						frames = append(frames, e.Frame)
+					}
+				}
+				if !found {
+					t.Errorf("player %d was not told that the host left: %v", i, res[i].events)
+				}
+			}
+			if len(frames) == 2 && frames[0] != frames[1] {
+				t.Errorf("players disagree on the frame the host left: %v", frames)
+			}
+		})
+	}
+}
+
+func TestJoinErrors(t *testing.T) {
+	ctx := context.Background()
+	hcfg := localConfig("host", nil)
+	hcfg.MaxPlayers = 2
+	host, err := Host[testInput](ctx, hcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	code, err := sharecode.Parse(host.Code())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	wrong := code
+	wrong.Secret[0] ^= 0xff
+	typo := []byte(host.Code())
+	typo[len(typo)-2] = map[bool]byte{true: 'A', false: 'B'}[typo[len(typo)-2] != 'A']
+
+	// A port nobody listens on: bind one, then close it.
+	dead, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadCode := code
+	deadCode.Addrs = []netip.AddrPort{dead.LocalAddr().(*net.UDPAddr).AddrPort()}
+	dead.Close()
+
+	tests := []struct {
+		name string
+		code string
+		want error
+	}{
+		{"wrong secret", wrong.String(), ErrCodeRejected},
+		{"typo", string(typo), sharecode.ErrBadShareCode},
+		{"empty", "", sharecode.ErrBadShareCode},
+		{"unreachable", deadCode.String(), ErrHostUnreachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := localConfig("x", nil)
+			cfg.JoinTimeout = time.Second
+			s, err := Join[testInput](ctx, tt.code, cfg)
+			if err == nil {
+				s.Close()
+				t.Fatal("join succeeded")
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("join: %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if n := len(host.Lobby().Players); n != 1 {
+		t.Fatalf("host lobby has %d players after failed joins, want 1", n)
+	}
+
+	// The lobby fills, then refuses.
+	j1, err := Join[testInput](ctx, host.Code(), localConfig("j1", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j1.Close()
+	_, err = Join[testInput](ctx, host.Code(), localConfig("j2", nil))
+	if !errors.Is(err, ErrLobbyFull) {
+		t.Fatalf("join full lobby: %v, want ErrLobbyFull", err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := host.Start(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := host.Start(sctx); !errors.Is(err, ErrAlreadyStarted) {
+		t.Fatalf("second start: %v", err)
+	}
+	_, err = Join[testInput](ctx, host.Code(), localConfig("late", nil))
+	if !errors.Is(err, ErrMatchStarted) && !errors.Is(err, ErrLobbyFull) {
+		t.Fatalf("join started match: %v, want ErrMatchStarted", err)
+	}
+}
+
+func TestStartNeedsPlayers(t *testing.T) {
+	host, err := Host[testInput](context.Background(), localConfig("host", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	if err := host.Start(context.Background()); !errors.Is(err, ErrNotEnoughPlayers) {
+		t.Fatalf("Start alone: %v", err)
+	}
+	if _, err := host.Tick(testInput{}); !errors.Is(err, ErrNotStarted) {
+		t.Fatalf("Tick before start: %v", err)
+	}
+}
+
+func TestGarbageDuringMatch(t *testing.T) {
+	peers := lobby(t, 3, nil, 3)
+	target, err := net.ResolveUDPAddr("udp", peers[0].LocalAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	flood, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer flood.Close()
+	const sent = 6000
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rng := rand.New(rand.NewPCG(1, 2))
+		buf := make([]byte, 1500)
+		start := time.Now()
+		for i := 0; i < sent && time.Since(start) < 20*time.Second; i++ {
+			n := 1 + rng.IntN(len(buf))
+			for k := range buf[:n] {
+				buf[k] = byte(rng.Uint32())
+			}
+			if i%3 == 0 && n > 13 {
+				buf[0] = 2 // looks like a link datagram
+			}
+			flood.WriteTo(buf[:n], target)
+			if i%100 == 0 {
+				time.Sleep(50 * time.Millisecond) // about 2000 a second
+			}
+		}
+	}()
+	res := play(t, peers, 360, nil)
+	<-done
+	checkEqual(t, res, nil)
+	// Let the last datagrams land, then count.
+	time.Sleep(100 * time.Millisecond)
+	if got := peers[0].Stats().DatagramsDropped; got < sent*9/10 {
+		t.Fatalf("host dropped %d datagrams, want at least %d of the %d sent", got, sent*9/10, sent)
+	}
+}

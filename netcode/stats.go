@@ -1,0 +1,114 @@
+package netcode
+
+import (
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
+)
+
+// PeerStats describes the link to one other player.
+type PeerStats struct {
+	// Player is the PlayerID in a match, the lobby slot before.
+	Player int
+	Name   string
+	// Connected: an authenticated datagram has arrived on this link.
+	Connected bool
+	// RTT is the smoothed round trip and Jitter its mean deviation, as the
+	// engine measures them (KCP's before the match).
+	RTT    time.Duration
+	Jitter time.Duration
+	// Loss estimates the share of datagrams lost towards this player, from
+	// KCP's retransmissions.
+	Loss float64
+	// Everything on the wire to and from this player: sealed datagrams,
+	// KCP headers, acknowledgements and FEC included.
+	BytesSent         uint64
+	BytesReceived     uint64
+	DatagramsSent     uint64
+	DatagramsReceived uint64
+	// Retransmits counts KCP segments sent again.
+	Retransmits uint64
+}
+
+// Stats describes a session.
+type Stats struct {
+	// Frame is the next frame to simulate.
+	Frame lockstep.Frame
+	// InputDelay is the input delay in frames.
+	InputDelay int
+	// FramesStalled counts ticks on which no frame could run.
+	FramesStalled uint64
+	// TicksPaced counts ticks skipped on purpose because this peer ran
+	// ahead of the others.
+	TicksPaced uint64
+	// Advantage is how many frames this peer runs ahead of the others.
+	Advantage float64
+	// DatagramsDropped counts datagrams that did not open (garbage,
+	// another match, a wrong key) or were replays; none was parsed.
+	DatagramsDropped uint64
+	Peers            []PeerStats
+}
+
+func (c *core) stats() Stats {
+	m := &c.match
+	m.mu.Lock()
+	var st Stats
+	var es lockstep.Stats
+	if m.engine != nil {
+		es = m.engine.Stats()
+		st.Frame, st.InputDelay, st.Advantage = es.Frame, es.InputDelay, es.Advantage
+	}
+	st.FramesStalled, st.TicksPaced = m.stalled, m.paced
+	peers := m.peers
+	names := m.info.Players
+	m.mu.Unlock()
+	st.DatagramsDropped = c.ep.dropped.Load() + c.ep.droppedReplay.Load()
+
+	add := func(id int, name string, l *link) {
+		ps := PeerStats{
+			Player:            id,
+			Name:              name,
+			Connected:         l.confirmed.Load(),
+			RTT:               l.rtt(),
+			BytesSent:         l.bytesOut.Load(),
+			BytesReceived:     l.bytesIn.Load(),
+			DatagramsSent:     l.dgramsOut.Load(),
+			DatagramsReceived: l.dgramsIn.Load(),
+			Retransmits:       l.retransmits.Load(),
+		}
+		if p := l.pushes.Load(); p > 0 {
+			ps.Loss = float64(ps.Retransmits) / float64(p)
+		}
+		for _, e := range es.Peers {
+			if int(e.Player) == id && e.RTT > 0 {
+				ps.RTT, ps.Jitter = e.RTT, e.Jitter
+			}
+		}
+		st.Peers = append(st.Peers, ps)
+	}
+	if peers != nil {
+		for i, l := range peers {
+			if l != nil {
+				add(i, names[i], l)
+			}
+		}
+		return st
+	}
+	c.mu.Lock()
+	type pl struct {
+		slot int
+		name string
+		l    *link
+	}
+	var ls []pl
+	for i, p := range c.players {
+		if l := c.links[string(p.pub)]; l != nil {
+			ls = append(ls, pl{i, p.name, l})
+		}
+	}
+	c.mu.Unlock()
+	for _, p := range ls {
+		add(p.slot, p.name, p.l)
+	}
+	return st
+}
