@@ -18,6 +18,7 @@ type Engine struct {
 
 	next      Frame // next frame to simulate
 	delay     int
+	clock     Frame // the local frame clock: local inputs added so far
 	lastLocal Frame
 	prevLocal []byte
 	pending   []byte
@@ -52,11 +53,11 @@ type peer struct {
 	lastKicked  time.Duration
 	kickedOnce  bool
 
-	rtt, rttVar  time.Duration
-	remoteFrame  Frame
-	remoteAt     time.Duration
-	remoteAdv    float64
-	hasRemote    bool
+	rtt, rttVar   time.Duration
+	remoteFrame   Frame
+	remoteAt      time.Duration
+	remoteAdv     float64
+	hasRemote     bool
 	pingsAnswered int
 }
 
@@ -67,6 +68,11 @@ type checkRec struct {
 	has     [MaxPlayers]bool
 	alerted bool
 }
+
+// maxLag is how many frames the local clock may run ahead of the
+// simulation before it stops: the room a late input has to arrive in
+// without shifting the schedule.
+const maxLag = 2
 
 // dropWindow is how many of a dropped player's inputs every drop report
 // forwards: more than any two remaining peers' holdings can differ by.
@@ -222,9 +228,20 @@ func (e *Engine) AddLocalInput(in []byte) (Frame, error) {
 		in = e.merge(e.pending, in)
 		e.pending, e.hasPend = nil, false
 	}
-	target := e.next + Frame(e.delay)
+	// The local clock counts ticks, one frame each, but stops while the
+	// simulation waits on others: a stall shifts the whole schedule rather
+	// than piling inputs up. Each tick's input goes delay frames ahead of
+	// the clock. When the delay grew, the gap is filled with the previous
+	// input; when it shrank, inputs merge until the schedule catches up.
+	if e.clock-e.next >= maxLag {
+		e.pending, e.hasPend = in, true
+		return NoFrame, nil
+	}
+	target := e.clock + Frame(e.delay)
+	e.clock++
 	if target <= e.lastLocal {
 		e.pending, e.hasPend = in, true
+		e.advance()
 		return NoFrame, nil
 	}
 	start := e.lastLocal + 1
@@ -243,7 +260,7 @@ func (e *Engine) AddLocalInput(in []byte) (Frame, error) {
 
 // advance collects every frame that can run now.
 func (e *Engine) advance() {
-	for !e.dropped {
+	for !e.dropped && e.next < e.clock {
 		f := e.next
 		rf := ReadyFrame{Frame: f, Inputs: make([][]byte, e.n), Present: make([]bool, e.n)}
 		for p, pl := range e.players {
@@ -613,9 +630,10 @@ func (e *Engine) Ready() Ready {
 			a = max(a, (e.advantageVs(pl)-pl.remoteAdv)/2)
 		}
 	}
-	if a > 0.5 {
+	// Below a frame the estimate is noise (tick phase, jitter): leave it.
+	if a > 1 {
 		t := e.cfg.FrameDuration
-		rd.SlowDown = min(time.Duration(a*float64(t)/8), t/6)
+		rd.SlowDown = min(time.Duration((a-0.5)*float64(t)/12), t/8)
 	}
 	return rd
 }

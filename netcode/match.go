@@ -301,11 +301,19 @@ func ints(ps []lockstep.PlayerID) []int {
 	return out
 }
 
+// isStarted reads c.started under c.mu, which also makes the match state
+// that beginLocked wrote visible to the caller.
+func (c *core) isStarted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.started
+}
+
 func (c *core) reportChecksum(f lockstep.Frame, sum uint64) error {
 	m := &c.match
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.engine == nil {
+	if !c.isStarted() {
 		return ErrNotStarted
 	}
 	return m.engine.ReportChecksum(f, sum)
@@ -316,7 +324,7 @@ func (c *core) leaveMatch() {
 	m := &c.match
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.engine == nil || m.left {
+	if !c.isStarted() || m.left {
 		return
 	}
 	m.left = true

@@ -54,7 +54,7 @@ func (c *core) stats() Stats {
 	m.mu.Lock()
 	var st Stats
 	var es lockstep.Stats
-	if m.engine != nil {
+	if c.isStarted() {
 		es = m.engine.Stats()
 		st.Frame, st.InputDelay, st.Advantage = es.Frame, es.InputDelay, es.Advantage
 	}
