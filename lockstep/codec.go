@@ -282,12 +282,17 @@ func validate(m Message) error {
 	return nil
 }
 
-// EncodeInput encodes a game's typed input for AddLocalInput.
+// EncodeInput encodes a game's typed input for AddLocalInput, in msgpack
+// with structs as arrays (no field names on the wire: a few bytes a frame).
 func EncodeInput[I any](in I) ([]byte, error) {
-	b, err := msgpack.Marshal(in)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := msgpack.NewEncoder(&buf)
+	enc.UseArrayEncodedStructs(true)
+	enc.UseCompactInts(true)
+	if err := enc.Encode(in); err != nil {
 		return nil, fmt.Errorf("lockstep: encode input: %w", err)
 	}
+	b := buf.Bytes()
 	if len(b) > MaxInputSize {
 		return nil, fmt.Errorf("%w: %d bytes encoded", ErrInputTooLarge, len(b))
 	}

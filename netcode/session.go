@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/vmihailenco/msgpack/v5"
-
 	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/netcode/sharecode"
 )
@@ -176,12 +174,9 @@ func (s *Session[I]) Match() (info MatchInfo, ok bool) {
 // up. Before the start it returns ErrNotStarted; once the others dropped
 // this player, ErrDropped.
 func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
-	b, err := msgpack.Marshal(input)
+	b, err := lockstep.EncodeInput(input)
 	if err != nil {
-		return nil, fmt.Errorf("netcode: encode input: %w", err)
-	}
-	if len(b) > lockstep.MaxInputSize {
-		return nil, fmt.Errorf("netcode: input of %d bytes encoded (at most %d)", len(b), lockstep.MaxInputSize)
+		return nil, fmt.Errorf("netcode: %w", err)
 	}
 	raw, err := s.c.tick(b)
 	if len(raw) == 0 {
@@ -196,10 +191,7 @@ func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
 			}
 			// Every peer decodes the same bytes the same way; input that
 			// does not decode is the zero value everywhere.
-			if msgpack.Unmarshal(in, &fr.Inputs[p]) != nil {
-				var zero I
-				fr.Inputs[p] = zero
-			}
+			fr.Inputs[p], _ = lockstep.DecodeInput[I](in)
 		}
 		out[i] = fr
 	}
@@ -235,14 +227,15 @@ func (s *Session[I]) Close() error { return s.c.close() }
 // them, for instance OR-ing buttons so that no press is lost.
 func Merge[I any](f func(older, newer I) I) func(older, newer []byte) []byte {
 	return func(older, newer []byte) []byte {
-		var a, b I
-		if msgpack.Unmarshal(older, &a) != nil {
+		a, err := lockstep.DecodeInput[I](older)
+		if err != nil {
 			return newer
 		}
-		if msgpack.Unmarshal(newer, &b) != nil {
+		b, err := lockstep.DecodeInput[I](newer)
+		if err != nil {
 			return older
 		}
-		out, err := msgpack.Marshal(f(a, b))
+		out, err := lockstep.EncodeInput(f(a, b))
 		if err != nil {
 			return newer
 		}
