@@ -404,3 +404,30 @@ func TestGarbageDuringMatch(t *testing.T) {
 		t.Fatalf("host dropped %d datagrams, want at least %d of the %d sent", got, sent*9/10, sent)
 	}
 }
+
+// TestCloseReleases: after Close the port is free again and, as TestMain's
+// leak check shows for the whole package, no goroutine is left.
+func TestCloseReleases(t *testing.T) {
+	peers := lobby(t, 2, nil, 11)
+	play(t, peers, 60, nil)
+	addrs := []string{peers[0].LocalAddr(), peers[1].LocalAddr()}
+	for _, p := range peers {
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+		if _, err := p.Tick(testInput{}); !errors.Is(err, ErrClosed) {
+			t.Fatalf("Tick after Close: %v", err)
+		}
+	}
+	for _, a := range addrs {
+		c, err := net.ListenPacket("udp", a)
+		if err != nil {
+			t.Fatalf("port %s still held after Close: %v", a, err)
+		}
+		c.Close()
+	}
+	goleak.VerifyNone(t, leakOpts...)
+}
