@@ -113,14 +113,13 @@ func (s *Session[I]) Lobby() Lobby {
 			masks = append(masks, p.Links)
 		}
 	} else {
-		for i, p := range c.players {
+		for _, p := range c.players {
 			mask := p.links
 			if bytes.Equal(p.pub, c.pub) {
 				mask = c.ownLinksLocked()
 			} else if p.linksVersion != c.lobbyVersion {
 				mask = 0
 			}
-			_ = i
 			masks = append(masks, mask)
 		}
 	}
