@@ -431,3 +431,59 @@ func TestCloseReleases(t *testing.T) {
 	}
 	goleak.VerifyNone(t, leakOpts...)
 }
+
+func TestLobbySnapshotAndEvents(t *testing.T) {
+	ctx := context.Background()
+	host, err := Host[testInput](ctx, localConfig("host", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	var joiners []*Session[testInput]
+	for _, name := range []string{"ada", "bob"} {
+		j, err := Join[testInput](ctx, host.Code(), localConfig(name, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Close()
+		joiners = append(joiners, j)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !host.Lobby().Ready || !joiners[1].Lobby().Ready {
+		if time.Now().After(deadline) {
+			t.Fatalf("lobby never ready: host %+v, joiner %+v", host.Lobby(), joiners[1].Lobby())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i, s := range []*Session[testInput]{host, joiners[0], joiners[1]} {
+		lb := s.Lobby()
+		if len(lb.Players) != 3 || lb.Code != host.Code() || lb.Started {
+			t.Fatalf("session %d lobby: %+v", i, lb)
+		}
+		for slot, p := range lb.Players {
+			if p.Slot != slot || p.Name != []string{"host", "ada", "bob"}[slot] || p.Host != (slot == 0) || p.You != (slot == i) || !p.Connected || p.Links != 2 {
+				t.Errorf("session %d sees slot %d as %+v", i, slot, p)
+			}
+		}
+	}
+	var joined []string
+	for _, e := range host.Events() {
+		if e.Kind == EventPlayerJoined {
+			joined = append(joined, e.Name)
+		}
+	}
+	if fmt.Sprint(joined) != "[ada bob]" {
+		t.Fatalf("host join events: %v", joined)
+	}
+	// One leaves the lobby: the host and the other joiner see it go.
+	joiners[0].Close()
+	for len(host.Lobby().Players) != 2 || len(joiners[1].Lobby().Players) != 2 {
+		if time.Now().After(deadline.Add(5 * time.Second)) {
+			t.Fatalf("leaver still listed: %+v", host.Lobby())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := joiners[1].Lobby().Players[1].Name; got != "bob" {
+		t.Fatalf("after ada left, slot 1 is %q", got)
+	}
+}
