@@ -46,6 +46,8 @@ type matchState struct {
 	stallRun  int
 	dropped   bool
 	left      bool
+	lastTick  time.Duration // c.now() at the last tick
+	paused    time.Duration // time this process did not tick, left out of the engine's clock
 	batches   [][][]byte
 	encodeBuf []byte
 }
@@ -162,7 +164,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 			e.PlayerDisconnected(p)
 		}
 	}
-	e.Tick(c.now())
+	e.Tick(m.engineNow(c.now(), c.cfg.DisconnectTimeout/4))
 
 	pace := m.slowDebt >= m.frameDur
 	if pace {
@@ -190,7 +192,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 		m.slowDebt = 4 * m.frameDur
 	}
 	c.engineEvents(rd.Events)
-	if pace {
+	if pace && !m.dropped {
 		m.held = append(m.held, rd.Frames...)
 		return nil, nil
 	}
@@ -212,6 +214,19 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 		return frames, ErrDropped
 	}
 	return frames, nil
+}
+
+// engineNow is the engine's clock: now less the time this process did not
+// run its loop (stopped, suspended, hung). Peers were not silent then, this
+// peer was deaf, and what they sent is still on its way in: a pause must
+// not count as their silence, or a resumed peer would drop everyone else
+// before hearing that they dropped it.
+func (m *matchState) engineNow(now, pause time.Duration) time.Duration {
+	if gap := now - m.lastTick; m.lastTick > 0 && gap > pause {
+		m.paused += gap - m.frameDur
+	}
+	m.lastTick = now
+	return now - m.paused
 }
 
 func (m *matchState) playerOf(l *link) (lockstep.PlayerID, bool) {

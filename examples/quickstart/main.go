@@ -66,6 +66,10 @@ func main() {
 	var sim netsim.Config
 	sim.RegisterFlags(flag.CommandLine, "")
 	flag.Parse()
+	if *frames < 1 {
+		fmt.Fprintln(os.Stderr, "quickstart: -frames must be at least 1")
+		os.Exit(2)
+	}
 	if err := run(*frames, sim); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
@@ -160,8 +164,14 @@ func play(ctx context.Context, s *netcode.Session[Input], frames int) (uint64, e
 	tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
 	defer tick.Stop()
 	var sum uint64
+	// Keep ticking a little after the last frame so that the others get
+	// every input they need to finish too.
 	for n, done := 0, 0; done < frames || n < frames+30; n++ {
-		<-tick.C
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
 		// A real game reads the keyboard here.
 		in := Input{Dx: int8(n%3 - 1), Dy: int8((n/7+int(info.Local))%3 - 1)}
 		fs, err := s.Tick(in)

@@ -128,7 +128,7 @@ func TestLatency(t *testing.T) {
 	if delays[0] < lat-jit-time.Millisecond {
 		t.Errorf("fastest datagram took %v, below %v", delays[0], lat-jit)
 	}
-	if med := delays[50]; med > lat+jit+30*time.Millisecond {
+	if med := delays[50]; med > lat+jit+150*time.Millisecond { // loose: a loaded machine delays reads
 		t.Errorf("median delay %v, want about %v", med, lat)
 	}
 }

@@ -1,0 +1,223 @@
+package examples_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep/replay"
+)
+
+// TestExamples builds every example with go build and runs it: the headless
+// ones to completion, and minimal as a host and a joiner in two windows on
+// the test's display.
+func TestExamples(t *testing.T) {
+	bin := buildAll(t)
+	for _, name := range []string{"quickstart", "custom-transport", "replay", "minimal"} {
+		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
+			t.Fatalf("example %s was not built: %v", name, err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "match.psreplay")
+	headless := []struct {
+		name string
+		args []string
+		want []string // lines the output must hold
+	}{
+		{"quickstart", nil, []string{"all checksums equal"}},
+		{"custom-transport", nil, []string{"all players agree"}},
+		{"replay", []string{"-out", out, "-frames", "300"}, []string{"recorded 300 frames", "all 10 checksums match"}},
+	}
+	t.Run("run", func(t *testing.T) {
+		for _, tc := range headless {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, filepath.Join(bin, tc.name), tc.args...)
+				start := time.Now()
+				b, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("%s %v: %v after %v; output:\n%s", tc.name, tc.args, err, time.Since(start).Round(time.Millisecond), b)
+				}
+				for _, want := range tc.want {
+					if !strings.Contains(string(b), want) {
+						t.Errorf("the output of %s lacks %q:\n%s", tc.name, want, b)
+					}
+				}
+				t.Logf("%s ran in %v", tc.name, time.Since(start).Round(time.Millisecond))
+			})
+		}
+		t.Run("minimal", func(t *testing.T) {
+			t.Parallel()
+			testMinimal(t, filepath.Join(bin, "minimal"))
+		})
+	})
+
+	// The replay example left its file where -out said: check it from here.
+	rp, err := replay.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rp.Frames) != 300 || rp.Header.Players != 2 || rp.Truncated {
+		t.Errorf("replay file: %d frames, %d players, truncated %v; want 300 frames of 2 players, complete",
+			len(rp.Frames), rp.Header.Players, rp.Truncated)
+	}
+}
+
+// testMinimal runs the Ebiten example as a host and a joiner, each playing by
+// itself for a few seconds, and checks that both start the match, stay up,
+// exit 0 and end in the same state.
+func testMinimal(t *testing.T, bin string) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Fatal("DISPLAY is not set: the minimal example opens a window; run the tests under xvfb-run -a (make test does)")
+	}
+	const frames = 240 // 4 s at 60 Hz
+	args := []string{"-listen", "127.0.0.1:0", "-frames", strconv.Itoa(frames)}
+	host := start(t, bin, append(args, "-host", "-name", "ada")...)
+	code := host.await(t, regexp.MustCompile(`^share code: (\S+)$`), 20*time.Second)[1]
+	joiner := start(t, bin, append(args, "-join", code, "-name", "bob")...)
+	for _, p := range []*proc{host, joiner} {
+		p.await(t, regexp.MustCompile(`^match started: 2 players`), 20*time.Second)
+	}
+	// The match lasts frames/60 s: both must still be playing 2 s in.
+	select {
+	case <-host.done:
+		t.Fatalf("the host exited 2 s into a %d-frame match: %v\n%s", frames, host.err, host.log.String())
+	case <-joiner.done:
+		t.Fatalf("the joiner exited 2 s into a %d-frame match: %v\n%s", frames, joiner.err, joiner.log.String())
+	case <-time.After(2 * time.Second):
+	}
+	var sums []string
+	for _, p := range []*proc{host, joiner} {
+		last := regexp.MustCompile(fmt.Sprintf(`^frame %d checksum ([0-9a-f]{16})$`, frames-1))
+		sums = append(sums, p.await(t, last, 20*time.Second)[1])
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s did not exit after its last frame:\n%s", p.name, p.log.String())
+		}
+		if p.err != nil {
+			t.Fatalf("%s: %v\n%s", p.name, p.err, p.log.String())
+		}
+	}
+	if sums[0] != sums[1] {
+		t.Errorf("host and joiner end in different states: %s and %s\nhost:\n%s\njoiner:\n%s", sums[0], sums[1], host.log.String(), joiner.log.String())
+	}
+}
+
+// buildAll builds every example (every directory here with Go files) into a
+// temporary directory, with one go build, and returns the directory.
+func buildAll(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"build", "-o", t.TempDir() + string(filepath.Separator)}
+	for _, e := range entries {
+		if m, _ := filepath.Glob(filepath.Join(e.Name(), "*.go")); e.IsDir() && len(m) > 0 {
+			args = append(args, "./"+e.Name())
+		}
+	}
+	start := time.Now()
+	if b, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+	t.Logf("built %d examples in %v", len(args)-3, time.Since(start).Round(time.Millisecond))
+	return args[2]
+}
+
+// proc is a running example whose output the test reads line by line.
+type proc struct {
+	name  string
+	lines chan string   // stdout, line by line; closed at exit
+	done  chan struct{} // closed once the process has exited
+	err   error         // how it exited; set before done closes
+	log   syncBuffer    // everything it printed, for failure messages
+}
+
+// start starts bin with args; the test's end kills it if it still runs.
+func start(t *testing.T, bin string, args ...string) *proc {
+	t.Helper()
+	p := &proc{name: filepath.Base(bin) + " " + strings.Join(args, " "), lines: make(chan string, 1024), done: make(chan struct{})}
+	cmd := exec.Command(bin, args...)
+	cmd.Stderr = &p.log
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.log.Write(append(sc.Bytes(), '\n'))
+			p.lines <- sc.Text()
+		}
+		p.err = cmd.Wait()
+		close(p.lines)
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		for range p.lines { // unblock the reader, if the test stopped reading
+		}
+		<-p.done
+	})
+	return p
+}
+
+// await reads p's output until a line matches re, and returns the match.
+func (p *proc) await(t *testing.T, re *regexp.Regexp, timeout time.Duration) []string {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				t.Fatalf("%s exited (%v) without printing a line matching %q; output:\n%s", p.name, p.err, re, p.log.String())
+			}
+			if m := re.FindStringSubmatch(line); m != nil {
+				return m
+			}
+		case <-deadline.C:
+			t.Fatalf("%s printed no line matching %q in %v; output:\n%s", p.name, re, timeout, p.log.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
