@@ -359,6 +359,18 @@ func (e *Engine) Receive(from PlayerID, m Message) error {
 			return nil // a player being dropped has no say
 		}
 		for _, en := range m.Entries {
+			if int(en.Player) >= e.n || en.Player == from {
+				return fmt.Errorf("%w: drop report names player %d", ErrBadMessage, en.Player)
+			}
+			// A report must carry the inputs it claims beyond what this
+			// peer holds; one that leaves a gap would stall the match.
+			if en.Player != e.local {
+				if c := e.players[en.Player].contig; en.Last > c && (len(en.Inputs) == 0 || en.Start > c+1) {
+					return fmt.Errorf("%w: drop report for player %d claims frame %d without the inputs after %d", ErrBadMessage, en.Player, en.Last, c)
+				}
+			}
+		}
+		for _, en := range m.Entries {
 			if en.Player == e.local {
 				e.droppedLocal(en.Last + 1)
 				return nil
@@ -601,7 +613,11 @@ func (e *Engine) autoDelay() {
 	for p, pl := range e.players {
 		if e.active(p) && pl.pingsAnswered >= 3 {
 			known = true
-			worst = max(worst, pl.rtt/2+pl.rttVar)
+			// Half the deviation: pings are answered and read at ticks,
+			// so on a clean link rttVar is mostly that rounding (7-13 ms
+			// at 60 Hz), which the extra frame below already covers; the
+			// whole of it kept the delay a frame too high (docs/TUNING.md).
+			worst = max(worst, pl.rtt/2+pl.rttVar/2)
 		}
 	}
 	if !known {

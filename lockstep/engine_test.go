@@ -452,3 +452,29 @@ func TestCodecRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func TestDropReportRejects(t *testing.T) {
+	e, err := New(Config{Players: 3, Local: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		m    *DropReportMsg
+	}{
+		{"unknown player", &DropReportMsg{Entries: []DropEntry{{Player: 9, Last: NoFrame, Start: 0}}}},
+		{"names its sender", &DropReportMsg{Entries: []DropEntry{{Player: 1, Last: NoFrame, Start: 0}}}},
+		{"claims inputs it does not carry", &DropReportMsg{Entries: []DropEntry{{Player: 2, Last: 50, Start: 45, Inputs: make([][]byte, 6)}}}},
+		{"claims inputs with none", &DropReportMsg{Entries: []DropEntry{{Player: 2, Last: 5, Start: 6}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := e.Receive(1, tt.m); !errors.Is(err, ErrBadMessage) {
+				t.Fatalf("Receive = %v, want ErrBadMessage", err)
+			}
+			if e.players[2].dropping || e.players[2].settled != NoFrame {
+				t.Fatal("a refused report started a drop")
+			}
+		})
+	}
+}

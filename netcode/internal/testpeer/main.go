@@ -1,0 +1,281 @@
+// Command testpeer is one player of a peerstep match in a process of its
+// own, for the fault tests of package netcode (faults_test.go): a test
+// starts several, reads what they print and kills, stops and resumes them.
+//
+//	testpeer -host -players 4 -frames 600          # prints "code <CODE>"
+//	testpeer -join CODE -frames 600 -record r.psreplay
+//
+// It plays a deterministic stub simulation at the match's tick rate (60 Hz)
+// on 127.0.0.1 only, and prints one machine-readable line per fact on
+// stdout:
+//
+//	code <CODE>               the host's share code
+//	started <local> <players> the match started; this player's PlayerID
+//	frame <n>                 n frames simulated (every 30 frames)
+//	left <player> <frame>     a player left; every survivor agrees on the frame
+//	desync <frame> <players>  checksums differ
+//	checksum <frame> <hex>    the state after -frames frames; then it exits 0
+//	dropped <frame>           the others dropped this player; it closes and exits 3
+//	error <text>              anything else; exit 1 (4 on -timeout)
+//
+// Diagnostics go to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/lockstep/replay"
+	"github.com/peerstep/peerstep/netcode"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitUsage   = 2
+	exitDropped = 3
+	exitTimeout = 4
+)
+
+// Input is the stub game's input.
+type Input struct {
+	Buttons uint8
+	Aim     int16
+}
+
+type options struct {
+	host       bool
+	join       string
+	players    int
+	frames     int
+	disconnect time.Duration
+	record     string
+	name       string
+	timeout    time.Duration
+	verbose    bool
+}
+
+func main() {
+	var o options
+	fs := flag.NewFlagSet("testpeer", flag.ContinueOnError)
+	fs.BoolVar(&o.host, "host", false, "host the match")
+	fs.StringVar(&o.join, "join", "", "join the match with this share code")
+	fs.IntVar(&o.players, "players", 4, "host: players to wait for (the host included) before starting")
+	fs.IntVar(&o.frames, "frames", 600, "frames to simulate before printing the checksum")
+	fs.DurationVar(&o.disconnect, "disconnect-timeout", 2*time.Second, "silence after which a player is dropped")
+	fs.StringVar(&o.record, "record", "", "record a replay to this file")
+	fs.StringVar(&o.name, "name", "", "player name")
+	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "give up (exit 4) after this long")
+	fs.BoolVar(&o.verbose, "v", false, "log the session's diagnostics to stderr")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(exitUsage)
+	}
+	if o.host == (o.join != "") || fs.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "testpeer: give exactly one of -host and -join CODE")
+		os.Exit(exitUsage)
+	}
+	os.Exit(run(o, os.Stdout))
+}
+
+// game is the stub simulation: a hash of every frame simulated, so that two
+// players with equal sums simulated the same frames with the same inputs.
+type game struct {
+	frame lockstep.Frame
+	sum   uint64
+}
+
+func (g *game) step(f netcode.Frame[Input]) {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d|%d|", g.sum, f.Number)
+	for i, in := range f.Inputs {
+		fmt.Fprintf(h, "%v:%d:%d,", f.Present[i], in.Buttons, in.Aim)
+	}
+	g.sum = h.Sum64()
+	g.frame++
+}
+
+func run(o options, out io.Writer) int {
+	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	fail := func(err error) int {
+		say("error %s", oneLine(err.Error()))
+		if errors.Is(err, context.DeadlineExceeded) {
+			return exitTimeout
+		}
+		return exitError
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+
+	cfg := &netcode.Config{
+		Name:              o.name,
+		ListenAddr:        "127.0.0.1:0",
+		MaxPlayers:        o.players,
+		DisconnectTimeout: o.disconnect,
+		JoinTimeout:       10 * time.Second,
+	}
+	if o.verbose {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	var s *netcode.Session[Input]
+	var err error
+	if o.host {
+		if cfg.Name == "" {
+			cfg.Name = "host"
+		}
+		if s, err = netcode.Host[Input](ctx, cfg); err != nil {
+			return fail(err)
+		}
+		defer s.Close()
+		say("code %s", s.Code())
+		if err := waitPlayers(ctx, s, o.players); err != nil {
+			return fail(err)
+		}
+		if err := s.Start(ctx); err != nil {
+			return fail(err)
+		}
+	} else {
+		if s, err = netcode.Join[Input](ctx, o.join, cfg); err != nil {
+			return fail(err)
+		}
+		defer s.Close()
+		if err := s.WaitStart(ctx); err != nil {
+			return fail(err)
+		}
+	}
+	info, _ := s.Match()
+	say("started %d %d", info.Local, len(info.Players))
+
+	var rec *replay.FileWriter
+	if o.record != "" {
+		rec, err = replay.Create(o.record, replay.Header{
+			Game: "testpeer", Players: len(info.Players), Names: info.Players,
+			Seed: info.Seed, TickHz: info.TickRate, ChecksumInterval: lockstep.DefaultChecksumInterval,
+		})
+		if err != nil {
+			return fail(err)
+		}
+	}
+	finish := func() error {
+		if rec == nil {
+			return nil
+		}
+		return rec.Close() // the replay appears at its path atomically
+	}
+
+	var g game
+	tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
+	defer tick.Stop()
+	local := int(info.Local)
+	for n := 0; g.frame < lockstep.Frame(o.frames); n++ {
+		select {
+		case <-ctx.Done():
+			return fail(fmt.Errorf("at frame %d: %w", g.frame, ctx.Err()))
+		case <-tick.C:
+		}
+		frames, err := s.Tick(Input{Buttons: uint8(n*7 + local), Aim: int16(n*(local+1)) - 500})
+		for _, f := range frames {
+			if g.frame == lockstep.Frame(o.frames) {
+				break
+			}
+			g.step(f)
+			if rec != nil {
+				if err := rec.WriteFrame(readyFrame(f)); err != nil {
+					return fail(err)
+				}
+			}
+			if f.WantChecksum {
+				_ = s.ReportChecksum(f.Number, g.sum)
+				if rec != nil {
+					if err := rec.WriteChecksum(f.Number, g.sum); err != nil {
+						return fail(err)
+					}
+				}
+			}
+			if g.frame%30 == 0 {
+				say("frame %d", g.frame)
+			}
+		}
+		dropped := lockstep.NoFrame
+		for _, e := range s.Events() {
+			switch e.Kind {
+			case netcode.EventPlayerLeft:
+				say("left %d %d", e.Player, e.Frame)
+			case netcode.EventDesync:
+				say("desync %d %v", e.Frame, e.Players)
+			case netcode.EventDropped:
+				dropped = e.Frame
+			}
+		}
+		if errors.Is(err, netcode.ErrDropped) {
+			say("dropped %d", dropped)
+			if err := finish(); err != nil {
+				return fail(err)
+			}
+			if err := s.Close(); err != nil {
+				return fail(err)
+			}
+			return exitDropped
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	say("checksum %d %016x", g.frame, g.sum)
+	if err := finish(); err != nil {
+		return fail(err)
+	}
+	// Keep the links fed for a moment: the others may still need this
+	// player's last inputs to reach the same frame.
+	for range info.TickRate {
+		<-tick.C
+		_, _ = s.Tick(Input{})
+	}
+	if err := s.Close(); err != nil {
+		return fail(err)
+	}
+	return exitOK
+}
+
+// waitPlayers waits until the host's lobby holds n players.
+func waitPlayers(ctx context.Context, s *netcode.Session[Input], n int) error {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for len(s.Lobby().Players) < n {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d players (have %d): %w", n, len(s.Lobby().Players), ctx.Err())
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// readyFrame turns a typed frame back into the engine's form for the replay.
+func readyFrame(f netcode.Frame[Input]) lockstep.ReadyFrame {
+	rf := lockstep.ReadyFrame{Frame: f.Number, Inputs: make([][]byte, len(f.Inputs)), Present: f.Present}
+	for p, in := range f.Inputs {
+		if f.Present[p] {
+			rf.Inputs[p], _ = lockstep.EncodeInput(in)
+		}
+	}
+	return rf
+}
+
+func oneLine(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
