@@ -346,7 +346,8 @@ func (e *Engine) Receive(from PlayerID, m Message) error {
 		e.remoteChecksum(from, m.Frame, m.Sum)
 	case *PingMsg:
 		e.out = append(e.out, Outbound{To: from, Msg: &PongMsg{Echo: m.Sent, Frame: e.next}})
-		pl.remoteFrame, pl.remoteAt, pl.hasRemote = m.Frame, e.now, true
+		// The ping left its sender half a round trip ago.
+		pl.remoteFrame, pl.remoteAt, pl.hasRemote = m.Frame, e.now-pl.rtt/2, true
 		pl.remoteAdv = float64(m.Advantage) / 1000
 	case *PongMsg:
 		if m.Echo > e.now {

@@ -95,7 +95,12 @@ type KCPTuning struct {
 	FECParity int
 }
 
-// DefaultKCPTuning returns the tuning peerstep uses unless told otherwise.
+// DefaultKCPTuning returns the tuning peerstep uses unless told otherwise:
+// no-delay mode, a 10 ms interval, fast resend after 2 acks, no congestion
+// window, 128-segment windows, acknowledgements with the next flush rather
+// than each alone, and FEC with 1 parity shard for every 2 datagrams.
+// cmd/peerbench measured it against the alternatives; docs/TUNING.md has
+// the figures.
 func DefaultKCPTuning() KCPTuning {
 	return KCPTuning{
 		Interval:      10 * time.Millisecond,
@@ -104,7 +109,8 @@ func DefaultKCPTuning() KCPTuning {
 		SendWindow:    128,
 		ReceiveWindow: 128,
 		MTU:           1200,
-		AckNoDelay:    true,
+		FECData:       2,
+		FECParity:     1,
 	}
 }
 

@@ -148,8 +148,18 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 // linkAddr names a link to kcp-go, which wants a stable remote address.
 type linkAddr uint32
 
-func (linkAddr) Network() string  { return "peerstep" }
-func (a linkAddr) String() string { return fmt.Sprintf("link-%08x", uint32(a)) }
+func (linkAddr) Network() string { return "peerstep" }
+
+// String is called by kcp-go for every datagram it reads: no formatting.
+func (a linkAddr) String() string {
+	const hex = "0123456789abcdef"
+	var b [13]byte
+	copy(b[:], "link-")
+	for i := range 8 {
+		b[5+i] = hex[uint32(a)>>(28-4*i)&0xf]
+	}
+	return string(b[:])
+}
 
 // linkConn is the net.PacketConn kcp-go talks through: it reads the KCP
 // datagrams the endpoint routed to the link and seals what KCP writes.

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/peerstep/peerstep/netcode"
+)
+
+// parseKCP reads a tuning such as
+// "nodelay=1,interval=10,resend=2,nc=1,wnd=128,fec=0/0" on top of base: the
+// keys not given keep base's value. Keys:
+//
+//	nodelay=0|1        KCP no-delay mode
+//	interval=MS        KCP update interval in milliseconds
+//	resend=N           fast resend after N later acks (0: off)
+//	nc=0|1             1 turns the congestion window off
+//	wnd=N or wnd=S/R   send and receive windows, in segments
+//	mtu=N              largest KCP datagram before sealing
+//	acknodelay=0|1     acknowledge each segment at once
+//	fec=D/P            FEC data and parity shards (0/0: off)
+func parseKCP(spec string, base netcode.KCPTuning) (netcode.KCPTuning, error) {
+	t := base
+	spec = strings.TrimSpace(spec)
+	if spec == "" || spec == "default" {
+		return t, nil
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok {
+			return t, fmt.Errorf("-kcp: %q is not key=value", kv)
+		}
+		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		num := func() (int, error) {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return 0, fmt.Errorf("-kcp: %s=%q is not a non-negative integer", k, v)
+			}
+			return n, nil
+		}
+		pair := func() (int, int, error) {
+			a, b, ok := strings.Cut(v, "/")
+			if !ok {
+				b = a
+			}
+			x, err1 := strconv.Atoi(a)
+			y, err2 := strconv.Atoi(b)
+			if err1 != nil || err2 != nil || x < 0 || y < 0 {
+				return 0, 0, fmt.Errorf("-kcp: %s=%q is not N or N/M", k, v)
+			}
+			return x, y, nil
+		}
+		var err error
+		var n int
+		switch k {
+		case "nodelay":
+			n, err = num()
+			t.NoDelay = n != 0
+		case "interval":
+			n, err = num()
+			t.Interval = time.Duration(n) * time.Millisecond
+		case "resend":
+			t.FastResend, err = num()
+		case "nc":
+			n, err = num()
+			t.Congestion = n == 0
+		case "wnd":
+			t.SendWindow, t.ReceiveWindow, err = pair()
+		case "mtu":
+			t.MTU, err = num()
+		case "acknodelay", "ack":
+			n, err = num()
+			t.AckNoDelay = n != 0
+		case "fec":
+			if !strings.Contains(v, "/") {
+				return t, fmt.Errorf("-kcp: fec=%q is not D/P", v)
+			}
+			t.FECData, t.FECParity, err = pair()
+		default:
+			return t, fmt.Errorf("-kcp: unknown key %q (nodelay, interval, resend, nc, wnd, mtu, acknodelay, fec)", k)
+		}
+		if err != nil {
+			return t, err
+		}
+	}
+	return t, nil
+}
+
+// formatKCP writes t in the form parseKCP reads.
+func formatKCP(t netcode.KCPTuning) string {
+	b2i := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	wnd := strconv.Itoa(t.SendWindow)
+	if t.ReceiveWindow != t.SendWindow {
+		wnd += "/" + strconv.Itoa(t.ReceiveWindow)
+	}
+	return fmt.Sprintf("nodelay=%d,interval=%d,resend=%d,nc=%d,wnd=%s,mtu=%d,acknodelay=%d,fec=%d/%d",
+		b2i(t.NoDelay), t.Interval/time.Millisecond, t.FastResend, b2i(!t.Congestion), wnd, t.MTU,
+		b2i(t.AckNoDelay), t.FECData, t.FECParity)
+}

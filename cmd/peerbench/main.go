@@ -1,0 +1,273 @@
+// Command peerbench measures peerstep's netcode: it runs N peers in one
+// process over real loopback UDP and real KCP, each peer's socket impaired
+// by netcode/netsim, joined through a share code like any game, and plays a
+// deterministic simulation for a number of frames at a tick rate.
+//
+//	peerbench -players 4 -latency 40ms -jitter 5ms -loss 0.02 -json
+//	peerbench -sweep                 # the Markdown table of docs/BENCH.md
+//	peerbench -soak 30m              # a long run: memory, goroutines, desyncs
+//	peerbench -kcp "fec=2/1,interval=20" -latency 40ms ...  # try a tuning
+//
+// Input latency is measured from a local input handed in on one peer to the
+// frame carrying it simulated on another, over every pair of peers. All
+// traffic goes to 127.0.0.1.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/peerstep/peerstep/netcode"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := mainErr(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "peerbench:", err)
+		os.Exit(1)
+	}
+}
+
+func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("peerbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		o       options
+		delay   string
+		kcpSpec string
+		asJSON  bool
+		sweep   bool
+		soak    time.Duration
+	)
+	fs.IntVar(&o.players, "players", 4, "number of peers, 2 to 16")
+	fs.DurationVar(&o.latency, "latency", 0, "simulated one-way latency of every datagram (e.g. 40ms)")
+	fs.DurationVar(&o.jitter, "jitter", 0, "simulated jitter: each datagram's latency varies by up to ± this")
+	fs.Float64Var(&o.loss, "loss", 0, "simulated loss probability of every datagram, 0 to 1")
+	fs.IntVar(&o.frames, "frames", 600, "frames measured on every peer (after -warmup)")
+	fs.IntVar(&o.warmup, "warmup", -1, "frames simulated before measuring (default: 2 s worth of frames)")
+	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz")
+	fs.StringVar(&delay, "delay", "auto", "input delay in frames, or auto")
+	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the network simulation")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object per run on stdout")
+	fs.BoolVar(&sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
+	fs.DurationVar(&soak, "soak", 0, "run 4 players at 60 Hz through the simulator for this long and report memory, goroutines, desyncs and stalls")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if delay == "auto" || delay == "" {
+		o.delay = -1
+	} else {
+		d, err := strconv.Atoi(delay)
+		if err != nil || d < 0 {
+			return fmt.Errorf("-delay %q: want a number of frames or auto", delay)
+		}
+		o.delay = d
+	}
+	var err error
+	if o.kcp, err = parseKCP(kcpSpec, netcode.DefaultKCPTuning()); err != nil {
+		return err
+	}
+	if o.warmup < 0 {
+		o.warmup = 2 * o.tickHz
+	}
+	switch {
+	case soak > 0:
+		return runSoak(ctx, o, soak, stdout, stderr)
+	case sweep:
+		return runSweep(ctx, o, asJSON, stdout, stderr)
+	}
+	res, err := run(ctx, o)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	printText(stdout, res)
+	return nil
+}
+
+func printText(w io.Writer, r *result) {
+	fmt.Fprintf(w, "%d players at %d Hz, %s, %d frames (+%d warmup), kcp %s\n",
+		r.Players, r.TickHz, netName(r), r.Frames, r.WarmupFrames, r.KCP)
+	auto := ""
+	if r.DelayAuto {
+		auto = " (auto)"
+	}
+	fmt.Fprintf(w, "  input delay      %d frames%s\n", r.InputDelayFrames, auto)
+	fmt.Fprintf(w, "  input latency    p50 %.1f ms, p99 %.1f ms, max %.1f ms; ideal %.1f ms (p50 %.2fx, p99 %.2fx)\n",
+		r.InputLatencyP50MS, r.InputLatencyP99MS, r.InputLatencyMaxMS, r.IdealLatencyMS, r.P50VsIdeal, r.P99VsIdeal)
+	fmt.Fprintf(w, "  stalls           %.2f%% of ticks (paced %.2f%%)\n", r.StallPct, r.PacedPct)
+	fmt.Fprintf(w, "  per link, each way  %.0f B/s (max %.0f), %.1f datagrams/s, %.2f retransmits/s\n",
+		r.BytesPerSecPerLink, r.MaxBytesPerSecLink, r.DatagramsPerSecPerLink, r.RetransmitsPerSecLk)
+	fmt.Fprintf(w, "  CPU              %.1f µs per frame per peer\n", r.CPUUsPerFrame)
+	fmt.Fprintf(w, "  desyncs %d, checksums equal %v\n", r.Desyncs, r.ChecksumsEqual)
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "  ! %s\n", e)
+	}
+}
+
+func netName(r *result) string {
+	if r.LatencyMS == 0 && r.JitterMS == 0 && r.Loss == 0 {
+		return "clean"
+	}
+	s := fmt.Sprintf("%gms", r.LatencyMS)
+	if r.JitterMS > 0 {
+		s += fmt.Sprintf("±%gms", r.JitterMS)
+	}
+	if r.Loss > 0 {
+		s += fmt.Sprintf(" %g%% loss", r.Loss*100)
+	}
+	return s
+}
+
+// runSweep runs the matrix and prints it as a Markdown table (or one JSON
+// object per run with -json).
+func runSweep(ctx context.Context, base options, asJSON bool, stdout, stderr io.Writer) error {
+	type netCond struct {
+		latency, jitter time.Duration
+		loss            float64
+	}
+	conds := []netCond{{0, 0, 0}, {40 * time.Millisecond, 5 * time.Millisecond, 0.02}, {80 * time.Millisecond, 15 * time.Millisecond, 0.10}}
+	var rows []string
+	for _, n := range []int{2, 4, 8, 16} {
+		for _, c := range conds {
+			o := base
+			o.players, o.latency, o.jitter, o.loss = n, c.latency, c.jitter, c.loss
+			fmt.Fprintf(stderr, "sweep: %d players, %s ...\n", n, netName(&result{LatencyMS: ms(c.latency), JitterMS: ms(c.jitter), Loss: c.loss}))
+			res, err := run(ctx, o)
+			if err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				fmt.Fprintf(stderr, "sweep: %d players: %v\n", n, err)
+				rows = append(rows, fmt.Sprintf("| %d | %s | failed: %v |||||||||", n, netName(&result{LatencyMS: ms(c.latency), JitterMS: ms(c.jitter), Loss: c.loss}), err))
+				continue
+			}
+			if asJSON {
+				if err := json.NewEncoder(stdout).Encode(res); err != nil {
+					return err
+				}
+			} else {
+				b, _ := json.Marshal(res)
+				fmt.Fprintf(stderr, "sweep: %s\n", b)
+			}
+			rows = append(rows, tableRow(res))
+		}
+	}
+	if !asJSON {
+		fmt.Fprintf(stdout, "%d frames per run after %d warmup frames, %d Hz, kcp %s\n\n", base.frames, base.warmup, base.tickHz, formatKCP(base.kcp))
+		fmt.Fprintln(stdout, tableHeader)
+		for _, r := range rows {
+			fmt.Fprintln(stdout, r)
+		}
+	}
+	return nil
+}
+
+const tableHeader = `| players | network | delay (frames) | p50 ms | p99 ms | ideal ms | p50/ideal | stalls % | B/s per link | datagrams/s per link | CPU µs/frame | desyncs |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`
+
+func tableRow(r *result) string {
+	delay := strconv.Itoa(r.InputDelayFrames)
+	if r.InputDelayMin != r.InputDelayFrames {
+		delay = fmt.Sprintf("%d–%d", r.InputDelayMin, r.InputDelayFrames)
+	}
+	if r.DelayAuto {
+		delay += " auto"
+	}
+	desync := strconv.Itoa(r.Desyncs)
+	if !r.ChecksumsEqual {
+		desync += " (states differ!)"
+	}
+	return fmt.Sprintf("| %d | %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f | %.1f | %.1f | %s |",
+		r.Players, netName(r), delay, r.InputLatencyP50MS, r.InputLatencyP99MS, r.IdealLatencyMS,
+		r.P50VsIdeal, r.StallPct, r.BytesPerSecPerLink, r.DatagramsPerSecPerLink, r.CPUUsPerFrame, desync)
+}
+
+// soakReport is what -soak prints.
+type soakReport struct {
+	Duration         string   `json:"duration"`
+	Players          int      `json:"players"`
+	TickHz           int      `json:"tick_hz"`
+	Network          string   `json:"network"`
+	FramesPerPeer    int      `json:"frames_per_peer"`
+	RSSBeforeKiB     int64    `json:"rss_before_match_kib"`
+	RSSStartKiB      int64    `json:"rss_start_kib"`
+	RSSEndKiB        int64    `json:"rss_end_kib"`
+	RSSMaxKiB        int64    `json:"rss_max_kib"`
+	GoroutinesStart  int      `json:"goroutines_start"`
+	GoroutinesBefore int      `json:"goroutines_before_match"`
+	GoroutinesEnd    int      `json:"goroutines_end"`
+	GoroutinesAfter  int      `json:"goroutines_after_close"`
+	Desyncs          int      `json:"desyncs"`
+	StallPct         float64  `json:"stall_pct"`
+	P50MS            float64  `json:"input_latency_p50_ms"`
+	P99MS            float64  `json:"input_latency_p99_ms"`
+	BytesPerSec      float64  `json:"bytes_per_sec_per_link"`
+	ChecksumsEqual   bool     `json:"checksums_equal"`
+	Errors           []string `json:"errors,omitempty"`
+}
+
+func runSoak(ctx context.Context, o options, d time.Duration, stdout, stderr io.Writer) error {
+	o.players, o.tickHz = 4, 60
+	if o.latency == 0 && o.jitter == 0 && o.loss == 0 {
+		o.latency, o.jitter, o.loss = 40*time.Millisecond, 5*time.Millisecond, 0.02
+	}
+	o.warmup = 2 * o.tickHz
+	o.frames = int(d / o.frameDur())
+	o.timeout = d*2 + 5*time.Minute
+	rep := &soakReport{Duration: d.String(), Players: o.players, TickHz: o.tickHz, FramesPerPeer: o.frames}
+	rep.Network = netName(&result{LatencyMS: ms(o.latency), JitterMS: ms(o.jitter), Loss: o.loss})
+	rep.GoroutinesStart = -1
+	// Before the match, then every 10 s of it: the first sample is the
+	// start, the last the end.
+	rep.RSSBeforeKiB, rep.GoroutinesBefore = vmRSS(), numGoroutine()
+	o.monitorEvery = 10 * time.Second
+	o.monitor = func(v *monitorView) {
+		rss, g := vmRSS(), numGoroutine()
+		if rep.GoroutinesStart < 0 {
+			rep.RSSStartKiB, rep.GoroutinesStart = rss, g
+		}
+		rep.RSSEndKiB, rep.GoroutinesEnd = rss, g
+		rep.RSSMaxKiB = max(rep.RSSMaxKiB, rss)
+		var stalled uint64
+		for _, s := range v.peers {
+			stalled += s.Stats().FramesStalled
+		}
+		fmt.Fprintf(stderr, "soak %v: frames %v, RSS %d KiB, goroutines %d, stalled ticks %d\n",
+			v.elapsed.Round(time.Second), v.frames, rss, g, stalled)
+	}
+	res, err := run(ctx, o)
+	if err != nil {
+		return err
+	}
+	rep.GoroutinesAfter = numGoroutine()
+	rep.Desyncs, rep.StallPct, rep.ChecksumsEqual = res.Desyncs, res.StallPct, res.ChecksumsEqual
+	rep.P50MS, rep.P99MS, rep.BytesPerSec = res.InputLatencyP50MS, res.InputLatencyP99MS, res.BytesPerSecPerLink
+	rep.Errors = res.Errors
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	if rep.Desyncs != 0 || !rep.ChecksumsEqual {
+		return fmt.Errorf("soak: %d desyncs, checksums equal %v", rep.Desyncs, rep.ChecksumsEqual)
+	}
+	return nil
+}
+
+func numGoroutine() int { return runtime.NumGoroutine() }

@@ -1,0 +1,190 @@
+package netsim
+
+import (
+	"flag"
+	"io"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     Config
+		wantErr string // "" if valid
+	}{
+		{"zero", Config{}, ""},
+		{"typical", Config{Latency: 40 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.02}, ""},
+		{"jitter above latency", Config{Latency: time.Millisecond, Jitter: time.Second}, ""},
+		{"extremes", Config{Loss: 1, Duplicate: 1, Reorder: 1, ReorderDelay: time.Hour, Bandwidth: 1, QueueLimit: 1}, ""},
+		{"negative latency", Config{Latency: -1}, "latency"},
+		{"negative jitter", Config{Jitter: -time.Millisecond}, "jitter"},
+		{"negative reorder delay", Config{ReorderDelay: -1}, "reorder delay"},
+		{"loss above 1", Config{Loss: 1.5}, "loss probability"},
+		{"negative loss", Config{Loss: -0.01}, "loss probability"},
+		{"negative dup", Config{Duplicate: -0.1}, "duplicate probability"},
+		{"dup above 1", Config{Duplicate: 2}, "duplicate probability"},
+		{"NaN reorder", Config{Reorder: math.NaN()}, "reorder probability"},
+		{"infinite loss", Config{Loss: math.Inf(1)}, "loss probability"},
+		{"negative bandwidth", Config{Bandwidth: -1}, "bandwidth"},
+		{"negative queue", Config{Bandwidth: 1000, QueueLimit: -1}, "queue limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("Validate() = %v, want nil", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatalf("Validate() = nil, want an error about %s", tt.wantErr)
+			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
+				t.Fatalf("Validate() = %q, want it to mention %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestEnabled(t *testing.T) {
+	tests := []struct {
+		cfg  Config
+		want bool
+	}{
+		{Config{}, false},
+		{Config{Seed: 7, ReorderDelay: time.Second, QueueLimit: 100}, false},
+		{Config{Latency: 1}, true},
+		{Config{Jitter: 1}, true},
+		{Config{Loss: 0.1}, true},
+		{Config{Duplicate: 0.1}, true},
+		{Config{Reorder: 0.1}, true},
+		{Config{Bandwidth: 1}, true},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.Enabled(); got != tt.want {
+			t.Errorf("%+v.Enabled() = %v, want %v", tt.cfg, got, tt.want)
+		}
+	}
+}
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "clean"},
+		{Config{Seed: 3}, "clean"},
+		{Config{Latency: 40 * time.Millisecond}, "40ms"},
+		{Config{Latency: 40 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.02}, "40ms±5ms loss 2%"},
+		{Config{Jitter: 5 * time.Millisecond}, "0s±5ms"},
+		{Config{Loss: 0.07}, "loss 7%"},
+		{Config{Loss: 0.125}, "loss 12.5%"},
+		{Config{Loss: 1.0 / 3}, "loss 33.3%"},
+		{Config{Duplicate: 0.01, Reorder: 0.05}, "dup 1% reorder 5%"},
+		{Config{Reorder: 0.5, ReorderDelay: 30 * time.Millisecond}, "reorder 50% +30ms"},
+		{Config{Bandwidth: 500}, "500B/s"},
+		{Config{Bandwidth: 10_000, QueueLimit: 6000}, "10kB/s queue 6kB"},
+		{Config{Bandwidth: 1_500_000}, "1.5MB/s"},
+		{
+			Config{Latency: 80 * time.Millisecond, Jitter: 15 * time.Millisecond, Loss: 0.1, Duplicate: 0.02, Reorder: 0.03, Bandwidth: 64_000},
+			"80ms±15ms loss 10% dup 2% reorder 3% 64kB/s",
+		},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.cfg, got, tt.want)
+		}
+	}
+}
+
+func TestRegisterFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		prefix  string
+		start   Config
+		args    []string
+		want    Config
+		wantErr bool
+	}{
+		{name: "none", args: nil, want: Config{}},
+		{
+			name: "all", prefix: "",
+			args: []string{"-latency", "40ms", "-jitter", "5ms", "-loss", "0.02", "-dup", "0.01",
+				"-reorder", "0.05", "-reorder-delay", "30ms", "-bandwidth", "10000", "-queue-limit", "4000", "-seed", "9"},
+			want: Config{Latency: 40 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.02, Duplicate: 0.01,
+				Reorder: 0.05, ReorderDelay: 30 * time.Millisecond, Bandwidth: 10000, QueueLimit: 4000, Seed: 9},
+		},
+		{
+			name: "prefixed", prefix: "net-",
+			args: []string{"-net-latency=40ms", "--net-loss", "0.5", "-net-seed", "18446744073709551615"},
+			want: Config{Latency: 40 * time.Millisecond, Loss: 0.5, Seed: math.MaxUint64},
+		},
+		{
+			name: "current values are defaults", prefix: "net-",
+			start: Config{Latency: time.Second, Loss: 0.1},
+			args:  []string{"-net-loss", "0.2"},
+			want:  Config{Latency: time.Second, Loss: 0.2},
+		},
+		{name: "unprefixed name with prefix", prefix: "net-", args: []string{"-latency", "1ms"}, wantErr: true},
+		{name: "bad duration", args: []string{"-latency", "40"}, wantErr: true},
+		{name: "bad probability", args: []string{"-loss", "lots"}, wantErr: true},
+		{name: "bad seed", args: []string{"-seed", "-1"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.start
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			c.RegisterFlags(fs, tt.prefix)
+			err := fs.Parse(tt.args)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("Parse(%q) succeeded, giving %+v", tt.args, c)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.args, err)
+			}
+			if c != tt.want {
+				t.Fatalf("Parse(%q) gave %+v, want %+v", tt.args, c, tt.want)
+			}
+		})
+	}
+}
+
+func TestRegisterFlagsNames(t *testing.T) {
+	var c Config
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c.RegisterFlags(fs, "net-")
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) {
+		names = append(names, f.Name)
+		if f.Usage == "" {
+			t.Errorf("flag %s has no usage", f.Name)
+		}
+	})
+	want := "net-bandwidth net-dup net-jitter net-latency net-loss net-queue-limit net-reorder net-reorder-delay net-seed"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("flags %s, want %s", got, want)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c := Config{Latency: 40 * time.Millisecond}
+	if got := c.reorderDelay(); got != 30*time.Millisecond {
+		t.Errorf("default reorder delay at 40ms latency = %v, want 30ms", got)
+	}
+	c.ReorderDelay = time.Millisecond
+	if got := c.reorderDelay(); got != time.Millisecond {
+		t.Errorf("reorder delay = %v, want the configured 1ms", got)
+	}
+	for _, tt := range []struct{ bw, limit, want int }{
+		{10_000, 0, 5000}, {1000, 0, 1500}, {10_000, 700, 700},
+	} {
+		c := Config{Bandwidth: tt.bw, QueueLimit: tt.limit}
+		if got := c.queueLimit(); got != tt.want {
+			t.Errorf("queue limit of %+v = %d, want %d", c, got, tt.want)
+		}
+	}
+}

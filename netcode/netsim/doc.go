@@ -1,0 +1,73 @@
+// Package netsim impairs a [net.PacketConn] the way a bad network would:
+// one-way latency, jitter, loss, duplication, reordering and a bandwidth
+// cap with a tail-drop queue. It is peerstep's user-space substitute for
+// Linux netem, used by tests, benchmarks and the demo game's flags.
+//
+// # Use
+//
+// Wrap a socket (or open one with [Listen]) and use the returned [*Conn]
+// wherever the socket was used:
+//
+//	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+//	if err != nil { ... }
+//	sim, err := netsim.Wrap(pc, netsim.Config{
+//		Latency: 40 * time.Millisecond,
+//		Jitter:  5 * time.Millisecond,
+//		Loss:    0.02,
+//		Seed:    1,
+//	})
+//	if err != nil { ... }
+//	defer sim.Close() // also closes pc
+//
+// A command can let its user choose the impairment with
+// [Config.RegisterFlags]:
+//
+//	var cfg netsim.Config
+//	cfg.RegisterFlags(flag.CommandLine, "net-") // -net-latency 40ms -net-loss 0.02 ...
+//	flag.Parse()
+//	if err := cfg.Validate(); err != nil { ... }
+//
+// # Direction
+//
+// Only what is written through a Conn is impaired; reads pass through
+// untouched. A Conn therefore models the path from its own socket to
+// every destination. To impair both directions of a link, wrap both
+// peers' sockets (each with its own Config, and preferably its own Seed).
+// An impairment applied on one side only is a one-way impairment: with
+// Latency 40ms on both sides the round trip gains 80ms.
+//
+// # How datagrams travel
+//
+// [Conn.WriteTo] never waits for the simulated network. It copies the
+// datagram, makes every random decision for it at once (drop it? send it
+// twice? how long does each copy take? is it held back?), and hands the
+// copies to the Conn's one scheduler goroutine, which writes each to the
+// wrapped conn when it is due. A dropped datagram still reports success,
+// as UDP would. Datagrams due at the same instant leave in the order they
+// were written. With Jitter or Reorder set, later datagrams may overtake
+// earlier ones, as they do on real networks.
+//
+// With a Bandwidth cap, datagrams first wait their turn on a simulated
+// link that sends Bandwidth bytes per second, and then travel with the
+// delay above. A datagram that would make more than QueueLimit bytes
+// wait for the link is dropped (tail drop). Independently of Bandwidth,
+// at most [MaxPending] datagrams are in flight in a Conn; more are
+// dropped too, so memory stays bounded when writes outpace delivery.
+//
+// # Determinism
+//
+// Each Conn owns a PCG random source seeded from Config.Seed (zero is a
+// seed like any other). Every write draws the same number of values from
+// it whatever the Config says, so the same Seed and the same sequence of
+// writes make the same loss, duplication, jitter and reorder decisions,
+// and changing one probability does not reshuffle the others. Only tail
+// drops depend on the clock, because a queue drains in real time.
+//
+// # Errors and lifetime
+//
+// Errors the wrapped conn returns for a delayed datagram cannot be
+// reported to the WriteTo call that queued it long ago; they are counted
+// in the Failed field of [Stats]. If the wrapped conn turns out to be
+// closed, later writes fail with [net.ErrClosed]. [Conn.Close] discards the datagrams
+// still in flight, stops the scheduler and closes the wrapped conn.
+package netsim
