@@ -64,8 +64,8 @@ func leaves(p *simPeer) map[PlayerID]Frame {
 // sometimes two at once, sometimes reported by only one peer.
 func TestPropertyMatches(t *testing.T) {
 	count := 300
-	if testing.Short() {
-		count = 40
+	if testing.Short() || raceEnabled {
+		count = 60
 	}
 	seeds := make([]uint64, 0, count)
 	if *seedFlag != 0 {
