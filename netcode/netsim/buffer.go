@@ -28,7 +28,9 @@ func newBuffer(p []byte) *buffer {
 	return &buffer{b: append([]byte(nil), p...)}
 }
 
-// free returns buf to its pool; buf must not be used afterwards.
+// free returns buf to its pool; buf must not be used afterwards. The
+// scheduler frees a buffer once the wrapped conn's WriteTo has returned,
+// relying on it not to retain the slice, as io.Writer requires too.
 func (buf *buffer) free() {
 	for i := range bufferClasses {
 		if class := &bufferClasses[i]; cap(buf.b) == class.size {
