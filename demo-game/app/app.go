@@ -1,0 +1,262 @@
+// Package app is Neon Trails' Ebiten layer: the screens (title, join,
+// lobby, match, results), keys turned into inputs, and drawing. It only
+// reads the match's state; package play runs the match and package sim is
+// the game.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"golang.design/x/clipboard"
+
+	"github.com/peerstep/peerstep/demo-game/play"
+)
+
+// Config sets the app up.
+type Config struct {
+	// Flags are the command line: what to start with, without the menus.
+	Flags play.Flags
+	// Out receives the lines tests read (share code, match started,
+	// checksum). Nil means os.Stdout.
+	Out io.Writer
+	// NetGraph shows the net graph from the start of a match.
+	NetGraph bool
+}
+
+// screen is one screen of the game.
+type screen interface {
+	update(a *App) error
+	draw(a *App, dst *ebiten.Image)
+}
+
+// App is the game for Ebiten: it implements ebiten.Game.
+type App struct {
+	cfg      Config
+	out      io.Writer
+	scr      screen
+	w, h     int // screen size in pixels
+	s        int // the text scale: 1 up to about 1000 pixels high, then 2...
+	toasts   toasts
+	autoplay bool // -frames: a bot steers and the app exits after the frames
+	attract  *attract
+	printed  map[string]bool
+	lastDraw time.Time
+	drawn    int // frames drawn of this screen, for -frames runs
+}
+
+// setScreen switches to scr.
+func (a *App) setScreen(scr screen) {
+	a.scr, a.drawn = scr, 0
+}
+
+func screenName(scr screen) string {
+	switch scr.(type) {
+	case *title:
+		return "title"
+	case *join:
+		return "join"
+	case *lobby:
+		return "lobby"
+	case *matchScreen:
+		return "match"
+	}
+	return "?"
+}
+
+// New returns the app, on the screen the flags ask for: the title, or
+// straight into a lobby, a join, a practice match or a replay.
+func New(cfg Config) (*App, error) {
+	loadFonts()
+	a := &App{cfg: cfg, out: cfg.Out, autoplay: cfg.Flags.Frames > 0, printed: map[string]bool{}}
+	if a.out == nil {
+		a.out = os.Stdout
+	}
+	f := cfg.Flags
+	switch {
+	case f.Host:
+		return a, a.host()
+	case f.Join != "":
+		a.setScreen(newJoin(a, f.Join))
+	case f.Practice:
+		bots := f.Bots
+		if bots == 0 {
+			bots = 3
+		}
+		return a, a.practice(bots)
+	case f.Replay != "":
+		m, err := play.OpenReplay(f.Replay)
+		if err != nil {
+			return nil, err
+		}
+		a.startMatch(m)
+	default:
+		a.setScreen(newTitle(a))
+	}
+	return a, nil
+}
+
+// options returns the session options the flags give.
+func (a *App) options() play.Options { return a.cfg.Flags.Options }
+
+// println prints a line for tests and scripts to read.
+func (a *App) println(format string, args ...any) {
+	fmt.Fprintf(a.out, format+"\n", args...)
+}
+
+// notify shows a notice at the bottom of the screen.
+func (a *App) notify(text string, bad bool) {
+	c := colAccent
+	if bad {
+		c = colBad
+	}
+	if a.autoplay {
+		a.println("notice: %s", text)
+	}
+	a.toasts.add(text, c)
+}
+
+func (a *App) host() error {
+	l, err := play.Host(context.Background(), a.options())
+	if err != nil {
+		return err
+	}
+	a.println("share code: %s", l.Code())
+	if n := a.cfg.Flags.Bots; n > 0 {
+		if err := l.AddBots(n); err != nil {
+			a.notify(err.Error(), true)
+		}
+	}
+	a.setScreen(newLobby(a, l))
+	return nil
+}
+
+func (a *App) practice(bots int) error {
+	m, err := play.NewPractice(a.options(), bots, uint64(time.Now().UnixNano()))
+	if err != nil {
+		return err
+	}
+	a.startMatch(m)
+	return nil
+}
+
+func (a *App) startMatch(m *play.Match) {
+	ebiten.SetTPS(m.TickRate())
+	if m.Kind() != play.Replay {
+		a.println("match started: %d players, you are player %d", len(m.Names()), m.Local())
+	}
+	a.setScreen(newMatchScreen(a, m))
+}
+
+// toTitle goes back to the title screen, or ends the program when it was
+// started for one match from the flags.
+func (a *App) toTitle() error {
+	ebiten.SetTPS(60)
+	if a.autoplay {
+		return ebiten.Termination
+	}
+	a.setScreen(newTitle(a))
+	return nil
+}
+
+// Update runs one tick.
+func (a *App) Update() error {
+	a.toasts.update()
+	if inpututil.IsKeyJustPressed(ebiten.KeyF11) || (inpututil.IsKeyJustPressed(ebiten.KeyEnter) && ebiten.IsKeyPressed(ebiten.KeyAlt)) {
+		ebiten.SetFullscreen(!ebiten.IsFullscreen())
+	}
+	return a.scr.update(a)
+}
+
+// Draw draws the screen; it only reads the state.
+func (a *App) Draw(dst *ebiten.Image) {
+	a.pace()
+	dst.Fill(colBG)
+	a.scr.draw(a, dst)
+	if a.autoplay {
+		a.drawn++
+		if a.drawn == 10 {
+			a.println("screen: %s", screenName(a.scr))
+		}
+	}
+	a.toasts.draw(dst, float64(a.w)/2, float64(a.h)-float64(34*a.s), a.s)
+}
+
+// pace caps the frame rate at the tick rate (the state changes no more
+// often) where vsync does not, as under Xvfb, and lower for a run that
+// plays by itself, so that windows in tests leave the CPU to the others.
+func (a *App) pace() {
+	fps := ebiten.TPS()
+	if a.autoplay {
+		fps = 30
+	}
+	if fps <= 0 {
+		fps = 60
+	}
+	if d := time.Second/time.Duration(fps) - time.Since(a.lastDraw); d > 0 {
+		time.Sleep(d)
+	}
+	a.lastDraw = time.Now()
+}
+
+// Layout lays the screen out in real pixels, so that text and the arena
+// stay crisp at any window size.
+func (a *App) Layout(outsideWidth, outsideHeight int) (int, int) {
+	k := ebiten.Monitor().DeviceScaleFactor()
+	a.w = max(320, int(math.Ceil(float64(outsideWidth)*k)))
+	a.h = max(240, int(math.Ceil(float64(outsideHeight)*k)))
+	a.s = max(1, int(float64(a.h)/540+0.2))
+	return a.w, a.h
+}
+
+// Close leaves whatever match or lobby is open.
+func (a *App) Close() error {
+	if c, ok := a.scr.(interface{ close() error }); ok {
+		return c.close()
+	}
+	return nil
+}
+
+// Clipboard: golang.design/x/clipboard needs X11 (or the system's own);
+// without it, copy and paste say why they failed and the game goes on.
+var (
+	clipOnce sync.Once
+	clipErr  error
+)
+
+func clipInit() error {
+	clipOnce.Do(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				clipErr = fmt.Errorf("clipboard: %v", r)
+			}
+		}()
+		clipErr = clipboard.Init()
+	})
+	return clipErr
+}
+
+func copyText(s string) error {
+	if err := clipInit(); err != nil {
+		return err
+	}
+	if clipboard.Write(clipboard.FmtText, []byte(s)) == nil {
+		return errors.New("the clipboard refused the text")
+	}
+	return nil
+}
+
+func pasteText() (string, error) {
+	if err := clipInit(); err != nil {
+		return "", err
+	}
+	return string(clipboard.Read(clipboard.FmtText)), nil
+}

@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/peerstep/peerstep/demo-game/play"
+)
+
+// join is the screen where a player types or pastes a share code.
+type join struct {
+	code    []rune
+	ticks   int
+	joining bool
+	cancel  context.CancelFunc
+	result  chan joinResult
+	errText string
+	backAt  int // ticks Backspace has been held
+}
+
+type joinResult struct {
+	l   *play.Lobby
+	err error
+}
+
+func newJoin(a *App, code string) *join {
+	j := &join{code: []rune(code), result: make(chan joinResult, 1)}
+	if code != "" {
+		j.submit(a)
+	}
+	return j
+}
+
+// submit starts joining in the background: it may take until the join
+// timeout when the host does not answer.
+func (j *join) submit(a *App) {
+	if j.joining {
+		return
+	}
+	j.joining, j.errText = true, ""
+	ctx, cancel := context.WithCancel(context.Background())
+	j.cancel = cancel
+	code, opts := string(j.code), a.options()
+	go func() {
+		l, err := play.Join(ctx, code, opts)
+		if err == nil && ctx.Err() != nil { // the player gave up meanwhile
+			l.Close()
+			l, err = nil, ctx.Err()
+		}
+		j.result <- joinResult{l, err}
+	}()
+}
+
+func (j *join) update(a *App) error {
+	j.ticks++
+	select {
+	case r := <-j.result:
+		j.joining = false
+		if r.err != nil {
+			j.errText = play.JoinError(r.err)
+			if a.autoplay {
+				a.println("join failed: %v", r.err)
+				return r.err
+			}
+			return nil
+		}
+		a.setScreen(newLobby(a, r.l))
+		return nil
+	default:
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
+		if j.cancel != nil {
+			j.cancel()
+		}
+		return a.toTitle()
+	}
+	if j.joining {
+		return nil
+	}
+	ctrl := ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta)
+	if (ctrl && inpututil.IsKeyJustPressed(ebiten.KeyV)) || (ebiten.IsKeyPressed(ebiten.KeyShift) && inpututil.IsKeyJustPressed(ebiten.KeyInsert)) {
+		s, err := pasteText()
+		if err != nil {
+			a.notify("paste failed: "+err.Error(), true)
+		} else {
+			j.code = append(j.code, []rune(strings.TrimSpace(s))...)
+			j.errText = ""
+		}
+	} else if !ctrl {
+		for _, r := range ebiten.AppendInputChars(nil) {
+			if unicode.IsPrint(r) && len(j.code) < 200 {
+				j.code = append(j.code, unicode.ToUpper(r))
+				j.errText = ""
+			}
+		}
+	}
+	if ebiten.IsKeyPressed(ebiten.KeyBackspace) {
+		j.backAt++
+		if (j.backAt == 1 || (j.backAt > 20 && j.backAt%3 == 0)) && len(j.code) > 0 {
+			j.code = j.code[:len(j.code)-1]
+			if ctrl {
+				j.code = nil
+			}
+		}
+	} else {
+		j.backAt = 0
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter) {
+		j.submit(a)
+	}
+	return nil
+}
+
+func (j *join) draw(a *App, dst *ebiten.Image) {
+	s := a.s
+	W, H := float64(a.w), float64(a.h)
+	y := H * 0.14
+	bold.glowText(dst, "JOIN A MATCH", W/2, y, 3*s, colAccent, center)
+	y += float64(lineHeight(3*s) + 24*s)
+	regular.text(dst, "Type or paste the share code your host gave you:", W/2, y, s, colDim, center)
+	y += float64(lineHeight(s) + 12*s)
+
+	// The field, wrapped on as many lines as the code needs.
+	cs := 2 * s
+	perLine := max(8, int(W*0.8)/(8*cs))
+	text := string(j.code)
+	cursor := ""
+	if !j.joining && j.ticks/30%2 == 0 {
+		cursor = "_"
+	}
+	lines := splitRunes(text+cursor, perLine)
+	if len(lines) == 0 {
+		lines = []string{cursor}
+	}
+	fw := float64(perLine*8*cs + 24*s)
+	fh := float64(len(lines)*lineHeight(cs) + 20*s)
+	border := colAccent
+	if j.errText != "" {
+		border = colBad
+	}
+	panel(dst, W/2-fw/2, y, fw, fh, colPanel, border)
+	for i, l := range lines {
+		bold.text(dst, l, W/2-fw/2+float64(12*s), y+float64(10*s+i*lineHeight(cs)), cs, colText, left)
+	}
+	if len(j.code) == 0 {
+		regular.text(dst, "PS1-XXXX-XXXX-...", W/2-fw/2+float64(12*s+8*cs), y+float64(10*s), cs, colFaint, left)
+	}
+	y += fh + float64(18*s)
+
+	switch {
+	case j.joining:
+		dots := strings.Repeat(".", j.ticks/15%4)
+		bold.text(dst, "joining"+dots, W/2, y, 2*s, colWarn, center)
+		y += float64(lineHeight(2*s) + 6*s)
+		regular.text(dst, "reaching the host and saying hello (ESC to give up)", W/2, y, s, colDim, center)
+	case j.errText != "":
+		for _, l := range wrap(j.errText, int(W*0.8)/(8*2*s)) {
+			bold.text(dst, l, W/2, y, 2*s, colBad, center)
+			y += float64(lineHeight(2 * s))
+		}
+	}
+	regular.text(dst, "ENTER: join    CTRL+V: paste    BACKSPACE: erase    ESC: back", W/2, H-float64(lineHeight(s)+10*s), s, colDim, center)
+}
+
+func (j *join) close() error {
+	if j.cancel != nil {
+		j.cancel()
+	}
+	return nil
+}
+
+// splitRunes cuts s into lines of n runes.
+func splitRunes(s string, n int) []string {
+	r := []rune(s)
+	var out []string
+	for len(r) > n {
+		out = append(out, string(r[:n]))
+		r = r[n:]
+	}
+	if len(r) > 0 {
+		out = append(out, string(r))
+	}
+	return out
+}

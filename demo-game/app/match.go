@@ -1,0 +1,686 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/peerstep/peerstep/demo-game/play"
+	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/netcode"
+)
+
+// feedLine is a line of the match's event feed.
+type feedLine struct {
+	parts []feedPart
+	age   int
+}
+
+type feedPart struct {
+	text string
+	col  color.RGBA
+}
+
+// matchScreen plays a match: arena, HUD, overlays, results.
+type matchScreen struct {
+	m        *play.Match
+	view     arenaView
+	ni       play.NetInfo
+	feed     []feedLine
+	graph    bool
+	escAt    int // tick of the first ESC press, 0 if none
+	ticks    int
+	endErr   error
+	done     bool // the match ended (error, replay over)
+	printed  bool // -frames: the checksum line is out
+	linger   int
+	hitFlash int // ticks left of the local player's crash flash
+	goFlash  int // ticks left of "GO!"
+}
+
+func newMatchScreen(a *App, m *play.Match) *matchScreen {
+	ms := &matchScreen{m: m, ni: m.Net(), graph: a.cfg.NetGraph}
+	if a.autoplay {
+		m.StopAfter(a.cfg.Flags.Frames)
+	}
+	return ms
+}
+
+func (ms *matchScreen) close() error { return ms.m.Close() }
+
+// readInput turns this tick's key presses into an input: the directions
+// pressed (up to two, so that a quick double turn survives), and boost
+// while SPACE or SHIFT is held.
+func readInput() sim.Input {
+	var dirs []sim.Dir
+	keys := []struct {
+		d    sim.Dir
+		keys []ebiten.Key
+		pad  ebiten.StandardGamepadButton
+	}{
+		{sim.Up, []ebiten.Key{ebiten.KeyArrowUp, ebiten.KeyW}, ebiten.StandardGamepadButtonLeftTop},
+		{sim.Right, []ebiten.Key{ebiten.KeyArrowRight, ebiten.KeyD}, ebiten.StandardGamepadButtonLeftRight},
+		{sim.Down, []ebiten.Key{ebiten.KeyArrowDown, ebiten.KeyS}, ebiten.StandardGamepadButtonLeftBottom},
+		{sim.Left, []ebiten.Key{ebiten.KeyArrowLeft, ebiten.KeyA}, ebiten.StandardGamepadButtonLeftLeft},
+	}
+	pads := ebiten.AppendGamepadIDs(nil)
+	boost := ebiten.IsKeyPressed(ebiten.KeySpace) || ebiten.IsKeyPressed(ebiten.KeyShift)
+	for _, k := range keys {
+		pressed := false
+		for _, key := range k.keys {
+			pressed = pressed || inpututil.IsKeyJustPressed(key)
+		}
+		for _, id := range pads {
+			pressed = pressed || inpututil.IsStandardGamepadButtonJustPressed(id, k.pad)
+		}
+		if pressed {
+			dirs = append(dirs, k.d)
+		}
+	}
+	for _, id := range pads {
+		boost = boost || ebiten.IsStandardGamepadButtonPressed(id, ebiten.StandardGamepadButtonRightBottom)
+	}
+	in := sim.MakeInput(sim.None, boost)
+	for _, d := range dirs {
+		in = sim.MergeInputs(in, sim.MakeInput(d, boost))
+	}
+	return in
+}
+
+func (ms *matchScreen) update(a *App) error {
+	ms.ticks++
+	m := ms.m
+	st := m.State()
+	if ms.hitFlash > 0 {
+		ms.hitFlash--
+	}
+	if ms.goFlash > 0 {
+		ms.goFlash--
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyTab) || inpututil.IsKeyJustPressed(ebiten.KeyF3) {
+		ms.graph = !ms.graph
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
+		if ms.done || (ms.escAt > 0 && ms.ticks-ms.escAt < 120) || m.Kind() == play.Replay {
+			if err := m.Close(); err != nil {
+				a.notify(err.Error(), true)
+			}
+			return a.toTitle()
+		}
+		ms.escAt = ms.ticks
+	}
+	if ms.done {
+		if inpututil.IsKeyJustPressed(ebiten.KeyEnter) {
+			m.Close()
+			return a.toTitle()
+		}
+		return ms.lingerOrExit(a)
+	}
+
+	in := readInput()
+	if a.autoplay {
+		in = sim.Bot(st, m.Local())
+	}
+	steps := 1
+	if m.Kind() == play.Replay && (ebiten.IsKeyPressed(ebiten.KeyArrowRight) || ebiten.IsKeyPressed(ebiten.KeyF)) {
+		steps = 4 // fast forward
+	}
+	var err error
+	for range steps {
+		if err = m.Tick(in); err != nil {
+			break
+		}
+	}
+	for _, e := range m.Events() {
+		ms.event(a, e)
+	}
+	for _, n := range m.Notices() {
+		a.notify(n.Text, n.Bad)
+	}
+	ms.view.update()
+	ms.ni = m.Net()
+	for i := range ms.feed {
+		ms.feed[i].age++
+	}
+	if err != nil {
+		ms.done, ms.endErr = true, err
+		if !errors.Is(err, play.ErrReplayOver) {
+			a.notify("the match ended: "+err.Error(), true)
+		}
+		if errors.Is(err, play.ErrReplayOver) && a.autoplay {
+			ms.printChecksum(a)
+		}
+	}
+	if a.autoplay {
+		if f := m.Frames(); f > 0 && f%60 == 0 && !a.printed[fmt.Sprint("frame", f)] {
+			a.printed[fmt.Sprint("frame", f)] = true
+			a.println("frame %d", f)
+		}
+		if m.Frames() >= a.cfg.Flags.Frames {
+			ms.printChecksum(a)
+		}
+		return ms.lingerOrExit(a)
+	}
+	return nil
+}
+
+// printChecksum prints the line tests compare, once.
+func (ms *matchScreen) printChecksum(a *App) {
+	if !ms.printed {
+		ms.printed = true
+		a.println("checksum %d %016x", ms.m.Frames(), ms.m.State().Checksum())
+		ms.linger = ms.m.TickRate() // the others may still need our last inputs
+	}
+}
+
+// lingerOrExit ends an autoplay run a second after its checksum.
+func (ms *matchScreen) lingerOrExit(a *App) error {
+	if !a.autoplay || !ms.printed {
+		if a.autoplay && ms.done {
+			return ms.endErr
+		}
+		return nil
+	}
+	if ms.linger--; ms.linger <= 0 {
+		ms.m.Close()
+		return ebiten.Termination
+	}
+	return nil
+}
+
+func (ms *matchScreen) say(parts ...feedPart) {
+	ms.feed = append(ms.feed, feedLine{parts: parts})
+	if len(ms.feed) > 6 {
+		ms.feed = ms.feed[len(ms.feed)-6:]
+	}
+}
+
+func (ms *matchScreen) who(p int) feedPart {
+	if p == ms.m.Local() {
+		return feedPart{"you", playerColor(p)}
+	}
+	return feedPart{fit(ms.m.Names()[p], 12), playerColor(p)}
+}
+
+// event reacts to what happened in the simulation: effects and the feed.
+func (ms *matchScreen) event(a *App, e sim.Event) {
+	st := ms.m.State()
+	ms.view.event(st, e)
+	dim := colDim
+	switch e.Kind {
+	case sim.EventCrash:
+		if e.Player == ms.m.Local() {
+			ms.hitFlash = 24
+		}
+		switch {
+		case e.Cause == sim.CauseWall:
+			ms.say(ms.who(e.Player), feedPart{" hit the wall", dim})
+		case e.Cause == sim.CauseTrail && e.By == e.Player:
+			ms.say(ms.who(e.Player), feedPart{" cut their own trail", dim})
+		case e.Cause == sim.CauseTrail:
+			ms.say(ms.who(e.Player), feedPart{" crashed into ", dim}, ms.who(e.By))
+		case e.Cause == sim.CauseHeadOn && e.Player < e.By:
+			ms.say(ms.who(e.Player), feedPart{" and ", dim}, ms.who(e.By), feedPart{" met head on", dim})
+		}
+	case sim.EventMatchOver:
+		if a.autoplay {
+			a.println("match over: winner %d", e.Player)
+		}
+	case sim.EventRoundOver:
+		if e.Player >= 0 {
+			ms.say(ms.who(e.Player), feedPart{fmt.Sprintf(" won round %d", e.N), dim})
+		} else {
+			ms.say(feedPart{fmt.Sprintf("round %d: a draw", e.N), dim})
+		}
+	case sim.EventGo:
+		ms.goFlash = 36
+	case sim.EventRematch:
+		ms.feed = nil
+		ms.say(feedPart{"rematch!", colAccent})
+	case sim.EventReady:
+		ms.say(ms.who(e.Player), feedPart{" wants a rematch", dim})
+	}
+}
+
+// layout of the match screen.
+type matchLayout struct {
+	top, bottom  float64 // heights of the top bar and the hint line
+	pad          float64
+	sideX, sideW float64
+	ax, ay       float64 // the arena's rectangle
+	aw, ah       float64
+}
+
+func (ms *matchScreen) layout(a *App) matchLayout {
+	s := float64(a.s)
+	W, H := float64(a.w), float64(a.h)
+	l := matchLayout{top: float64(lineHeight(a.s)) + 14*s, bottom: float64(lineHeight(a.s)) + 10*s, pad: 10 * s}
+	l.sideW = math.Max(190*s, math.Min(260*s, W*0.2))
+	l.sideX = W - l.sideW - l.pad
+	l.ax, l.ay = l.pad, l.top+l.pad
+	l.aw, l.ah = l.sideX-2*l.pad, H-l.top-l.bottom-2*l.pad
+	return l
+}
+
+func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
+	m := ms.m
+	st := m.State()
+	s := a.s
+	W, H := float64(a.w), float64(a.h)
+	l := ms.layout(a)
+
+	ms.view.draw(dst, st, l.ax, l.ay, l.aw, l.ah, m.Local(), s)
+	phase := st.Phase()
+	if phase == sim.Countdown || (phase == sim.Playing && st.PhaseTicks() < st.Config().TicksPerSecond) {
+		ms.view.drawLabels(dst, st, m.Names(), m.Local(), s)
+	}
+	if ms.hitFlash > 0 {
+		a := float64(ms.hitFlash) / 24
+		glowRect(dst, ms.view.ox-4, ms.view.oy-4, ms.view.aw+8, ms.view.ah+8, scaleCol(colBad, 1, a))
+	}
+	ms.drawTopBar(a, dst, l)
+	ms.drawSide(a, dst, l)
+	ms.drawOverlay(a, dst)
+	if ms.graph && !ms.done {
+		ms.drawGraph(a, dst)
+	}
+
+	hint := "steer: arrows / WASD    boost: SPACE    TAB: net graph    ESC: leave"
+	switch {
+	case m.Kind() == play.Replay:
+		hint = "REPLAY    hold RIGHT: fast forward    TAB: net graph    ESC: back"
+	case ms.escAt > 0 && ms.ticks-ms.escAt < 120:
+		hint = "press ESC again to leave the match"
+	case ms.done:
+		hint = "ENTER: back to the title    ESC: back"
+	}
+	c := colDim
+	if strings.HasPrefix(hint, "press ESC") {
+		c = colWarn
+	}
+	regular.text(dst, hint, W/2, H-l.bottom+float64(3*s), s, c, center)
+}
+
+func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
+	m := ms.m
+	st := m.State()
+	s := a.s
+	W := float64(a.w)
+	fillRect(dst, 0, 0, W, l.top, colPanel)
+	fillRect(dst, 0, l.top-1, W, 1, colPanelHi)
+	y := float64(7 * s)
+	x := l.pad
+	bold.text(dst, fmt.Sprintf("ROUND %d", st.Round()), x, y, s, colText, left)
+	x += float64(textWidth("ROUND 00  ", s))
+	goal := fmt.Sprintf("first to win %d rounds", st.Config().RoundsToWin)
+	if st.Config().RoundsToWin == 1 {
+		goal = "one round decides"
+	}
+	regular.text(dst, goal, x, y, s, colDim, left)
+
+	var info string
+	col := colDim
+	switch m.Kind() {
+	case play.Practice:
+		info = "practice against bots - no network, no input delay"
+	case play.Replay:
+		info = fmt.Sprintf("replay  frame %d / %d", m.Frames(), m.ReplayLength())
+	default:
+		d := ms.ni.InputDelay
+		ms := time.Duration(d) * time.Second / time.Duration(m.TickRate())
+		info = fmt.Sprintf("input delay %d frames (%d ms)   %d Hz", d, ms.Milliseconds(), m.TickRate())
+	}
+	if sn := ms.ni.Simulated; sn != "" {
+		info = "simulated " + sn + "   " + info
+		col = colWarn
+	}
+	regular.text(dst, info, W-l.pad, y, s, col, right)
+}
+
+// pingColor grades a round trip.
+func pingColor(d time.Duration) color.RGBA {
+	switch {
+	case d < 80*time.Millisecond:
+		return colGood
+	case d < 160*time.Millisecond:
+		return colWarn
+	}
+	return colBad
+}
+
+func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
+	m := ms.m
+	st := m.State()
+	s := a.s
+	fs := float64(s)
+	x, y, w := l.sideX, l.ay, l.sideW
+	bold.text(dst, "PLAYERS", x, y, s, colDim, left)
+	regular.text(dst, "rounds  ping", x+w, y, s, colFaint, right)
+	y += float64(lineHeight(s) + 6*s)
+	riders := st.Riders()
+	scores := st.Scores()
+	goal := st.Config().RoundsToWin
+	rh := float64(2*lineHeight(s) + 12*s)
+	for p, name := range m.Names() {
+		r := riders[p]
+		col := playerColor(p)
+		present := m.Present(p) && r.Active
+		bg := colPanel
+		if p == m.Local() {
+			bg = colPanelHi
+		}
+		fillRect(dst, x, y, w, rh-3*fs, bg)
+		sw := col
+		if !present || (!r.Alive && st.Phase() == sim.Playing) {
+			sw = scaleCol(col, 1, 0.35)
+		}
+		fillRect(dst, x, y, 6*fs, rh-3*fs, sw)
+		nc := col
+		if !present {
+			nc = colFaint
+		}
+		label := fit(name, max(4, int(w/(8*fs))-12))
+		if p == m.Local() {
+			label = fit(name, max(4, int(w/(8*fs))-18)) + " (you)"
+		}
+		bold.text(dst, label, x+14*fs, y+5*fs, s, nc, left)
+		// Rounds won, as pips.
+		pip := 8 * fs
+		px := x + w - 8*fs - float64(goal)*(pip+3*fs)
+		if goal > 8 {
+			regular.text(dst, fmt.Sprintf("%d/%d", scores[p], goal), x+w-8*fs, y+5*fs, s, col, right)
+		} else {
+			for i := range goal {
+				c := colFaint
+				if i < scores[p] {
+					c = col
+				}
+				fillRect(dst, px+float64(i)*(pip+3*fs), y+9*fs, pip, pip, c)
+			}
+		}
+		// The second line: state and ping.
+		y2 := y + 5*fs + float64(lineHeight(s))
+		state, sc := "", colDim
+		switch {
+		case !present:
+			state, sc = "left", colBad
+		case st.Phase() == sim.MatchOver && r.Ready:
+			state, sc = "wants a rematch", colGood
+		case !r.Alive && (st.Phase() == sim.Playing || st.Phase() == sim.RoundOver):
+			state, sc = "out", colFaint
+		case r.Boost:
+			state, sc = "BOOST", col
+		}
+		if state != "" {
+			regular.text(dst, state, x+14*fs, y2, s, sc, left)
+		} else {
+			// The boost meter.
+			bw := math.Min(60*fs, w*0.35)
+			fillRect(dst, x+14*fs, y2+5*fs, bw, 5*fs, colBG)
+			fillRect(dst, x+14*fs, y2+5*fs, bw*float64(r.Energy)/float64(st.MaxEnergy()), 5*fs, scaleCol(col, 1, 0.8))
+		}
+		ping, pc := "", colDim
+		if p < len(ms.ni.Peers) {
+			pi := ms.ni.Peers[p]
+			switch {
+			case m.Kind() == play.Practice && p != m.Local():
+				ping = "bot"
+			case m.Kind() != play.Online:
+			case pi.Local:
+			case !pi.Present:
+				ping = "-"
+			case pi.Silent:
+				ping, pc = "silent", colBad
+			case pi.RTT > 0 && pi.RTT < time.Millisecond:
+				ping, pc = "<1 ms", colGood
+			case pi.RTT > 0:
+				ping, pc = fmt.Sprintf("%d ms", pi.RTT.Milliseconds()), pingColor(pi.RTT)
+			default:
+				ping = "..."
+			}
+		}
+		regular.text(dst, ping, x+w-8*fs, y2, s, pc, right)
+		y += rh
+	}
+
+	// The feed.
+	y += 10 * fs
+	maxChars := int(w / (8 * fs))
+	for i := len(ms.feed) - 1; i >= 0 && y < l.ay+l.ah-float64(lineHeight(s)); i-- {
+		f := ms.feed[i]
+		a := 1.0
+		if f.age > 8*60 {
+			a = math.Max(0.35, 1-float64(f.age-8*60)/120)
+		}
+		fx := x
+		n := 0
+		for _, part := range f.parts {
+			t := part.text
+			if n+len(t) > maxChars {
+				t = fit(t, max(0, maxChars-n))
+			}
+			regular.text(dst, t, fx, y, s, scaleCol(part.col, 1, a), left)
+			fx += float64(textWidth(t, s))
+			n += len(t)
+		}
+		y += float64(lineHeight(s) + 3*s)
+	}
+}
+
+// drawOverlay draws the countdown, GO!, the round's winner, and the results.
+func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
+	m := ms.m
+	st := m.State()
+	s := a.s
+	v := &ms.view
+	cx, cy := v.ox+v.aw/2, v.oy+v.ah/2
+	tps := st.Config().TicksPerSecond
+	switch st.Phase() {
+	case sim.Countdown:
+		left := st.PhaseTicksLeft()
+		n := (left + tps - 1) / tps
+		frac := float64(left%tps) / float64(tps)
+		sc := 6*s + int(frac*float64(3*s))
+		bold.glowText(dst, fmt.Sprint(n), cx, cy-float64(lineHeight(sc))/2, sc, colText, center)
+		sub := "GET READY"
+		if st.Round() == 1 {
+			sub = "steer with the arrows - last rider standing wins"
+		}
+		bold.text(dst, sub, cx, cy+float64(lineHeight(6*s))/2+float64(8*s), s, colDim, center)
+	case sim.Playing:
+		if ms.goFlash > 0 {
+			bold.glowText(dst, "GO!", cx, cy-float64(lineHeight(6*s))/2, 6*s, colGood, center)
+		}
+		if l := m.Local(); l >= 0 {
+			if r := st.Rider(l); !r.Alive && r.Active && st.Tick()-r.CrashTick > 20 {
+				bold.text(dst, "you're out - watch the others finish the round", cx, v.oy+float64(12*s), s, colDim, center)
+			}
+		}
+	case sim.RoundOver:
+		w, ok := st.RoundWinner()
+		text, col := "DRAW", colText
+		if ok {
+			text, col = strings.ToUpper(fit(m.Names()[w], 14))+" WINS THE ROUND", playerColor(w)
+			if w == m.Local() {
+				text = "YOU WIN THE ROUND"
+			}
+		}
+		sc := 3 * s
+		if textWidth(text, sc) > int(v.aw*0.9) {
+			sc = 2 * s
+		}
+		bh := float64(lineHeight(sc) + 24*s)
+		fillRect(dst, v.ox, cy-bh/2, v.aw, bh, scaleCol(colBG, 1, 0.8))
+		bold.glowText(dst, text, cx, cy-float64(lineHeight(sc))/2, sc, col, center)
+	case sim.MatchOver:
+		ms.drawResults(a, dst)
+	}
+	if ms.done {
+		text, col := "THE MATCH ENDED", colBad
+		detail := ""
+		if ms.endErr != nil {
+			detail = ms.endErr.Error()
+		}
+		switch {
+		case errors.Is(ms.endErr, play.ErrReplayOver):
+			text, col, detail = "END OF THE REPLAY", colAccent, fmt.Sprintf("%d frames played back, every recorded checksum matched", m.Frames())
+		case errors.Is(ms.endErr, netcode.ErrDropped):
+			detail = "the other players stopped hearing from you and dropped you"
+		}
+		bh := float64(lineHeight(3*s) + lineHeight(s) + 40*s)
+		fillRect(dst, v.ox, v.oy+v.ah-bh, v.aw, bh, scaleCol(colBG, 1, 0.88))
+		bold.glowText(dst, text, cx, v.oy+v.ah-bh+float64(10*s), 3*s, col, center)
+		regular.text(dst, fit(detail, int(v.aw)/(8*s)), cx, v.oy+v.ah-float64(lineHeight(s)+12*s), s, colDim, center)
+	}
+}
+
+func (ms *matchScreen) drawResults(a *App, dst *ebiten.Image) {
+	m := ms.m
+	st := m.State()
+	s := a.s
+	fs := float64(s)
+	v := &ms.view
+	n := len(m.Names())
+	pw := math.Min(v.aw*0.92, 80*8*fs)
+	rh := float64(lineHeight(s) + 12*s)
+	ph := float64(lineHeight(3*s)+lineHeight(s)+58*s) + rh*float64(n+1)
+	px, py := v.ox+v.aw/2-pw/2, v.oy+v.ah/2-ph/2
+	fillRect(dst, v.ox, v.oy, v.aw, v.ah, scaleCol(colBG, 1, 0.55))
+	fillRect(dst, px, py, pw, ph, scaleCol(colPanel, 1, 0.97))
+	w, _ := st.Winner()
+	wc := colAccent
+	title := "MATCH OVER"
+	if w >= 0 {
+		wc = playerColor(w)
+		title = strings.ToUpper(fit(m.Names()[w], 14)) + " WINS THE MATCH"
+		if w == m.Local() {
+			title = "YOU WIN THE MATCH"
+		}
+	}
+	glowRect(dst, px, py, pw, ph, wc)
+	sc := 3 * s
+	if textWidth(title, sc) > int(pw*0.92) {
+		sc = 2 * s
+	}
+	y := py + 16*fs
+	bold.glowText(dst, title, px+pw/2, y, sc, wc, center)
+	y += float64(lineHeight(3*s)) + 14*fs
+
+	// The table, best first.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	scores, kills := st.Scores(), st.Kills()
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if scores[a] != scores[b] {
+			return scores[a] > scores[b]
+		}
+		return kills[a] > kills[b]
+	})
+	cName, cRounds, cCuts, cState := px+44*fs, px+pw*0.55, px+pw*0.72, px+pw-16*fs
+	regular.text(dst, "rounds", cRounds, y, s, colFaint, center)
+	regular.text(dst, "trails cut", cCuts, y, s, colFaint, center)
+	y += rh
+	ready, here := 0, 0
+	for rank, p := range order {
+		r := st.Rider(p)
+		col := playerColor(p)
+		if p == m.Local() {
+			fillRect(dst, px+8*fs, y-4*fs, pw-16*fs, rh-2*fs, colPanelHi)
+		}
+		regular.text(dst, fmt.Sprint(rank+1), px+20*fs, y, s, colDim, left)
+		fillRect(dst, cName-14*fs, y+3*fs, 8*fs, 8*fs, col)
+		bold.text(dst, fit(m.Names()[p], 18), cName, y, s, col, left)
+		bold.text(dst, fmt.Sprint(scores[p]), cRounds, y, s, colText, center)
+		regular.text(dst, fmt.Sprint(kills[p]), cCuts, y, s, colText, center)
+		state, stc := "", colDim
+		switch {
+		case !r.Active:
+			state, stc = "left", colBad
+		case r.Ready:
+			state, stc = "ready", colGood
+			ready++
+			here++
+		default:
+			here++
+		}
+		regular.text(dst, state, cState, y, s, stc, right)
+		y += rh
+	}
+	y += 12 * fs
+	msg := fmt.Sprintf("SPACE: rematch (%d/%d ready)    ESC: leave", ready, here)
+	if m.Kind() == play.Replay {
+		msg = "the match is over"
+	}
+	bold.text(dst, msg, px+pw/2, y, s, colText, center)
+}
+
+// drawGraph draws the net graph: a bar for each tick's worth of time
+// (green: frames ran, yellow: a tick caught up several frames, red: a stall
+// waiting for the network, grey: this machine did not tick) under the
+// round trip's line.
+func (ms *matchScreen) drawGraph(a *App, dst *ebiten.Image) {
+	s := a.s
+	fs := float64(s)
+	v := &ms.view
+	if ms.m.Kind() != play.Online {
+		t := "no network here: every tick runs one frame"
+		w, h := float64(textWidth(t, s)+16*s), float64(lineHeight(s)+10*s)
+		x, y := v.ox+8*fs, v.oy+v.ah-h-8*fs
+		panel(dst, x, y, w, h, scaleCol(colBG, 1, 0.88), colFaint)
+		regular.text(dst, t, x+8*fs, y+5*fs, s, colDim, left)
+		return
+	}
+	g := ms.ni.Graph
+	gw, gh := float64(play.GraphLen)*fs, 60*fs
+	th := float64(3*lineHeight(s)) + 8*fs
+	pw := math.Max(gw, float64(textWidth("stalls 0000 (red)   late ticks 000 (grey)", s))) + 16*fs
+	x, y := v.ox+8*fs, v.oy+v.ah-gh-th-8*fs
+	fillRect(dst, x, y, pw, gh+th+8*fs, scaleCol(colBG, 1, 0.88))
+	strokeRect(dst, x, y, pw, gh+th+8*fs, 1, colFaint)
+	bx, by := x+8*fs, y+4*fs+gh
+	const maxRTT = 200.0
+	var rtt time.Duration
+	stalls, idle := 0, 0
+	for i, smp := range g {
+		h, c := 6*fs, colGood
+		switch {
+		case smp.Ticks == 0:
+			h, c = 2*fs, colFaint
+			idle++
+		case smp.Frames == 0:
+			h, c = gh*0.5, colBad
+			stalls++
+		case smp.Frames > smp.Ticks: // a tick ran several frames: catching up
+			h, c = gh*0.2*float64(smp.Frames-smp.Ticks+1), colWarn
+		}
+		h = math.Min(h, gh)
+		fillRect(dst, bx+float64(i)*fs, by-h, fs, h, scaleCol(c, 1, 0.75))
+		ry := by - gh*math.Min(1, float64(smp.RTT.Milliseconds())/maxRTT)
+		fillRect(dst, bx+float64(i)*fs, ry-fs, fs, 2*fs, colAccent)
+		rtt = smp.RTT
+	}
+	fillRect(dst, bx, by-gh*0.5, gw, 1, scaleCol(colFaint, 1, 0.6))
+	ty := by + 6*fs
+	ni := ms.ni
+	lines := []struct {
+		t string
+		c color.RGBA
+	}{
+		{fmt.Sprintf("rtt %d ms (blue line, top %.0f ms)", rtt.Milliseconds(), maxRTT), colAccent},
+		{fmt.Sprintf("input delay %d f   ahead %+.1f f", ni.InputDelay, ni.Advantage), colText},
+		{fmt.Sprintf("stalls %d (red)   late ticks %d (grey)", stalls, idle), colDim},
+	}
+	for i, l := range lines {
+		regular.text(dst, l.t, bx, ty+float64(i*lineHeight(s)), s, l.c, left)
+	}
+}

@@ -1,0 +1,596 @@
+package play
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/lockstep/replay"
+	"github.com/peerstep/peerstep/netcode"
+)
+
+// ErrReplayOver is returned by Tick once a replay has played to its end.
+var ErrReplayOver = errors.New("play: the replay is over")
+
+// Kind says what drives a Match.
+type Kind uint8
+
+// The kinds of match.
+const (
+	// Online: a match over netcode with other players.
+	Online Kind = iota + 1
+	// Practice: a match on this machine against bots.
+	Practice
+	// Replay: a recorded match played back.
+	Replay
+)
+
+// frame is one frame to simulate, whatever its source.
+type frame struct {
+	n       int
+	inputs  []sim.Input
+	present []bool
+	wantSum bool
+}
+
+// source hands a Match its frames.
+type source interface {
+	tick(in sim.Input) ([]frame, error)
+	report(frame int, sum uint64)
+	events() []netcode.Event
+	stats() *netcode.Stats
+	close() error
+}
+
+// Notice is a line for the view to show for a few seconds: a player left,
+// is not answering, a desync...
+type Notice struct {
+	Text string
+	// Player concerned, or -1.
+	Player int
+	// Bad: a problem rather than news.
+	Bad bool
+}
+
+// Sample is one tick's worth of time in the net graph: 1/TickRate of a
+// second of the wall clock. A game loop that runs late calls Tick several
+// times at once and then not at all; by the clock, those calls land in
+// one slot and the next slots have none, which tells a slow machine (Ticks
+// 0) from a late network (Ticks > 0 and Frames 0).
+type Sample struct {
+	// Ticks is how many times Tick ran in this slot.
+	Ticks int
+	// Frames simulated in this slot: 0 after a tick is a stall, more than
+	// 1 catching up.
+	Frames int
+	// RTT is the largest round trip to another player, InputDelay the
+	// input delay, both as of this tick.
+	RTT        time.Duration
+	InputDelay int
+}
+
+// GraphLen is how many ticks the net graph keeps.
+const GraphLen = 240
+
+// PeerInfo is what the HUD shows about one player.
+type PeerInfo struct {
+	Player int
+	Name   string
+	// Local marks this player.
+	Local bool
+	// Present: still in the match.
+	Present bool
+	// RTT and Jitter of the link to this player; Loss the share of
+	// datagrams resent to it.
+	RTT, Jitter time.Duration
+	Loss        float64
+	// Silent: no word from the player for a while (it may be dropped).
+	Silent bool
+}
+
+// NetInfo is what the HUD and the net graph show about the network.
+type NetInfo struct {
+	Kind       Kind
+	InputDelay int
+	Stalls     uint64
+	// Advantage is how many frames this player runs ahead of the others.
+	Advantage float64
+	Peers     []PeerInfo
+	// Graph holds the last ticks, oldest first.
+	Graph []Sample
+	// Simulated describes the network simulation, "" if none.
+	Simulated string
+}
+
+// Match is one player's view of a running match: it takes this player's
+// input once a tick, simulates the frames every player agrees on, and
+// exposes the state for the view. Its methods belong to the game loop's
+// goroutine.
+type Match struct {
+	kind     Kind
+	src      source
+	state    *sim.State
+	names    []string
+	local    int
+	tickRate int
+	seed     uint64
+	settings []byte
+
+	frames  int
+	stopAt  int
+	present []bool
+	rec     *replay.FileWriter
+	recErr  error
+	events  []sim.Event
+	notices []Notice
+	silent  []bool
+	simNet  string
+
+	graph    []Sample
+	graphAt  int
+	slot     int64 // the wall-clock slot of the last tick
+	cur      Sample
+	lastStat *netcode.Stats
+	ticks    int
+	err      error
+
+	closeOnce sync.Once
+	onClose   func()
+}
+
+func newMatch(kind Kind, src source, names []string, local int, seed uint64, tickRate int, settings []byte) (*Match, error) {
+	cfg, err := simConfig(len(names), seed, tickRate, settings)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sim.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m := &Match{
+		kind: kind, src: src, state: st, names: names, local: local,
+		tickRate: tickRate, seed: seed, settings: settings,
+		present: make([]bool, len(names)),
+		silent:  make([]bool, len(names)),
+		graph:   make([]Sample, 0, GraphLen),
+	}
+	for p := range m.present {
+		m.present[p] = true
+	}
+	return m, nil
+}
+
+// record starts recording the match to path.
+func (m *Match) record(path string, inputDelay int) error {
+	rec, err := replay.Create(path, replay.Header{
+		Game:             GameID,
+		GameVersion:      GameVersion,
+		Players:          len(m.names),
+		Names:            m.names,
+		Seed:             m.seed,
+		TickHz:           m.tickRate,
+		InputDelay:       inputDelay,
+		ChecksumInterval: ChecksumInterval,
+		Settings:         m.settings,
+	})
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	m.rec = rec
+	return nil
+}
+
+// Kind says what drives the match.
+func (m *Match) Kind() Kind { return m.kind }
+
+// State is the simulation, for the view to read. Do not change it.
+func (m *Match) State() *sim.State { return m.state }
+
+// Names returns the players' names, by player.
+func (m *Match) Names() []string { return m.names }
+
+// Local returns this player's number, -1 when watching a replay.
+func (m *Match) Local() int { return m.local }
+
+// TickRate returns the match's ticks per second.
+func (m *Match) TickRate() int { return m.tickRate }
+
+// StopAfter makes the match simulate no more than n frames (n > 0): the
+// frames after are dropped, so that a test can compare states at frame n.
+func (m *Match) StopAfter(n int) { m.stopAt = n }
+
+// Frames returns how many frames have been simulated.
+func (m *Match) Frames() int { return m.frames }
+
+// Present reports whether player p is still in the match.
+func (m *Match) Present(p int) bool { return m.present[p] }
+
+// Err returns the error that ended the match, if any.
+func (m *Match) Err() error { return m.err }
+
+// Recording returns the replay file being written, "" if none.
+func (m *Match) Recording() string {
+	if m.rec == nil {
+		return ""
+	}
+	return m.rec.Path()
+}
+
+// Tick runs one tick: it hands in this player's input and simulates every
+// frame that is ready. An error ends the match: netcode.ErrDropped,
+// netcode.ErrClosed, ErrReplayOver, or a replay that does not reproduce.
+func (m *Match) Tick(in sim.Input) error {
+	if m.err != nil {
+		return m.err
+	}
+	m.ticks++
+	frames, err := m.src.tick(in)
+	for _, f := range frames {
+		m.step(f)
+	}
+	m.pollEvents()
+	m.sample(len(frames))
+	if err != nil {
+		m.err = err
+		if errors.Is(err, netcode.ErrDropped) {
+			m.notice(Notice{Text: "you were dropped from the match", Player: m.local, Bad: true})
+		}
+	}
+	return err
+}
+
+func (m *Match) step(f frame) {
+	if m.stopAt > 0 && m.frames >= m.stopAt {
+		return
+	}
+	for p, ok := range f.present {
+		if !ok && m.present[p] {
+			m.present[p] = false
+		}
+	}
+	m.state.Step(f.inputs, f.present)
+	m.frames++
+	for _, e := range m.state.Events() {
+		m.events = append(m.events, e)
+		if e.Kind == sim.EventLeft {
+			m.notice(Notice{Text: m.names[e.Player] + " left: the match goes on", Player: e.Player, Bad: true})
+		}
+	}
+	if len(m.events) > 512 { // nobody drains them: keep the newest
+		m.events = append(m.events[:0], m.events[len(m.events)-256:]...)
+	}
+	var sum uint64
+	if f.wantSum {
+		sum = m.state.Checksum()
+		m.src.report(f.n, sum)
+	}
+	if m.rec != nil && m.recErr == nil {
+		rf := lockstep.ReadyFrame{Frame: lockstep.Frame(f.n), Inputs: make([][]byte, len(f.inputs)), Present: f.present}
+		for p, in := range f.inputs {
+			if f.present[p] {
+				rf.Inputs[p], _ = lockstep.EncodeInput(in)
+			}
+		}
+		m.recErr = m.rec.WriteFrame(rf)
+		if m.recErr == nil && f.wantSum {
+			m.recErr = m.rec.WriteChecksum(rf.Frame, sum)
+		}
+		if m.recErr != nil {
+			m.notice(Notice{Text: "recording stopped: " + m.recErr.Error(), Player: -1, Bad: true})
+		}
+	}
+}
+
+func (m *Match) notice(n Notice) { m.notices = append(m.notices, n) }
+
+func (m *Match) name(p int) string {
+	if p >= 0 && p < len(m.names) {
+		return m.names[p]
+	}
+	return fmt.Sprintf("player %d", p)
+}
+
+// pollEvents turns the session's events into notices.
+func (m *Match) pollEvents() {
+	for _, e := range m.src.events() {
+		switch e.Kind {
+		case netcode.EventInterrupted:
+			if e.Player >= 0 && e.Player < len(m.silent) {
+				m.silent[e.Player] = true
+			}
+			m.notice(Notice{Text: m.name(e.Player) + " is not answering...", Player: e.Player, Bad: true})
+		case netcode.EventResumed:
+			if e.Player >= 0 && e.Player < len(m.silent) {
+				m.silent[e.Player] = false
+			}
+			m.notice(Notice{Text: m.name(e.Player) + " is back", Player: e.Player})
+		case netcode.EventPlayerLeft:
+			if e.Player >= 0 && e.Player < len(m.silent) {
+				m.silent[e.Player] = false
+			}
+		case netcode.EventDesync:
+			m.notice(Notice{Text: fmt.Sprintf("desync at frame %d with %v!", e.Frame, e.Players), Player: -1, Bad: true})
+		case netcode.EventStalled:
+			var who []string
+			for _, p := range e.Players {
+				who = append(who, m.name(p))
+			}
+			m.notice(Notice{Text: fmt.Sprintf("waiting for %v", who), Player: -1, Bad: true})
+		case netcode.EventDropped:
+			m.notice(Notice{Text: "the others dropped you from the match", Player: m.local, Bad: true})
+		}
+	}
+}
+
+// sample adds a tick to the net graph; the session's statistics are read
+// a few times a second.
+func (m *Match) sample(frames int) {
+	if m.ticks%6 == 1 || m.lastStat == nil {
+		m.lastStat = m.src.stats()
+	}
+	slot := time.Now().UnixNano() / int64(time.Second/time.Duration(m.tickRate))
+	if m.slot == 0 {
+		m.slot = slot
+	}
+	if slot != m.slot {
+		m.push(m.cur)
+		for i := m.slot + 1; i < slot && i < m.slot+GraphLen; i++ {
+			m.push(Sample{RTT: m.cur.RTT, InputDelay: m.cur.InputDelay}) // no tick in these slots
+		}
+		m.slot, m.cur = slot, Sample{}
+	}
+	m.cur.Ticks++
+	m.cur.Frames += frames
+	if st := m.lastStat; st != nil {
+		m.cur.InputDelay = st.InputDelay
+		m.cur.RTT = 0
+		for _, p := range st.Peers {
+			if m.present[p.Player] {
+				m.cur.RTT = max(m.cur.RTT, p.RTT)
+			}
+		}
+	}
+}
+
+func (m *Match) push(s Sample) {
+	if len(m.graph) < GraphLen {
+		m.graph = append(m.graph, s)
+	} else {
+		m.graph[m.graphAt] = s
+		m.graphAt = (m.graphAt + 1) % GraphLen
+	}
+}
+
+// Net returns what the HUD shows about the network.
+func (m *Match) Net() NetInfo {
+	ni := NetInfo{Kind: m.kind, Simulated: m.simNet}
+	ni.Graph = append(append(ni.Graph, m.graph[m.graphAt:]...), m.graph[:m.graphAt]...)
+	st := m.lastStat
+	if st != nil {
+		ni.InputDelay, ni.Stalls, ni.Advantage = st.InputDelay, st.FramesStalled, st.Advantage
+	}
+	for p, name := range m.names {
+		pi := PeerInfo{Player: p, Name: name, Local: p == m.local, Present: m.present[p], Silent: m.silent[p]}
+		if st != nil {
+			for _, ps := range st.Peers {
+				if ps.Player == p {
+					pi.RTT, pi.Jitter, pi.Loss = ps.RTT, ps.Jitter, ps.Loss
+				}
+			}
+		}
+		ni.Peers = append(ni.Peers, pi)
+	}
+	return ni
+}
+
+// Events returns and clears what the simulation reported since the last
+// call: crashes, rounds won, the countdown... for the view's effects.
+func (m *Match) Events() []sim.Event {
+	ev := m.events
+	m.events = nil
+	return ev
+}
+
+// Notices returns and clears the notices since the last call.
+func (m *Match) Notices() []Notice {
+	n := m.notices
+	m.notices = nil
+	return n
+}
+
+// Close leaves the match, finishes the recording and stops the bots this
+// player started. It returns the recording's error, if any.
+func (m *Match) Close() error {
+	var err error
+	m.closeOnce.Do(func() {
+		m.src.close()
+		if m.onClose != nil {
+			m.onClose()
+		}
+		if m.rec != nil {
+			if cerr := m.rec.Close(); m.recErr == nil {
+				m.recErr = cerr
+			}
+		}
+		err = m.recErr
+	})
+	return err
+}
+
+// netSource is a match over netcode.
+type netSource struct {
+	s *netcode.Session[sim.Input]
+}
+
+func (n *netSource) tick(in sim.Input) ([]frame, error) {
+	fs, err := n.s.Tick(in)
+	out := make([]frame, len(fs))
+	for i, f := range fs {
+		out[i] = frame{n: int(f.Number), inputs: f.Inputs, present: f.Present, wantSum: f.WantChecksum}
+	}
+	return out, err
+}
+
+func (n *netSource) report(f int, sum uint64) { n.s.ReportChecksum(lockstep.Frame(f), sum) }
+func (n *netSource) events() []netcode.Event  { return n.s.Events() }
+func (n *netSource) close() error             { return n.s.Close() }
+func (n *netSource) stats() *netcode.Stats {
+	st := n.s.Stats()
+	return &st
+}
+
+// newNetMatch makes the Match of a session whose match has started.
+func newNetMatch(s *netcode.Session[sim.Input], opts Options) (*Match, error) {
+	info, ok := s.Match()
+	if !ok {
+		return nil, netcode.ErrNotStarted
+	}
+	m, err := newMatch(Online, &netSource{s: s}, info.Players, int(info.Local), info.Seed, info.TickRate, info.Settings)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Network.Enabled() {
+		m.simNet = opts.Network.String()
+	}
+	if opts.Record != "" {
+		if err := m.record(opts.Record, s.Stats().InputDelay); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// localSource is a practice match: this player against bots, no network.
+type localSource struct {
+	m       *Match
+	present []bool
+	next    int
+}
+
+func (l *localSource) tick(in sim.Input) ([]frame, error) {
+	st := l.m.state
+	inputs := make([]sim.Input, st.Players())
+	for p := range inputs {
+		inputs[p] = sim.Bot(st, p)
+	}
+	inputs[l.m.local] = in
+	f := frame{n: l.next, inputs: inputs, present: l.present, wantSum: (l.next+1)%ChecksumInterval == 0}
+	l.next++
+	return []frame{f}, nil
+}
+
+func (l *localSource) report(int, uint64)      {}
+func (l *localSource) events() []netcode.Event { return nil }
+func (l *localSource) stats() *netcode.Stats   { return nil }
+func (l *localSource) close() error            { return nil }
+
+// PracticeNames are the bots' names in practice.
+var PracticeNames = []string{"Volt", "Nova", "Pixel", "Rune", "Echo", "Zed", "Flux"}
+
+// NewPractice starts a match on this machine: this player (player 0,
+// opts.Name) against bots computer players, 1 to 7.
+func NewPractice(opts Options, bots int, seed uint64) (*Match, error) {
+	if bots < 1 || bots > sim.MaxPlayers-1 {
+		return nil, fmt.Errorf("play: %d bots (want 1 to %d)", bots, sim.MaxPlayers-1)
+	}
+	name := opts.Name
+	if name == "" {
+		name = "player"
+	}
+	names := append([]string{name}, PracticeNames[:bots]...)
+	src := &localSource{present: make([]bool, len(names))}
+	for p := range src.present {
+		src.present[p] = true
+	}
+	m, err := newMatch(Practice, src, names, 0, seed, opts.tickRate(), opts.settings().encode())
+	if err != nil {
+		return nil, err
+	}
+	src.m = m
+	if opts.Record != "" {
+		if err := m.record(opts.Record, 0); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// replaySource plays a recorded match back, checking its checksums.
+type replaySource struct {
+	m    *Match
+	rp   *replay.Replay
+	next int
+	sums map[int]uint64
+}
+
+func (r *replaySource) tick(sim.Input) ([]frame, error) {
+	if r.next > 0 {
+		if want, ok := r.sums[r.next-1]; ok {
+			if got := r.m.state.Checksum(); got != want {
+				return nil, &replay.MismatchError{Frame: lockstep.Frame(r.next - 1), Recorded: want, Got: got}
+			}
+		}
+	}
+	if r.next >= len(r.rp.Frames) {
+		return nil, ErrReplayOver
+	}
+	rf := r.rp.Frames[r.next]
+	f := frame{n: int(rf.Frame), inputs: make([]sim.Input, len(rf.Inputs)), present: rf.Present}
+	for p, b := range rf.Inputs {
+		f.inputs[p], _ = lockstep.DecodeInput[sim.Input](b) // bad input is the zero value, as in the match
+	}
+	r.next++
+	return []frame{f}, nil
+}
+
+func (r *replaySource) report(int, uint64)      {}
+func (r *replaySource) events() []netcode.Event { return nil }
+func (r *replaySource) stats() *netcode.Stats   { return nil }
+func (r *replaySource) close() error            { return nil }
+
+// OpenReplay reads a replay file and returns a Match that plays it back,
+// one recorded frame a tick, checking every recorded checksum (a mismatch
+// ends it with a *replay.MismatchError).
+func OpenReplay(path string) (*Match, error) {
+	rp, err := replay.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	h := rp.Header
+	if h.Game != GameID {
+		return nil, fmt.Errorf("play: %s is a replay of %q, not of %s", path, h.Game, GameID)
+	}
+	names := make([]string, h.Players)
+	for p := range names {
+		names[p] = fmt.Sprintf("player %d", p+1)
+		if p < len(h.Names) {
+			names[p] = h.Names[p]
+		}
+	}
+	tick := h.TickHz
+	if tick == 0 {
+		tick = DefaultTickRate
+	}
+	src := &replaySource{rp: rp, sums: map[int]uint64{}}
+	for _, c := range rp.Checksums {
+		src.sums[int(c.Frame)] = c.Sum
+	}
+	m, err := newMatch(Replay, src, names, -1, h.Seed, tick, h.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("play: %s: %w", path, err)
+	}
+	src.m = m
+	return m, nil
+}
+
+// ReplayLength returns how many frames a replay Match holds, 0 for other
+// matches.
+func (m *Match) ReplayLength() int {
+	if r, ok := m.src.(*replaySource); ok {
+		return len(r.rp.Frames)
+	}
+	return 0
+}

@@ -1,0 +1,149 @@
+package play
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/netcode"
+	"github.com/peerstep/peerstep/netcode/netsim"
+)
+
+// GameID names the game in replays.
+const GameID = "neon-trails"
+
+// GameVersion is the version of the simulation; replays record it.
+const GameVersion = "1"
+
+// DefaultTickRate is the simulation rate of a match, in frames per second.
+const DefaultTickRate = 60
+
+// ChecksumInterval is how often, in frames, players compare checksums (and
+// a recording stores one).
+const ChecksumInterval = 30
+
+// Options set up a player's side of a match. The zero value of every field
+// selects its default.
+type Options struct {
+	// Name is the player's name in the lobby, up to 32 bytes. Default
+	// "player".
+	Name string
+	// ListenAddr is the UDP address to bind, as netcode.Config.ListenAddr:
+	// default every interface. Bots a host adds bind the same address.
+	ListenAddr string
+	// Network impairs what this player sends (latency, jitter, loss...)
+	// when it is enabled.
+	Network netsim.Config
+	// Record, when set, records the match to this replay file.
+	Record string
+	// RoundsToWin is how many rounds win a match (host and practice
+	// only). Default 3.
+	RoundsToWin int
+	// ArenaWidth and ArenaHeight set the arena's size in cells (host and
+	// practice only). Zero picks a size for the number of players.
+	ArenaWidth, ArenaHeight int
+	// TickRate is the simulation rate (host and practice only). Default
+	// DefaultTickRate.
+	TickRate int
+	// JoinTimeout bounds how long joining waits for the host's answer.
+	// Default netcode's (10 s).
+	JoinTimeout time.Duration
+	// Logger receives diagnostics. Nil discards them.
+	Logger *slog.Logger
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+func (o Options) tickRate() int {
+	if o.TickRate <= 0 {
+		return DefaultTickRate
+	}
+	return o.TickRate
+}
+
+// netConfig returns the netcode configuration for o; seed varies the
+// network simulation's decisions between the sessions of one process.
+func (o Options) netConfig(seed uint64) *netcode.Config {
+	cfg := &netcode.Config{
+		Name:             o.Name,
+		ListenAddr:       o.ListenAddr,
+		TickRate:         o.tickRate(),
+		ChecksumInterval: ChecksumInterval,
+		Settings:         o.settings().encode(),
+		MergeInput:       netcode.Merge(sim.MergeInputs),
+		JoinTimeout:      o.JoinTimeout,
+		Logger:           o.Logger,
+	}
+	if o.Network.Enabled() {
+		n := o.Network
+		n.Seed += seed
+		cfg.Network = &n
+	}
+	return cfg
+}
+
+func (o Options) settings() Settings {
+	return Settings{RoundsToWin: o.RoundsToWin, Width: o.ArenaWidth, Height: o.ArenaHeight}
+}
+
+// botListenAddr is where a host's bots bind: the host's address with a
+// port of their own, so that every other player can reach them too.
+func (o Options) botListenAddr() string {
+	if o.ListenAddr == "" {
+		return ""
+	}
+	h, _, err := net.SplitHostPort(o.ListenAddr)
+	if err != nil {
+		return ""
+	}
+	return net.JoinHostPort(h, "0")
+}
+
+// Settings are the host's match settings, sent to every player with the
+// start of the match and stored in replays.
+type Settings struct {
+	// RoundsToWin: 0 means sim's default.
+	RoundsToWin int
+	// Width and Height of the arena: 0 means a size for the number of
+	// players.
+	Width, Height int
+}
+
+const settingsVersion = 1
+
+func (s Settings) encode() []byte {
+	return []byte{settingsVersion, uint8(s.RoundsToWin), uint8(s.Width), uint8(s.Height)}
+}
+
+func decodeSettings(b []byte) (Settings, error) {
+	if len(b) == 0 {
+		return Settings{}, nil
+	}
+	if len(b) != 4 || b[0] != settingsVersion {
+		return Settings{}, fmt.Errorf("play: match settings of an unknown version (%d bytes)", len(b))
+	}
+	return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3])}, nil
+}
+
+// simConfig is the simulation's configuration for a match.
+func simConfig(players int, seed uint64, tickRate int, settings []byte) (sim.Config, error) {
+	st, err := decodeSettings(settings)
+	if err != nil {
+		return sim.Config{}, err
+	}
+	return sim.Config{
+		Players:        players,
+		Seed:           seed,
+		Width:          st.Width,
+		Height:         st.Height,
+		RoundsToWin:    st.RoundsToWin,
+		TicksPerSecond: tickRate,
+	}, nil
+}
