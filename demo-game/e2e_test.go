@@ -309,8 +309,14 @@ func (p *proc) kill() {
 	<-p.done
 }
 
+// slack stretches every deadline: a loaded 2-core CI machine running other
+// test packages beside five game processes can be several times slower.
+// The deadlines only bound a hung test; they assert nothing about speed.
+const slack = 4
+
 // wait waits for p to exit and returns how it did.
 func (p *proc) wait(timeout time.Duration) error {
+	timeout *= slack
 	select {
 	case <-p.done:
 		return p.err
@@ -322,6 +328,7 @@ func (p *proc) wait(timeout time.Duration) error {
 // await reads p's output until a line matches re, and returns the match.
 func (p *proc) await(t *testing.T, re *regexp.Regexp, timeout time.Duration) []string {
 	t.Helper()
+	timeout *= slack
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
