@@ -32,7 +32,7 @@ func buildTestPeer(t *testing.T, dir string) string {
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		if goBin, err = exec.LookPath("go"); err != nil {
-			t.Skip("no go command to build the test peer")
+			t.Fatalf("no go command to build the test peer: %v", err)
 		}
 	}
 	bin := filepath.Join(dir, "testpeer")
