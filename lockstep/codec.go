@@ -42,7 +42,7 @@ func EncodeMessage(m Message) ([]byte, error) {
 	case *PingMsg:
 		err = encodeAll(enc, 4, uint64(KindPing), int64(m.Sent), int64(m.Frame), int64(m.Advantage))
 	case *PongMsg:
-		err = encodeAll(enc, 3, uint64(KindPong), int64(m.Echo), int64(m.Frame))
+		err = encodeAll(enc, 4, uint64(KindPong), int64(m.Echo), int64(m.Frame), int64(m.Held))
 	case *DropReportMsg:
 		if err = enc.EncodeArrayLen(2); err == nil {
 			if err = enc.EncodeUint(uint64(KindDropReport)); err == nil {
@@ -168,7 +168,7 @@ func (d *decoder) inputs() [][]byte {
 const maxFrame = 1<<31 - 1 - MaxInputsPerMessage
 
 // fieldCounts is the array length of each kind's wire form.
-var fieldCounts = [...]int{KindInput: 4, KindChecksum: 3, KindPing: 4, KindPong: 3, KindDropReport: 2, KindLeave: 1, KindKicked: 2}
+var fieldCounts = [...]int{KindInput: 4, KindChecksum: 3, KindPing: 4, KindPong: 4, KindDropReport: 2, KindLeave: 1, KindKicked: 2}
 
 // DecodeMessage parses the msgpack form of a message. It never panics and
 // returns an error wrapping ErrBadMessage for anything malformed: an
@@ -209,7 +209,7 @@ func DecodeMessage(b []byte) (Message, error) {
 	case KindPing:
 		m = &PingMsg{Sent: time.Duration(d.int(0, 1<<62)), Frame: Frame(d.int(0, maxFrame)), Advantage: int32(d.int(-1<<31, 1<<31-1))}
 	case KindPong:
-		m = &PongMsg{Echo: time.Duration(d.int(0, 1<<62)), Frame: Frame(d.int(0, maxFrame))}
+		m = &PongMsg{Echo: time.Duration(d.int(0, 1<<62)), Frame: Frame(d.int(0, maxFrame)), Held: time.Duration(d.int(0, 1<<62))}
 	case KindDropReport:
 		cnt := d.arrayLen(MaxPlayers)
 		rep := &DropReportMsg{}

@@ -33,6 +33,9 @@ type Engine struct {
 
 	lastPing        time.Duration
 	lastDelayChange time.Duration
+	shrinkSince     time.Duration // since when a smaller delay would do; -1: it would not
+	tickAt          time.Duration // the time of the latest Tick
+	tickClock       Frame         // the frame clock at that Tick
 
 	out    []Outbound
 	frames []ReadyFrame
@@ -54,9 +57,9 @@ type peer struct {
 	kickedOnce  bool
 
 	rtt, rttVar   time.Duration
-	remoteFrame   Frame
-	remoteAt      time.Duration
-	remoteAdv     float64
+	remoteFrame   Frame   // the player's frame clock in its latest ping or pong
+	adv           float64 // smoothed: how many frames our clock runs ahead of its
+	remoteAdv     float64 // the same, as the player sees it
 	hasRemote     bool
 	pingsAnswered int
 }
@@ -68,6 +71,10 @@ type checkRec struct {
 	has     [MaxPlayers]bool
 	alerted bool
 }
+
+// shrinkAfter is how long a smaller automatic input delay must have been
+// enough before the delay shrinks.
+const shrinkAfter = 2 * time.Second
 
 // maxLag is how many frames the local clock may run ahead of the
 // simulation before it stops: the room a late input has to arrive in
@@ -129,14 +136,15 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("%w: negative PingInterval or InterruptTimeout", ErrBadConfig)
 	}
 	e := &Engine{
-		cfg:       cfg,
-		n:         cfg.Players,
-		local:     cfg.Local,
-		delay:     cfg.InputDelay,
-		lastLocal: NoFrame,
-		merge:     cfg.MergeInput,
-		reports:   make([]*DropReportMsg, cfg.Players),
-		checks:    make(map[Frame]*checkRec),
+		cfg:         cfg,
+		n:           cfg.Players,
+		local:       cfg.Local,
+		delay:       cfg.InputDelay,
+		lastLocal:   NoFrame,
+		shrinkSince: -1,
+		merge:       cfg.MergeInput,
+		reports:     make([]*DropReportMsg, cfg.Players),
+		checks:      make(map[Frame]*checkRec),
 	}
 	if e.merge == nil {
 		e.merge = func(_, newer []byte) []byte { return newer }
@@ -305,8 +313,21 @@ func (e *Engine) prune() {
 }
 
 // Receive handles a message from player from; the transport vouches for
-// from. A bad message returns an error and changes nothing.
+// from. A bad message returns an error and changes nothing. It is
+// ReceiveAt with the time of the latest Tick as the arrival time.
 func (e *Engine) Receive(from PlayerID, m Message) error {
+	return e.ReceiveAt(from, m, e.now)
+}
+
+// ReceiveAt is Receive for a message that arrived at time at, on the clock
+// Tick is fed with, and waited until now to be handed in. A transport that
+// stamps datagrams as they arrive gets round trips and pacing accurate to
+// well under a frame; one that hands messages in only at ticks measures a
+// tick's worth of noise. A time after the latest Tick counts as that Tick.
+func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
+	if at > e.now {
+		at = e.now
+	}
 	if int(from) >= e.n || from == e.local {
 		return fmt.Errorf("%w: %d", ErrUnknownPlayer, from)
 	}
@@ -345,16 +366,17 @@ func (e *Engine) Receive(from PlayerID, m Message) error {
 	case *ChecksumMsg:
 		e.remoteChecksum(from, m.Frame, m.Sum)
 	case *PingMsg:
-		e.out = append(e.out, Outbound{To: from, Msg: &PongMsg{Echo: m.Sent, Frame: e.next}})
-		// The ping left its sender half a round trip ago.
-		pl.remoteFrame, pl.remoteAt, pl.hasRemote = m.Frame, e.now-pl.rtt/2, true
+		e.out = append(e.out, Outbound{To: from, Msg: &PongMsg{Echo: m.Sent, Frame: e.clock, Held: e.now - at}})
 		pl.remoteAdv = float64(m.Advantage) / 1000
+		if pl.pingsAnswered > 0 {
+			e.sampleAdvantage(pl, m.Frame, at)
+		}
 	case *PongMsg:
-		if m.Echo > e.now {
+		if m.Echo > at {
 			return fmt.Errorf("%w: pong from the future", ErrBadMessage)
 		}
-		e.sampleRTT(pl, e.now-m.Echo)
-		pl.remoteFrame, pl.remoteAt, pl.hasRemote = m.Frame, e.now-(e.now-m.Echo)/2, true
+		e.sampleRTT(pl, max(at-m.Echo-m.Held, 0))
+		e.sampleAdvantage(pl, m.Frame, at)
 	case *DropReportMsg:
 		if pl.dropping {
 			return nil // a player being dropped has no say
@@ -407,10 +429,29 @@ func (e *Engine) droppedLocal(f Frame) {
 	e.events = append(e.events, Event{Kind: EventDropped, Player: e.local, Frame: f})
 }
 
+// sampleAdvantage compares the player's frame clock, sent in a ping or pong
+// that arrived at time at, with where the local clock stood when it left,
+// half a round trip earlier: the difference is how far ahead this peer
+// runs, in frames and fractions of one.
+func (e *Engine) sampleAdvantage(pl *peer, remoteClock Frame, at time.Duration) {
+	left := at - pl.rtt/2
+	local := float64(e.tickClock) + float64(left-e.tickAt)/float64(e.cfg.FrameDuration)
+	s := local - float64(remoteClock)
+	pl.remoteFrame = remoteClock
+	if !pl.hasRemote {
+		pl.adv, pl.hasRemote = s, true
+		return
+	}
+	pl.adv += (s - pl.adv) / 4
+}
+
 // sampleRTT folds a round-trip sample in, RFC 6298 style.
 func (e *Engine) sampleRTT(pl *peer, r time.Duration) {
 	if pl.pingsAnswered == 0 {
-		pl.rtt, pl.rttVar = r, r/2
+		// A quarter, not RFC 6298's half: the deviation decides the input
+		// delay, and half of a first sample would hold it a frame or two
+		// too high for the first seconds of every match.
+		pl.rtt, pl.rttVar = r, r/4
 	} else {
 		d := pl.rtt - r
 		if d < 0 {
@@ -565,6 +606,7 @@ func (e *Engine) Tick(now time.Duration) {
 		e.lastDelayChange = e.now
 	}
 	e.ticks++
+	e.tickAt, e.tickClock = e.now, e.clock
 	if e.dropped {
 		return
 	}
@@ -586,7 +628,7 @@ func (e *Engine) Tick(now time.Duration) {
 		for p := range e.players {
 			if e.active(p) && !e.stopped {
 				adv := e.advantageVs(e.players[p])
-				e.out = append(e.out, Outbound{To: PlayerID(p), Msg: &PingMsg{Sent: e.now, Frame: e.next, Advantage: int32(adv * 1000)}})
+				e.out = append(e.out, Outbound{To: PlayerID(p), Msg: &PingMsg{Sent: e.now, Frame: e.clock, Advantage: int32(adv * 1000)}})
 			}
 		}
 	}
@@ -596,13 +638,12 @@ func (e *Engine) Tick(now time.Duration) {
 	e.advance()
 }
 
-// estimate returns where pl should be now, in frames.
+// advantageVs returns how many frames this peer's clock runs ahead of pl's.
 func (e *Engine) advantageVs(pl *peer) float64 {
 	if !pl.hasRemote {
 		return 0
 	}
-	est := float64(pl.remoteFrame) + float64(e.now-pl.remoteAt)/float64(e.cfg.FrameDuration)
-	return float64(e.next) - est
+	return pl.adv
 }
 
 func (e *Engine) autoDelay() {
@@ -614,22 +655,34 @@ func (e *Engine) autoDelay() {
 	for p, pl := range e.players {
 		if e.active(p) && pl.pingsAnswered >= 3 {
 			known = true
-			// Half the deviation: pings are answered and read at ticks,
-			// so on a clean link rttVar is mostly that rounding (7-13 ms
-			// at 60 Hz), which the extra frame below already covers; the
-			// whole of it kept the delay a frame too high (docs/TUNING.md).
-			worst = max(worst, pl.rtt/2+pl.rttVar/2)
+			// One way, plus its deviation: pongs say how long the ping
+			// waited for a tick, so rttVar is network jitter, not tick
+			// phase (docs/TUNING.md).
+			worst = max(worst, pl.rtt/2+pl.rttVar)
 		}
 	}
 	if !known {
 		return
 	}
+	// Pacing keeps every peer's clock within a small fraction of a frame
+	// of the others', so an input that arrives a little before its frame
+	// is due is on time: the delay is the one-way time rounded up to a
+	// frame, after a margin of an eighth of one for pacing's residue.
 	t := e.cfg.FrameDuration
-	want := int((worst+t-1)/t) + 1
+	worst += t / 8
+	want := int((worst + t - 1) / t)
 	want = min(max(want, e.cfg.MinInputDelay), e.cfg.MaxInputDelay)
-	// Grow at once; shrink only when clearly too large, so that the delay
-	// does not flap on the edge of a frame.
-	if want > e.delay || want < e.delay-1 {
+	// Grow at once; shrink only after the smaller delay has been enough
+	// for shrinkAfter, so that one quiet second does not undo a jittery
+	// minute and the delay does not flap on the edge of a frame.
+	switch {
+	case want >= e.delay:
+		e.shrinkSince = -1
+	case e.shrinkSince < 0:
+		e.shrinkSince = e.now
+	}
+	if want > e.delay || (want < e.delay && e.now-e.shrinkSince >= shrinkAfter) {
+		e.shrinkSince = -1
 		e.delay = want
 		e.lastDelayChange = e.now
 		e.events = append(e.events, Event{Kind: EventInputDelayChanged, Delay: want})
@@ -641,18 +694,45 @@ func (e *Engine) autoDelay() {
 func (e *Engine) Ready() Ready {
 	rd := Ready{Messages: e.out, Frames: e.frames, Events: e.events}
 	e.out, e.frames, e.events = nil, nil, nil
+	rd.SlowDown = e.slowDown()
+	return rd
+}
+
+// slowDown turns this peer's lead over the slowest other player into a
+// wait. Both sides of a pair measure the lead; half their difference
+// cancels the error of assuming the path is as long both ways. The lead is
+// measured every ping and closed a sixteenth a tick, so that a ping
+// interval never closes it all and the control does not overshoot.
+func (e *Engine) slowDown() time.Duration {
 	a := 0.0
 	for p, pl := range e.players {
 		if e.active(p) && pl.hasRemote {
 			a = max(a, (e.advantageVs(pl)-pl.remoteAdv)/2)
 		}
 	}
-	// Below a frame the estimate is noise (tick phase, jitter): leave it.
-	if a > 1 {
-		t := e.cfg.FrameDuration
-		rd.SlowDown = min(time.Duration((a-0.5)*float64(t)/12), t/8)
+	if a < 0.05 {
+		return 0 // a twentieth of a frame: within the noise of the estimate
 	}
-	return rd
+	t := e.cfg.FrameDuration
+	return min(time.Duration(a*float64(t)/16), t/8)
+}
+
+// RoundTrip returns the smoothed round trip to player p and its mean
+// deviation; zero until a pong has come back.
+func (e *Engine) RoundTrip(p PlayerID) (rtt, dev time.Duration) {
+	if int(p) >= e.n || e.players[p].pingsAnswered == 0 {
+		return 0, 0
+	}
+	return e.players[p].rtt, e.players[p].rttVar
+}
+
+// LastInput returns the last frame up to which player p's inputs are all
+// held (NoFrame if none). A transport acknowledges inputs with it.
+func (e *Engine) LastInput(p PlayerID) Frame {
+	if int(p) >= e.n {
+		return NoFrame
+	}
+	return e.players[p].contig
 }
 
 // ReportChecksum records the local checksum after frame f (a frame whose

@@ -153,16 +153,18 @@ func (m *match) tick(i int) {
 			return
 		}
 	}
+	// As netcode does: the time first, then what arrived since the last
+	// tick, each message with the time it arrived at.
+	p.e.Tick(m.now)
 	for _, f := range m.net.due(m.now, PlayerID(i)) {
 		msg, err := DecodeMessage(f.data)
 		if err != nil {
 			panic(err)
 		}
-		if err := p.e.Receive(f.from, msg); err != nil {
+		if err := p.e.ReceiveAt(f.from, msg, f.at); err != nil {
 			panic(err)
 		}
 	}
-	p.e.Tick(m.now)
 	in := []byte{byte(p.ticks), byte(i), byte(p.ticks >> 8)}
 	if m.inputFn != nil {
 		in = m.inputFn(i, p.ticks)

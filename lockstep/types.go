@@ -39,7 +39,8 @@ type Config struct {
 	// Zero means DefaultMaxInputDelay.
 	MaxInputDelay int
 	// AutoInputDelay tunes the delay from the measured round trip:
-	// ceil(max one-way latency / FrameDuration) + 1, within [MinInputDelay, MaxInputDelay].
+	// ceil((one-way latency + its deviation + FrameDuration/8) / FrameDuration)
+	// for the farthest player, within [MinInputDelay, MaxInputDelay].
 	AutoInputDelay bool
 	// MinInputDelay is the floor of the automatic delay. Zero means 1.
 	MinInputDelay int
@@ -141,7 +142,9 @@ type ChecksumMsg struct {
 type PingMsg struct {
 	// Sent is the sender's clock when it sent the ping, echoed in the pong.
 	Sent time.Duration `msgpack:"t"`
-	// Frame is the next frame the sender will simulate.
+	// Frame is the sender's frame clock when it sent the ping: how many
+	// local inputs it had scheduled. Pacing compares clocks, not simulated
+	// frames, because the clock is what sets when inputs leave.
 	Frame Frame `msgpack:"f"`
 	// Advantage is how many frames, in thousandths, the sender believes it
 	// runs ahead of the receiver.
@@ -152,8 +155,12 @@ type PingMsg struct {
 type PongMsg struct {
 	// Echo is the Sent field of the ping answered.
 	Echo time.Duration `msgpack:"t"`
-	// Frame is the next frame the sender will simulate.
+	// Frame is the sender's frame clock when it sent the pong.
 	Frame Frame `msgpack:"f"`
+	// Held is how long the ping waited at the sender before this answer:
+	// the time between its arrival and the sender's next tick. The round
+	// trip leaves it out, so that it measures the network, not tick phase.
+	Held time.Duration `msgpack:"h"`
 }
 
 // DropEntry is one reporter's view of one player being dropped.
@@ -317,7 +324,7 @@ type PeerStats struct {
 	Jitter time.Duration
 	// LastInput is the last frame of this player's input held, contiguous.
 	LastInput Frame
-	// RemoteFrame is the last frame the player said it had reached.
+	// RemoteFrame is the player's frame clock in its latest ping or pong.
 	RemoteFrame Frame
 }
 

@@ -55,6 +55,13 @@ type Config struct {
 	// one. Nil keeps the newer one; see Merge for a typed helper.
 	MergeInput func(older, newer []byte) []byte
 
+	// InputCopies is how many datagrams carry each tick's input to each
+	// player, beside KCP. Zero means DefaultInputCopies: two, so that one
+	// lost datagram costs no stall. One halves that traffic and makes each
+	// loss a stall; a negative value sends inputs over KCP only, where a
+	// loss waits for a retransmission (docs/TUNING.md measures each).
+	InputCopies int
+
 	// KCP tunes the reliable transport. The zero value means
 	// DefaultKCPTuning().
 	KCP KCPTuning
@@ -68,6 +75,9 @@ type Config struct {
 	// Rand is the source of secrets and keys. Nil means crypto/rand.
 	Rand io.Reader
 }
+
+// DefaultInputCopies is Config.InputCopies's default.
+const DefaultInputCopies = 2
 
 // KCPTuning sets the KCP protocol's knobs for one link. See DefaultKCPTuning
 // for the measured defaults; docs/TUNING.md says how they were chosen.
@@ -98,9 +108,11 @@ type KCPTuning struct {
 // DefaultKCPTuning returns the tuning peerstep uses unless told otherwise:
 // no-delay mode, a 10 ms interval, fast resend after 2 acks, no congestion
 // window, 128-segment windows, acknowledgements with the next flush rather
-// than each alone, and FEC with 1 parity shard for every 2 datagrams.
-// cmd/peerbench measured it against the alternatives; docs/TUNING.md has
-// the figures.
+// than each alone, and no FEC. Inputs travel beside KCP (Config.InputCopies),
+// so KCP carries only what may wait a retransmission: checksums, drop
+// reports, the lobby. With InputCopies negative, inputs go over KCP too,
+// and FEC 2/1 pays for itself there. cmd/peerbench measured each against the
+// alternatives; docs/TUNING.md has the figures.
 func DefaultKCPTuning() KCPTuning {
 	return KCPTuning{
 		Interval:      10 * time.Millisecond,
@@ -109,8 +121,6 @@ func DefaultKCPTuning() KCPTuning {
 		SendWindow:    128,
 		ReceiveWindow: 128,
 		MTU:           1200,
-		FECData:       2,
-		FECParity:     1,
 	}
 }
 
@@ -180,6 +190,12 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if len(out.Settings) > 4096 {
 		return out, fmt.Errorf("%w: Settings of %d bytes (at most 4096)", ErrBadConfig, len(out.Settings))
+	}
+	if out.InputCopies == 0 {
+		out.InputCopies = DefaultInputCopies
+	}
+	if out.InputCopies > 4 {
+		return out, fmt.Errorf("%w: InputCopies %d (at most 4)", ErrBadConfig, out.InputCopies)
 	}
 	if out.KCP.isZero() {
 		out.KCP = DefaultKCPTuning()

@@ -66,9 +66,13 @@ type member struct {
 	linksVersion uint32
 }
 
+// inbound is what a link handed in for the engine, stamped with when it
+// arrived so that round trips and pacing see the network, not the tick.
 type inbound struct {
 	from *link
-	msgs [][]byte
+	at   time.Duration // c.now() on arrival
+	msgs [][]byte      // encoded lockstep messages
+	fast *wire.Fast    // or a Fast datagram
 }
 
 type handshakePacket struct {
@@ -196,6 +200,7 @@ func (c *core) newPeerLink(pub []byte, addr netip.AddrPort, cands []netip.AddrPo
 		addr:       addr,
 		candidates: cands,
 		onMessage:  c.onMessage,
+		onFast:     c.onFast,
 		onBroken:   c.onBroken,
 	})
 }
@@ -205,7 +210,7 @@ func (c *core) onMessage(l *link, m wire.Message) {
 	switch m := m.(type) {
 	case *wire.Engine:
 		c.mu.Lock()
-		c.inbox = append(c.inbox, inbound{from: l, msgs: m.Msgs})
+		c.inbox = append(c.inbox, inbound{from: l, at: c.now(), msgs: m.Msgs})
 		c.mu.Unlock()
 	case *wire.Bye:
 		c.peerGone(l)
@@ -223,6 +228,24 @@ func (c *core) onMessage(l *link, m wire.Message) {
 		}
 	}
 }
+
+// onFast handles a Fast datagram; called on the endpoint's read goroutine.
+func (c *core) onFast(l *link, b []byte) {
+	f, err := wire.DecodeFast(b)
+	if err != nil {
+		c.cfg.Logger.Debug("bad fast datagram", "slot", l.slot, "err", err)
+		return
+	}
+	c.mu.Lock()
+	if c.started && len(c.inbox) < maxInbox {
+		c.inbox = append(c.inbox, inbound{from: l, at: c.now(), fast: f})
+	}
+	c.mu.Unlock()
+}
+
+// maxInbox bounds the Fast datagrams waiting for the game's next tick: a
+// game that stops ticking must not let a peer fill its memory.
+const maxInbox = 4096
 
 func (c *core) onBroken(l *link) { c.peerGone(l) }
 

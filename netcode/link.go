@@ -23,6 +23,7 @@ const (
 	subProbe    byte = 0 // hole punching: "can you hear me?"
 	subProbeAck byte = 1 // "yes"
 	subKCP      byte = 2 // a KCP datagram follows
+	subFast     byte = 3 // a wire.Fast follows: inputs beside KCP, unreliable
 )
 
 // linkQueue bounds the messages waiting for a link's writer. A link whose
@@ -57,6 +58,7 @@ type link struct {
 
 	out       chan []byte // framed messages for the writer
 	onMessage func(*link, wire.Message)
+	onFast    func(*link, []byte)
 	onBroken  func(*link)
 
 	fec          bool
@@ -84,6 +86,7 @@ type linkParams struct {
 	candidates []netip.AddrPort
 	addr       netip.AddrPort // known address, if any
 	onMessage  func(*link, wire.Message)
+	onFast     func(*link, []byte)
 	onBroken   func(*link)
 }
 
@@ -103,6 +106,7 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 		in:         make(chan []byte, 512),
 		out:        make(chan []byte, linkQueue),
 		onMessage:  p.onMessage,
+		onFast:     p.onFast,
 		onBroken:   p.onBroken,
 		fec:        p.tuning.FECData > 0,
 		done:       make(chan struct{}),
@@ -221,6 +225,16 @@ func (l *link) sendTo(sub byte, payload []byte, to netip.AddrPort) error {
 	return nil
 }
 
+// sendFast sends one Fast payload, sealed afresh copies times: the copies
+// are separate datagrams, so that losing one loses nothing.
+func (l *link) sendFast(payload []byte, copies int) {
+	for range copies {
+		if err := l.send(subFast, payload); err != nil {
+			return
+		}
+	}
+}
+
 // receive opens a datagram the endpoint routed here; called on the
 // endpoint's read goroutine only.
 func (l *link) receive(d []byte, from netip.AddrPort) error {
@@ -244,6 +258,10 @@ func (l *link) receive(d []byte, from netip.AddrPort) error {
 	case subProbe:
 		_ = l.sendTo(subProbeAck, nil, from)
 	case subProbeAck:
+	case subFast:
+		if l.onFast != nil {
+			l.onFast(l, plain[1:])
+		}
 	case subKCP:
 		select {
 		case l.in <- plain[1:]:

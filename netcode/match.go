@@ -47,10 +47,20 @@ type matchState struct {
 	dropped   bool
 	left      bool
 	lastTick  time.Duration // c.now() at the last tick
+	lastAt    time.Duration // the engine's clock at the last tick
 	paused    time.Duration // time this process did not tick, left out of the engine's clock
 	batches   [][][]byte
 	encodeBuf []byte
+
+	copies  int        // Fast copies of a tick's input; 0: inputs go over KCP
+	log     inputLog   // local inputs until every player acknowledged them
+	fast    []fastPeer // by PlayerID
+	fastBuf []byte
 }
+
+// pingInterval is how often the engine pings each player in a match: often
+// enough for pacing to follow, cheap because pings ride in Fast datagrams.
+const pingInterval = 200 * time.Millisecond
 
 // beginLocked creates the engine from a Start message. c.mu is held.
 func (c *core) beginLocked(st *wire.Start) error {
@@ -92,6 +102,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		FrameDuration:     m.frameDur,
 		ChecksumInterval:  int(st.ChecksumInterval),
 		DisconnectTimeout: c.cfg.DisconnectTimeout,
+		PingInterval:      pingInterval,
 		MergeInput:        c.cfg.MergeInput,
 	}
 	eng, err := lockstep.New(ecfg)
@@ -112,6 +123,11 @@ func (c *core) beginLocked(st *wire.Start) error {
 		Settings: append([]byte(nil), st.Settings...),
 	}
 	m.batches = make([][][]byte, len(st.Pubs))
+	m.copies = max(c.cfg.InputCopies, 0)
+	m.fast = make([]fastPeer, len(st.Pubs))
+	for i := range m.fast {
+		m.fast[i].acked, m.fast[i].ackSent = lockstep.NoFrame, lockstep.NoFrame
+	}
 	c.started = true
 	close(c.startedCh)
 	c.events = append(c.events, Event{Kind: EventStarted, Frame: 0})
@@ -143,9 +159,20 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 		return nil, ErrDropped
 	}
 	e := m.engine
+	// Tick first, then what arrived: the engine answers pings and times
+	// round trips against this tick's time, and each message keeps the
+	// time it arrived at, on the engine's clock.
+	prevAt := m.lastAt
+	now := m.engineNow(c.now(), c.cfg.DisconnectTimeout/4)
+	e.Tick(now)
 	for _, in := range inbox {
 		from, ok := m.playerOf(in.from)
 		if !ok {
+			continue
+		}
+		at := min(max(in.at-m.paused, prevAt), now)
+		if in.fast != nil {
+			c.receiveFast(from, in.fast, at)
 			continue
 		}
 		for _, b := range in.msgs {
@@ -154,7 +181,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 				c.cfg.Logger.Warn("bad engine message", "player", from, "err", err)
 				continue
 			}
-			if err := e.Receive(from, msg); err != nil {
+			if err := e.ReceiveAt(from, msg, at); err != nil {
 				c.cfg.Logger.Debug("engine refused message", "player", from, "err", err)
 			}
 		}
@@ -164,7 +191,6 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 			e.PlayerDisconnected(p)
 		}
 	}
-	e.Tick(m.engineNow(c.now(), c.cfg.DisconnectTimeout/4))
 
 	pace := m.slowDebt >= m.frameDur
 	if pace {
@@ -186,7 +212,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 		}
 	}
 	rd := e.Ready()
-	c.send(rd.Messages)
+	c.send(rd.Messages, now)
 	m.slowDebt += rd.SlowDown
 	if m.slowDebt > 4*m.frameDur {
 		m.slowDebt = 4 * m.frameDur
@@ -216,6 +242,16 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 	return frames, nil
 }
 
+// takePace hands the pacing debt to a game loop that waits it out itself.
+func (c *core) takePace() time.Duration {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.slowDebt
+	m.slowDebt = 0
+	return d
+}
+
 // engineNow is the engine's clock: now less the time this process did not
 // run its loop (stopped, suspended, hung). Peers were not silent then, this
 // peer was deaf, and what they sent is still on its way in: a pause must
@@ -226,7 +262,8 @@ func (m *matchState) engineNow(now, pause time.Duration) time.Duration {
 		m.paused += gap - m.frameDur
 	}
 	m.lastTick = now
-	return now - m.paused
+	m.lastAt = now - m.paused
+	return m.lastAt
 }
 
 func (m *matchState) playerOf(l *link) (lockstep.PlayerID, bool) {
@@ -238,14 +275,38 @@ func (m *matchState) playerOf(l *link) (lockstep.PlayerID, bool) {
 	return 0, false
 }
 
-// send batches the engine's messages into one wire message per player.
-func (c *core) send(out []lockstep.Outbound) {
+// send hands the engine's messages to the links: the local inputs, pings
+// and pongs in this tick's Fast datagrams (when the side channel is on),
+// everything else batched into one KCP message per player.
+func (c *core) send(out []lockstep.Outbound, now time.Duration) {
 	m := &c.match
-	var lastMsg lockstep.Message
+	var lastMsg, lastLogged lockstep.Message
 	var lastEnc []byte
 	for _, o := range out {
 		if int(o.To) >= len(m.peers) || m.peers[o.To] == nil {
 			continue
+		}
+		if m.copies > 0 {
+			switch msg := o.Msg.(type) {
+			case *lockstep.InputMsg:
+				if msg.Player == m.info.Local {
+					if msg != lastLogged {
+						m.log.add(msg.Start, msg.Inputs, now)
+						lastLogged = msg
+					}
+					fp := &m.fast[o.To]
+					if !fp.fresh {
+						fp.fresh, fp.freshStart = true, msg.Start
+					}
+					continue
+				}
+			case *lockstep.PingMsg, *lockstep.PongMsg:
+				b, err := lockstep.EncodeMessage(msg)
+				if err == nil && len(m.fast[o.To].msgs) < wire.MaxFastMsgs {
+					m.fast[o.To].msgs = append(m.fast[o.To].msgs, b)
+				}
+				continue
+			}
 		}
 		if o.Msg != lastMsg {
 			b, err := lockstep.EncodeMessage(o.Msg)
@@ -267,6 +328,9 @@ func (c *core) send(out []lockstep.Outbound) {
 			batch = batch[n:]
 		}
 		m.batches[p] = m.batches[p][:0]
+	}
+	if m.copies > 0 {
+		c.sendFast(now)
 	}
 }
 
@@ -343,6 +407,9 @@ func (c *core) leaveMatch() {
 		return
 	}
 	m.left = true
+	if m.copies > 0 {
+		c.flushInputsReliably()
+	}
 	m.engine.Leave()
-	c.send(m.engine.Ready().Messages)
+	c.send(m.engine.Ready().Messages, m.lastAt)
 }

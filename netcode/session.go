@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/netcode/sharecode"
@@ -196,6 +197,17 @@ func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
 	}
 	return out, err
 }
+
+// Pace returns how much longer than one frame the game loop should wait
+// before its next Tick, because this peer runs ahead of the others, and
+// takes that advice off the books. It is a few hundred microseconds at
+// most, a tick: a loop that sleeps on its own timer adds it to the next
+// sleep, and every peer's tick stays within a fraction of a frame of the
+// others', which is what lets the input delay be the one-way latency rounded
+// up. A loop that cannot (a fixed-rate engine loop) never calls Pace: then
+// Tick skips a whole tick now and then instead, which keeps peers within a
+// frame of each other.
+func (s *Session[I]) Pace() time.Duration { return s.c.takePace() }
 
 // ReportChecksum reports the checksum of the game state after frame f, for
 // frames whose WantChecksum is set. Players compare them to detect a desync.

@@ -24,6 +24,7 @@ type options struct {
 	warmup int
 	delay  int // input delay in frames; negative means automatic
 	kcp    netcode.KCPTuning
+	copies int // netcode.Config.InputCopies
 	seed   uint64
 	// timeout bounds the whole run; zero picks one from the frame count.
 	timeout time.Duration
@@ -76,6 +77,7 @@ type result struct {
 	DelayAuto           bool     `json:"delay_auto"`
 	InputDelayMin       int      `json:"input_delay_min_frames"`
 	KCP                 string   `json:"kcp"`
+	InputCopies         int      `json:"input_copies"`
 	P50VsIdeal          float64  `json:"p50_vs_ideal"`
 	P99VsIdeal          float64  `json:"p99_vs_ideal"`
 	InputLatencyMeanMS  float64  `json:"input_latency_mean_ms"`
@@ -91,14 +93,18 @@ type result struct {
 	Errors              []string `json:"errors,omitempty"`
 }
 
-// benchInput is the game's input: who and which tick, so that an observer
-// can tell when it was handed in, plus some buttons for the simulation.
+// benchInput is the game's input: which tick of its player (the frame's
+// slot says whose), so that an observer can tell when it was handed in, plus
+// some buttons for the simulation. It is as small as a game's: 3 to 5
+// bytes of msgpack. Seq wraps after 65536 ticks (18 minutes at 60 Hz).
 type benchInput struct {
 	_msgpack struct{} `msgpack:",as_array"`
-	P        uint8
-	Seq      uint32
+	Seq      uint16
 	Buttons  uint8
 }
+
+// newer reports whether sequence a comes after b, across the wrap.
+func newer(a, b uint16) bool { return int16(a-b) > 0 }
 
 // ring is how many ticks of hand-in times are remembered per player: far
 // more than any input takes to be simulated everywhere.
@@ -114,14 +120,14 @@ func newHandIns(n int) *handIns {
 	return &handIns{at: make([][ring]atomic.Int64, n), seq: make([][ring]atomic.Uint32, n)}
 }
 
-func (h *handIns) put(p int, seq uint32, t time.Duration) {
+func (h *handIns) put(p int, seq uint16, t time.Duration) {
 	h.at[p][seq%ring].Store(int64(t) + 1)
-	h.seq[p][seq%ring].Store(seq)
+	h.seq[p][seq%ring].Store(uint32(seq))
 }
 
-func (h *handIns) get(p int, seq uint32) (time.Duration, bool) {
+func (h *handIns) get(p int, seq uint16) (time.Duration, bool) {
 	t := h.at[p][seq%ring].Load()
-	if t == 0 || h.seq[p][seq%ring].Load() != seq {
+	if t == 0 || h.seq[p][seq%ring].Load() != uint32(seq) {
 		return 0, false
 	}
 	return time.Duration(t - 1), true
@@ -145,7 +151,7 @@ func (g *game) step(f netcode.Frame[benchInput]) {
 		}
 		g.x[p] += int32(in.Buttons&3) - 1
 		g.y[p] += int32(in.Buttons>>2&3) - 1
-		g.hash = (g.hash ^ uint64(in.Seq)<<16 ^ uint64(in.P)<<8 ^ uint64(in.Buttons)) * prime
+		g.hash = (g.hash ^ uint64(in.Seq)<<16 ^ uint64(p)<<8 ^ uint64(in.Buttons)) * prime
 		g.hash = (g.hash ^ uint64(uint32(g.x[p]))<<32 ^ uint64(uint32(g.y[p]))) * prime
 	}
 	g.frame++
@@ -157,7 +163,7 @@ type peer struct {
 	id   int
 	g    game
 	hist *histogram
-	last []uint32 // by player: the last input sequence seen simulated
+	last []uint16 // by player: the last input sequence seen simulated
 
 	frames atomic.Int64 // simulated so far, for monitors
 
@@ -201,7 +207,7 @@ func run(ctx context.Context, o options) (*result, error) {
 		Players: o.players, TickHz: o.tickHz,
 		LatencyMS: ms(o.latency), JitterMS: ms(o.jitter), Loss: o.loss,
 		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0,
-		IdealLatencyMS: round(ms(o.ideal()), 3), KCP: formatKCP(o.kcp),
+		IdealLatencyMS: round(ms(o.ideal()), 3), KCP: formatKCP(o.kcp), InputCopies: o.copiesOrDefault(),
 	}
 
 	setupStart := time.Now()
@@ -216,7 +222,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	hand := newHandIns(n)
 	peers := make([]*peer, n)
 	for i, s := range sessions {
-		peers[i] = &peer{s: s, id: -1, hist: newHistogram(), last: make([]uint32, n),
+		peers[i] = &peer{s: s, id: -1, hist: newHistogram(), last: make([]uint16, n),
 			g: game{x: make([]int32, n), y: make([]int32, n)}}
 	}
 
@@ -381,8 +387,11 @@ func run(ctx context.Context, o options) (*result, error) {
 func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() time.Duration, done *atomic.Int32, lastDone func()) {
 	total := o.warmup + o.frames
 	n := o.players
-	t := time.NewTicker(o.frameDur())
+	// A timer, not a ticker: each tick waits one frame plus what the
+	// session's pacing asks (Session.Pace), as a game loop should.
+	t := time.NewTimer(o.frameDur())
 	defer t.Stop()
+	next := time.Now().Add(o.frameDur())
 	snapshot := func(tick int) (netcode.Stats, time.Duration, int) {
 		return p.s.Stats(), since(), tick
 	}
@@ -399,11 +408,16 @@ func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() 
 			return
 		case <-t.C:
 		}
-		seq := uint32(tick)
-		in := benchInput{P: uint8(p.id), Seq: seq, Buttons: uint8(seq*2654435761>>24) ^ uint8(p.id)}
+		seq := uint16(tick)
+		in := benchInput{Seq: seq, Buttons: uint8(uint32(seq)*2654435761>>24) ^ uint8(p.id)}
 		hand.put(p.id, seq, since())
 		frames, err := p.s.Tick(in)
 		now := since()
+		next = next.Add(o.frameDur() + p.s.Pace())
+		if late := time.Since(next); late > 4*o.frameDur() {
+			next = time.Now() // a hiccup of this process: do not race to catch up
+		}
+		t.Reset(time.Until(next))
 		if err != nil {
 			if !p.finished {
 				p.err = fmt.Errorf("tick %d, frame %d: %w", tick, p.g.frame, err)
@@ -421,7 +435,7 @@ func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() 
 			}
 			if measured {
 				for q, qin := range f.Inputs {
-					if q == p.id || !f.Present[q] || int(qin.P) != q || qin.Seq <= p.last[q] {
+					if q == p.id || !f.Present[q] || qin.Seq == 0 || !newer(qin.Seq, p.last[q]) {
 						continue
 					}
 					p.last[q] = qin.Seq
@@ -431,7 +445,7 @@ func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() 
 				}
 			} else {
 				for q, qin := range f.Inputs {
-					if int(qin.P) == q && qin.Seq > p.last[q] {
+					if qin.Seq != 0 && newer(qin.Seq, p.last[q]) {
 						p.last[q] = qin.Seq
 					}
 				}
@@ -482,6 +496,7 @@ func lobby(ctx context.Context, o options) ([]*netcode.Session[benchInput], erro
 			MaxPlayers:  o.players,
 			TickRate:    o.tickHz,
 			KCP:         o.kcp,
+			InputCopies: o.copies,
 			Network:     o.network(i),
 			Seed:        o.seed + 1,
 			JoinTimeout: 30 * time.Second,
@@ -520,4 +535,12 @@ func closeAll(ss []*netcode.Session[benchInput]) {
 		}()
 	}
 	wg.Wait()
+}
+
+// copiesOrDefault is the InputCopies in effect.
+func (o options) copiesOrDefault() int {
+	if o.copies == 0 {
+		return netcode.DefaultInputCopies
+	}
+	return o.copies
 }

@@ -233,8 +233,8 @@ func TestLinkRoundTrip(t *testing.T) {
 			t.Fatalf("len = %d, want %d", len(d), n+LinkOverhead)
 		}
 		if d[0] != KindLink || binary.BigEndian.Uint32(d[1:5]) != testLinkID ||
-			binary.BigEndian.Uint64(d[5:13]) != uint64(i+1) || s.Counter() != uint64(i+1) {
-			t.Fatalf("bad header %x", d[:13])
+			binary.BigEndian.Uint32(d[5:9]) != uint32(i+1) || s.Counter() != uint64(i+1) {
+			t.Fatalf("bad header %x", d[:LinkHeaderSize])
 		}
 		got, err := o.Open([]byte("x"), d)
 		if err != nil {
@@ -363,7 +363,7 @@ func TestForgedCounterDoesNotMoveWindow(t *testing.T) {
 	o := mustOpener(t, testLinkKey, testLinkID)
 	d1, _ := s.Seal(nil, []byte("one"))
 	forged := bytes.Clone(d1)
-	binary.BigEndian.PutUint64(forged[5:13], 1<<40)
+	binary.BigEndian.PutUint32(forged[5:9], 1<<31)
 	if _, err := o.Open(nil, forged); !errors.Is(err, ErrAuth) {
 		t.Fatalf("forged: %v", err)
 	}
@@ -376,6 +376,7 @@ func TestExhausted(t *testing.T) {
 	s := mustSealer(t, testLinkKey, testLinkID)
 	o := mustOpener(t, testLinkKey, testLinkID)
 	s.last = math.MaxUint64 - 1
+	o.window.Accept(math.MaxUint64 - 2)
 	d, err := s.Seal(nil, []byte("last"))
 	if err != nil {
 		t.Fatal(err)
@@ -627,7 +628,7 @@ func TestNoAllocs(t *testing.T) {
 	}
 	bad := bytes.Clone(d)
 	bad[len(bad)-1] ^= 1
-	binary.BigEndian.PutUint64(bad[5:13], s.Counter()+1)
+	binary.BigEndian.PutUint32(bad[5:9], uint32(s.Counter()+1))
 	if n := testing.AllocsPerRun(1000, func() {
 		if _, err := o.Open(pbuf[:0], bad); err != ErrAuth {
 			t.Fatal(err)
@@ -704,5 +705,65 @@ func BenchmarkReplayWindow(b *testing.B) {
 		if w.Check(c) {
 			w.Accept(c)
 		}
+	}
+}
+
+func TestExpandCounter(t *testing.T) {
+	const span = 1 << 32
+	tests := []struct {
+		highest uint64
+		low     uint32
+		want    uint64
+	}{
+		{0, 1, 1},
+		{0, 5, 5},
+		{100, 90, 90},
+		{span - 3, 2, span + 2},
+		{span + 5, 0xfffffff0, span - 16},
+		{5*span + 7, 8, 5*span + 8},
+		{5*span + 7, 3, 5*span + 3},
+		{math.MaxUint64 - 2, 0xffffffff, math.MaxUint64},
+	}
+	for _, tt := range tests {
+		if got := expandCounter(tt.highest, tt.low); got != tt.want {
+			t.Errorf("expandCounter(%#x, %#x) = %#x, want %#x", tt.highest, tt.low, got, tt.want)
+		}
+	}
+}
+
+// TestLinkCounterWraps seals past 2^32 datagrams (by setting the counter)
+// and opens them in order and slightly out of order.
+func TestLinkCounterWraps(t *testing.T) {
+	var key [KeySize]byte
+	key[0] = 7
+	s, err := NewLinkSealer(key, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewLinkOpener(key, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.last = 1<<32 - 4
+	o.window.Accept(1<<32 - 4)
+	var ds [][]byte
+	for i := range 8 {
+		d, err := s.Seal(nil, []byte{byte(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, d)
+	}
+	for _, i := range []int{0, 1, 3, 2, 4, 6, 5, 7} {
+		p, err := o.Open(nil, ds[i])
+		if err != nil || len(p) != 1 || p[0] != byte(i) {
+			t.Fatalf("datagram %d: %x, %v", i, p, err)
+		}
+	}
+	if h := o.window.Highest(); h != 1<<32+4 {
+		t.Fatalf("highest counter %#x, want %#x", h, uint64(1<<32+4))
+	}
+	if _, err := o.Open(nil, ds[3]); err != ErrReplay {
+		t.Fatalf("replayed datagram across the wrap: %v, want ErrReplay", err)
 	}
 }
