@@ -64,8 +64,8 @@ func (g *inputLog) trim(from lockstep.Frame) {
 		return
 	}
 	if n >= len(g.inputs) {
-		g.base += lockstep.Frame(len(g.inputs))
-		g.inputs, g.sentAt = g.inputs[:0], g.sentAt[:0]
+		clear(g.inputs)
+		g.base, g.inputs, g.sentAt = from, g.inputs[:0], g.sentAt[:0]
 		return
 	}
 	k := copy(g.inputs, g.inputs[n:])

@@ -69,10 +69,20 @@ func localConfig(name string, sim *netsim.Config) *Config {
 // lobby hosts a match and joins n-1 players to it, then starts it.
 func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[testInput] {
 	t.Helper()
+	return lobbyWith(t, n, sim, seed, nil)
+}
+
+// lobbyWith is lobby with every player's Config passed through tweak.
+func lobbyWith(t *testing.T, n int, sim *netsim.Config, seed uint64, tweak func(*Config)) []*Session[testInput] {
+	t.Helper()
+	if tweak == nil {
+		tweak = func(*Config) {}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	hcfg := localConfig("host", sim)
 	hcfg.MaxPlayers = n
+	tweak(hcfg)
 	host, err := Host[testInput](ctx, hcfg)
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +102,7 @@ func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[test
 		} else {
 			cfg = localConfig(fmt.Sprintf("p%d", i), nil)
 		}
+		tweak(cfg)
 		j, err := Join[testInput](ctx, host.Code(), cfg)
 		if err != nil {
 			t.Fatalf("join %d: %v", i, err)
@@ -228,6 +239,35 @@ func TestMatch(t *testing.T) {
 				}
 			}
 			t.Logf("host stats: %+v", peers[0].Stats())
+		})
+	}
+}
+
+// TestInputCopies plays through 10% loss with each way of carrying inputs:
+// over KCP (-1), in one Fast datagram a tick (1: every lost input must be
+// sent again, or the match stalls for good) and in two (the default).
+func TestInputCopies(t *testing.T) {
+	sim := &netsim.Config{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.1}
+	for _, copies := range []int{-1, 1, 2} {
+		t.Run(fmt.Sprintf("copies=%d", copies), func(t *testing.T) {
+			peers := lobbyWith(t, 3, sim, 11, func(c *Config) { c.InputCopies = copies })
+			res := play(t, peers, 300, nil)
+			checkEqual(t, res, nil)
+			for i, p := range peers {
+				for _, e := range res[i].events {
+					if e.Kind == EventPlayerLeft || e.Kind == EventDropped {
+						t.Errorf("player %d: %v", i, e)
+					}
+				}
+				st := p.Stats()
+				for _, ps := range st.Peers {
+					// Fast datagrams flow every tick: far more than
+					// KCP alone sends for checksums and pings.
+					if perFrame := float64(ps.DatagramsSent) / 300; copies > 0 && perFrame < float64(copies)*0.8 {
+						t.Errorf("player %d to %d: %.2f datagrams a frame with %d copies", i, ps.Player, perFrame, copies)
+					}
+				}
+			}
 		})
 	}
 }
@@ -485,5 +525,70 @@ func TestLobbySnapshotAndEvents(t *testing.T) {
 	}
 	if got := joiners[1].Lobby().Players[1].Name; got != "bob" {
 		t.Fatalf("after ada left, slot 1 is %q", got)
+	}
+}
+
+// TestPace: player 0's loop runs 3% fast. When it waits out Session.Pace,
+// it stays with the others without skipping a tick; when it ignores Pace,
+// Tick skips ticks to hold it back. Either way the match agrees.
+func TestPace(t *testing.T) {
+	const frames = 480
+	for _, usePace := range []bool{true, false} {
+		t.Run(fmt.Sprintf("pace=%v", usePace), func(t *testing.T) {
+			peers := lobby(t, 2, nil, 5)
+			res := make([]peerResult, len(peers))
+			var paced [2]time.Duration
+			var wg sync.WaitGroup
+			for i, p := range peers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					period := time.Second / 60
+					if i == 0 {
+						period = period * 97 / 100
+					}
+					r := &res[i]
+					next := time.Now()
+					deadline := next.Add(30 * time.Second)
+					for n := 0; r.game.frame < frames || n < frames+60; n++ {
+						if time.Now().After(deadline) {
+							r.err = fmt.Errorf("player %d: reached only frame %d of %d", i, r.game.frame, frames)
+							return
+						}
+						fs, err := p.Tick(testInput{Buttons: uint8(n + i)})
+						if err != nil {
+							r.err = err
+							return
+						}
+						for _, f := range fs {
+							if r.game.frame < frames {
+								if err := r.game.step(f); err != nil {
+									r.err = err
+									return
+								}
+							}
+						}
+						next = next.Add(period)
+						if usePace {
+							d := p.Pace()
+							paced[i] += d
+							next = next.Add(d)
+						}
+						time.Sleep(time.Until(next))
+					}
+				}()
+			}
+			wg.Wait()
+			checkEqual(t, res, nil)
+			skipped := peers[0].Stats().TicksPaced
+			t.Logf("fast player: waited %v for Pace, %d ticks skipped", paced[0], skipped)
+			if usePace {
+				if paced[0] <= 0 || skipped != 0 {
+					t.Errorf("with Pace: waited %v and skipped %d ticks; want a wait and no skip", paced[0], skipped)
+				}
+			} else if skipped == 0 {
+				t.Errorf("without Pace: no tick skipped for a player 3%% fast")
+			}
+		})
 	}
 }
