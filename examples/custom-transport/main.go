@@ -80,7 +80,10 @@ func run(me lockstep.PlayerID, inbox []chan packet) (uint64, error) {
 	// Keep ticking a little after the last frame so the others get our inputs.
 	for n := 0; simulated < frames || n < frames+30; n++ {
 		time.Sleep(time.Until(next))
-		// 1. Whatever arrived.
+		// 1. The time, then whatever arrived: the engine answers pings and
+		// times round trips against this tick. A transport that stamps
+		// messages as they arrive passes the stamp to ReceiveAt instead.
+		e.Tick(time.Since(start))
 		for drained := false; !drained; {
 			select {
 			case p := <-inbox[me]:
@@ -95,8 +98,7 @@ func run(me lockstep.PlayerID, inbox []chan packet) (uint64, error) {
 				drained = true
 			}
 		}
-		// 2. The time, and this tick's input.
-		e.Tick(time.Since(start))
+		// 2. This tick's input.
 		if _, err := e.AddLocalInput([]byte{byte(n), byte(me)}); err != nil {
 			return 0, err
 		}

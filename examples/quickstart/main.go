@@ -161,17 +161,25 @@ func play(ctx context.Context, s *netcode.Session[Input], frames int) (uint64, e
 	}
 	info, _ := s.Match()
 	w := NewWorld(info.Seed, len(info.Players))
-	tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
-	defer tick.Stop()
+	// A timer rather than a ticker: each tick waits one frame plus what
+	// s.Pace asks, which keeps every player's ticks within a fraction of a
+	// frame of the others' and lets the input delay be as short as the
+	// network allows.
+	frame := time.Second / time.Duration(info.TickRate)
+	timer := time.NewTimer(frame)
+	defer timer.Stop()
+	next := time.Now().Add(frame)
 	var sum uint64
 	// Keep ticking a little after the last frame so that the others get
 	// every input they need to finish too.
 	for n, done := 0, 0; done < frames || n < frames+30; n++ {
 		select {
-		case <-tick.C:
+		case <-timer.C:
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		}
+		next = next.Add(frame + s.Pace())
+		timer.Reset(time.Until(next))
 		// A real game reads the keyboard here.
 		in := Input{Dx: int8(n%3 - 1), Dy: int8((n/7+int(info.Local))%3 - 1)}
 		fs, err := s.Tick(in)
