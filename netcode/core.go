@@ -52,6 +52,8 @@ type core struct {
 
 	match matchState // touched by Tick and Close only, under tickMu
 
+	adaptiveCopies bool // Config.InputCopies was left to its default
+
 	closed    chan struct{}
 	closeOnce sync.Once
 	wg        sync.WaitGroup
@@ -124,6 +126,7 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 		closed:    make(chan struct{}),
 		hs:        make(chan handshakePacket, 64),
 	}
+	co.adaptiveCopies = cfg.InputCopies == 0
 	co.ep.handshake = co.onHandshake
 	return co, nil
 }

@@ -23,6 +23,12 @@ import (
 // that has not acknowledged this many frames has long been dropped.
 const maxLogFrames = 1024
 
+// adaptLossPermille is the loss, measured on datagrams from a player, above
+// which a default session sends each input to that player once more: at
+// 10 % loss two copies and the next tick's both miss one input in a
+// thousand, and each miss waits a retransmission timeout.
+const adaptLossPermille = 40
+
 // maxFastInputBytes bounds the inputs of one Fast datagram; the rest waits
 // for the next tick.
 const maxFastInputBytes = 900
@@ -139,7 +145,7 @@ func (c *core) sendFast(now time.Duration) {
 		first := max(fp.acked+1, m.log.base)
 		if first <= m.log.last() {
 			rtt, dev := e.RoundTrip(lockstep.PlayerID(p))
-			rto := rtt + 4*dev + 2*m.frameDur
+			rto := rtt + 2*dev + m.frameDur + 2*time.Millisecond
 			if rtt == 0 {
 				rto = 200 * time.Millisecond
 			}
@@ -154,7 +160,11 @@ func (c *core) sendFast(now time.Duration) {
 		if !c.sendFastCopy(l, &f, 1) {
 			continue
 		}
-		if fp.fresh && m.copies > 1 {
+		copies := m.copies
+		if c.adaptiveCopies && l.lossIn.Load() >= adaptLossPermille {
+			copies++
+		}
+		if fp.fresh && copies > 1 {
 			// The other copies leave the pings out and carry the frame
 			// before as well: if both datagrams of a tick are lost, the
 			// next tick's still bring its input, a frame late rather than a
@@ -162,7 +172,7 @@ func (c *core) sendFast(now time.Duration) {
 			f.Msgs = nil
 			f.Inputs = f.Inputs[:0]
 			m.fillInputs(&f, max(min(from, fp.freshStart-1), fp.acked+1))
-			c.sendFastCopy(l, &f, m.copies-1)
+			c.sendFastCopy(l, &f, copies-1)
 		}
 		fp.ackSent = lockstep.Frame(f.Ack)
 		fp.fresh = false

@@ -46,6 +46,10 @@ type link struct {
 	sealer  *seal.LinkSealer
 	sealBuf []byte
 	opener  *seal.LinkOpener // read goroutine only
+	rxCount uint64           // read goroutine only: datagrams opened since rxBase
+	rxBase  uint64           // read goroutine only: the highest counter when counting began
+	rxKnown bool             // read goroutine only: lossIn holds a measurement
+	lossIn  atomic.Uint32    // permille of the peer's datagrams lost on the way here
 
 	addrMu     sync.Mutex
 	addr       netip.AddrPort   // where to send; zero until known
@@ -225,6 +229,33 @@ func (l *link) sendTo(sub byte, payload []byte, to netip.AddrPort) error {
 	return nil
 }
 
+// lossWindow is how many datagrams each loss measurement spans.
+const lossWindow = 200
+
+// countLoss measures the share of the peer's datagrams that do not arrive:
+// the sealing counter numbers every datagram, so a window's span of
+// counters against the datagrams opened in it is the loss, smoothed over
+// windows. Duplicates and replays never open, so they do not count.
+func (l *link) countLoss() {
+	h := l.opener.Highest()
+	if l.rxCount == 0 && l.rxBase == 0 {
+		l.rxBase = h - 1
+	}
+	l.rxCount++
+	if l.rxCount < lossWindow {
+		return
+	}
+	if span := h - l.rxBase; span >= l.rxCount {
+		now := 1000 - l.rxCount*1000/span
+		if old := uint64(l.lossIn.Load()); l.rxKnown {
+			now = (3*old + now) / 4
+		}
+		l.lossIn.Store(uint32(now))
+		l.rxKnown = true
+	}
+	l.rxCount, l.rxBase = 0, h
+}
+
 // sendFast sends one Fast payload, sealed afresh copies times: the copies
 // are separate datagrams, so that losing one loses nothing.
 func (l *link) sendFast(payload []byte, copies int) {
@@ -247,6 +278,7 @@ func (l *link) receive(d []byte, from netip.AddrPort) error {
 	}
 	l.bytesIn.Add(uint64(len(d)))
 	l.dgramsIn.Add(1)
+	l.countLoss()
 	l.lastHeard.Store(time.Now().UnixNano())
 	// An authentic datagram proves where the peer is now: follow it, as a
 	// roaming or rebinding NAT may move it.

@@ -261,6 +261,9 @@ func TestInputCopies(t *testing.T) {
 				}
 				st := p.Stats()
 				for _, ps := range st.Peers {
+					if ps.Loss < 0.04 || ps.Loss > 0.2 {
+						t.Errorf("player %d: loss from %d measured at %.3f; the network drops 0.1", i, ps.Player, ps.Loss)
+					}
 					// Fast datagrams flow every tick: far more than
 					// KCP alone sends for checksums and pings.
 					if perFrame := float64(ps.DatagramsSent) / 300; copies > 0 && perFrame < float64(copies)*0.8 {

@@ -17,8 +17,11 @@ type PeerStats struct {
 	// engine measures them (KCP's before the match).
 	RTT    time.Duration
 	Jitter time.Duration
-	// Loss estimates the share of datagrams lost towards this player, from
-	// KCP's retransmissions.
+	// Loss is the share of this player's datagrams lost on the way here,
+	// measured from the sealing counters over the last few seconds. Loss
+	// is usually about the same both ways; a session that keeps
+	// InputCopies at its default sends one more copy of each input to a
+	// player whose datagrams arrive with more than 4 % lost.
 	Loss float64
 	// Everything on the wire to and from this player: sealed datagrams,
 	// KCP headers, acknowledgements and FEC included.
@@ -76,9 +79,7 @@ func (c *core) stats() Stats {
 			DatagramsReceived: l.dgramsIn.Load(),
 			Retransmits:       l.retransmits.Load(),
 		}
-		if p := l.pushes.Load(); p > 0 {
-			ps.Loss = float64(ps.Retransmits) / float64(p)
-		}
+		ps.Loss = float64(l.lossIn.Load()) / 1000
 		for _, e := range es.Peers {
 			if int(e.Player) == id && e.RTT > 0 {
 				ps.RTT, ps.Jitter = e.RTT, e.Jitter

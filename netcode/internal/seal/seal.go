@@ -147,6 +147,10 @@ func NewLinkOpener(key [KeySize]byte, linkID uint32) (*LinkOpener, error) {
 	return &LinkOpener{aead: aead, linkID: linkID}, nil
 }
 
+// Highest returns the highest counter accepted so far, 0 before the first:
+// with a count of datagrams opened, it tells how many were lost on the way.
+func (o *LinkOpener) Highest() uint64 { return o.window.Highest() }
+
 // Open checks a link datagram and appends its plaintext to dst. It checks,
 // in order, the kind, link ID, length and a non-zero counter (ErrMalformed), that the counter is
 // not a replay (ErrReplay, before spending any crypto), the tag (ErrAuth),
