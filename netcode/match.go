@@ -94,6 +94,9 @@ func (c *core) beginLocked(st *wire.Start) error {
 	if c.cfg.InputDelay != 0 || c.cfg.FixedInputDelay {
 		delay = c.cfg.InputDelay // a player's own choice wins: delay is per peer
 	}
+	if delay == 0 && !c.cfg.FixedInputDelay {
+		delay = startDelay(m.peers, m.frameDur)
+	}
 	ecfg := lockstep.Config{
 		Players:           len(st.Pubs),
 		Local:             lockstep.PlayerID(local),
@@ -133,6 +136,25 @@ func (c *core) beginLocked(st *wire.Start) error {
 	c.events = append(c.events, Event{Kind: EventStarted, Frame: 0})
 	c.cfg.Logger.Info("match started", "players", len(st.Pubs), "local", local, "seed", st.Seed)
 	return nil
+}
+
+// startDelay picks the first input delay of an automatic match from the
+// round trips KCP measured in the lobby, so that the match does not spend
+// its first second stalling at the engine's default while its own pings
+// settle: one way to the farthest player, plus an eighth of a frame,
+// rounded up to frames. Zero when no link has measured anything.
+func startDelay(peers []*link, frame time.Duration) int {
+	var worst time.Duration
+	for _, l := range peers {
+		if l != nil {
+			worst = max(worst, l.rtt())
+		}
+	}
+	if worst <= 0 {
+		return 0
+	}
+	d := int((worst/2 + frame/8 + frame - 1) / frame)
+	return min(max(d, 1), lockstep.DefaultMaxInputDelay)
 }
 
 // tick runs one game tick: it feeds the engine what arrived, adds the local

@@ -595,3 +595,16 @@ func TestPace(t *testing.T) {
 		})
 	}
 }
+
+// TestStartDelayFromLobby: on a 40 ms link the first input delay comes
+// from the round trips measured in the lobby (3 frames at 60 Hz, 4 if the
+// lobby's KCP acks waited), not the engine's default of 2, which would stall
+// until the match's own pings had settled.
+func TestStartDelayFromLobby(t *testing.T) {
+	peers := lobby(t, 2, &netsim.Config{Latency: 40 * time.Millisecond}, 3)
+	for i, p := range peers {
+		if d := p.Stats().InputDelay; d < 3 || d > 4 {
+			t.Errorf("player %d starts with an input delay of %d frames, want 3 or 4", i, d)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&o.warmup, "warmup", -1, "frames simulated before measuring (default: 2 s worth of frames)")
 	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz")
 	fs.StringVar(&delay, "delay", "auto", "input delay in frames, or auto")
+	fs.BoolVar(&o.noPace, "nopace", false, "the game loops ignore Session.Pace (as a fixed-rate engine loop must); netcode skips whole ticks instead")
 	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies); 0 = default, -1 = inputs over KCP")
 	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the network simulation")

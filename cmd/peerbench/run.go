@@ -24,7 +24,8 @@ type options struct {
 	warmup int
 	delay  int // input delay in frames; negative means automatic
 	kcp    netcode.KCPTuning
-	copies int // netcode.Config.InputCopies
+	copies int  // netcode.Config.InputCopies
+	noPace bool // the loop ignores Session.Pace: Tick skips ticks instead
 	seed   uint64
 	// timeout bounds the whole run; zero picks one from the frame count.
 	timeout time.Duration
@@ -413,7 +414,10 @@ func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() 
 		hand.put(p.id, seq, since())
 		frames, err := p.s.Tick(in)
 		now := since()
-		next = next.Add(o.frameDur() + p.s.Pace())
+		next = next.Add(o.frameDur())
+		if !o.noPace {
+			next = next.Add(p.s.Pace())
+		}
 		if late := time.Since(next); late > 4*o.frameDur() {
 			next = time.Now() // a hiccup of this process: do not race to catch up
 		}
