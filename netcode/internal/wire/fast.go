@@ -46,7 +46,9 @@ func AppendFast(dst []byte, f *Fast) ([]byte, error) {
 		return dst, fmt.Errorf("%w: fast with %d inputs and %d messages", ErrTooLarge, len(f.Inputs), len(f.Msgs))
 	}
 	buf := bytes.NewBuffer(dst)
-	enc := msgpack.NewEncoder(buf)
+	enc := msgpack.GetEncoder() // pooled: a Fast is encoded twice a tick per player
+	defer msgpack.PutEncoder(enc)
+	enc.Reset(buf)
 	enc.UseCompactInts(true)
 	lists := [][][]byte{f.Inputs, f.Msgs}
 	if len(f.Msgs) == 0 {
@@ -88,7 +90,9 @@ func DecodeFast(b []byte) (*Fast, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	r := bytes.NewReader(b)
-	dec := msgpack.NewDecoder(r)
+	dec := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(dec)
+	dec.Reset(r)
 	bad := func(what string, err error) (*Fast, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: fast %s: %v", ErrMalformed, what, err)

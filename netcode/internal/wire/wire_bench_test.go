@@ -67,3 +67,45 @@ func BenchmarkWireDecode(b *testing.B) {
 		})
 	}
 }
+
+// benchFast is a tick's Fast datagram: a 3-byte input, and one with the
+// frame before and a ping as the first copy sends it now and then.
+func benchFast() map[string]*Fast {
+	return map[string]*Fast{
+		"input":      {Ack: 1000, Start: 1003, Inputs: [][]byte{{0x92, 0x05, 0x01}}},
+		"input+ping": {Ack: 1000, Start: 1002, Inputs: [][]byte{{0x92, 0x04, 0x01}, {0x92, 0x05, 0x01}}, Msgs: [][]byte{bytes.Repeat([]byte{8}, 12)}},
+	}
+}
+
+// BenchmarkFast encodes and decodes the Fast datagram every peer sends
+// every player twice a tick.
+func BenchmarkFast(b *testing.B) {
+	for name, f := range benchFast() {
+		b.Run("append/"+name, func(b *testing.B) {
+			buf, err := AppendFast(make([]byte, 0, 256), f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if buf, err = AppendFast(buf[:0], f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("decode/"+name, func(b *testing.B) {
+			enc, err := AppendFast(nil, f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(enc)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := DecodeFast(enc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
