@@ -117,6 +117,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.FrameDuration < 0 {
 		return nil, fmt.Errorf("%w: negative FrameDuration", ErrBadConfig)
 	}
+	if cfg.DelayMargin == 0 {
+		cfg.DelayMargin = cfg.FrameDuration / 8
+	}
+	if cfg.DelayMargin < 0 {
+		return nil, fmt.Errorf("%w: negative DelayMargin", ErrBadConfig)
+	}
 	if cfg.ChecksumInterval == 0 {
 		cfg.ChecksumInterval = DefaultChecksumInterval
 	}
@@ -667,9 +673,9 @@ func (e *Engine) autoDelay() {
 	// Pacing keeps every peer's clock within a small fraction of a frame
 	// of the others', so an input that arrives a little before its frame
 	// is due is on time: the delay is the one-way time rounded up to a
-	// frame, after a margin of an eighth of one for pacing's residue.
+	// frame, after a margin (DelayMargin) for pacing's residue.
 	t := e.cfg.FrameDuration
-	worst += t / 8
+	worst += e.cfg.DelayMargin
 	want := int((worst + t - 1) / t)
 	want = min(max(want, e.cfg.MinInputDelay), e.cfg.MaxInputDelay)
 	// Grow at once; shrink only after the smaller delay has been enough
@@ -694,7 +700,8 @@ func (e *Engine) autoDelay() {
 func (e *Engine) Ready() Ready {
 	rd := Ready{Messages: e.out, Frames: e.frames, Events: e.events}
 	e.out, e.frames, e.events = nil, nil, nil
-	rd.SlowDown = e.slowDown()
+	rd.Lead = e.lead()
+	rd.SlowDown = e.slowDown(rd.Lead)
 	return rd
 }
 
@@ -703,13 +710,7 @@ func (e *Engine) Ready() Ready {
 // cancels the error of assuming the path is as long both ways. The lead is
 // measured every ping and closed a sixteenth a tick, so that a ping
 // interval never closes it all and the control does not overshoot.
-func (e *Engine) slowDown() time.Duration {
-	a := 0.0
-	for p, pl := range e.players {
-		if e.active(p) && pl.hasRemote {
-			a = max(a, (e.advantageVs(pl)-pl.remoteAdv)/2)
-		}
-	}
+func (e *Engine) slowDown(a float64) time.Duration {
 	if a < 0.05 {
 		return 0 // a twentieth of a frame: within the noise of the estimate
 	}
@@ -724,6 +725,29 @@ func (e *Engine) RoundTrip(p PlayerID) (rtt, dev time.Duration) {
 		return 0, 0
 	}
 	return e.players[p].rtt, e.players[p].rttVar
+}
+
+// lead returns how many frames this peer runs ahead of the slowest other
+// player, never below zero.
+func (e *Engine) lead() float64 {
+	a := 0.0
+	for p, pl := range e.players {
+		if e.active(p) && pl.hasRemote {
+			a = max(a, (e.advantageVs(pl)-pl.remoteAdv)/2)
+		}
+	}
+	return a
+}
+
+// SetDelayMargin changes Config.DelayMargin: a transport that learns how
+// the game loop paces itself tells the automatic delay how much room to
+// keep.
+func (e *Engine) SetDelayMargin(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("%w: negative DelayMargin", ErrBadConfig)
+	}
+	e.cfg.DelayMargin = d
+	return nil
 }
 
 // LastInput returns the last frame up to which player p's inputs are all

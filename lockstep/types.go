@@ -44,6 +44,14 @@ type Config struct {
 	AutoInputDelay bool
 	// MinInputDelay is the floor of the automatic delay. Zero means 1.
 	MinInputDelay int
+	// DelayMargin is what the automatic delay adds to the one-way latency
+	// before rounding up to frames: room for the peers' ticks not being
+	// exactly in phase. Zero means FrameDuration/8, right for a game loop
+	// that waits out Ready.SlowDown (pacing keeps every peer's ticks within
+	// a fraction of a frame); a loop that can only skip whole ticks leaves
+	// peers up to a frame apart and wants FrameDuration + FrameDuration/8.
+	// SetDelayMargin changes it during a match.
+	DelayMargin time.Duration
 
 	// FrameDuration is the time one frame lasts at the game's tick rate.
 	// Zero means 1/60 s. Pacing and the automatic delay use it.
@@ -313,6 +321,10 @@ type Ready struct {
 	// before its next tick, because this peer runs ahead of the others.
 	// It is small and spread over many ticks, so waiting never shows as a hitch.
 	SlowDown time.Duration
+	// Lead is how many frames this peer's clock runs ahead of the slowest
+	// other player's, as pacing measures it; SlowDown follows from it. A
+	// caller that can only skip whole ticks skips one when Lead is large.
+	Lead float64
 }
 
 // PeerStats describes the engine's view of one other player.

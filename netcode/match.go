@@ -38,19 +38,22 @@ type matchState struct {
 	frameDur time.Duration
 	merge    func(older, newer []byte) []byte
 
-	slowDebt  time.Duration
-	pending   []byte // input held over a paced tick
-	held      []lockstep.ReadyFrame
-	stalled   uint64
-	paced     uint64
-	stallRun  int
-	dropped   bool
-	left      bool
-	lastTick  time.Duration // c.now() at the last tick
-	lastAt    time.Duration // the engine's clock at the last tick
-	paused    time.Duration // time this process did not tick, left out of the engine's clock
-	batches   [][][]byte
-	encodeBuf []byte
+	slowDebt   time.Duration
+	ticks      uint64 // Tick calls in the match
+	lastPace   uint64 // ticks at the last Pace call
+	wholeTicks bool   // the loop does not call Pace: pace by skipping ticks
+	pending    []byte // input held over a paced tick
+	held       []lockstep.ReadyFrame
+	stalled    uint64
+	paced      uint64
+	stallRun   int
+	dropped    bool
+	left       bool
+	lastTick   time.Duration // c.now() at the last tick
+	lastAt     time.Duration // the engine's clock at the last tick
+	paused     time.Duration // time this process did not tick, left out of the engine's clock
+	batches    [][][]byte
+	encodeBuf  []byte
 
 	copies  int        // Fast copies of a tick's input; 0: inputs go over KCP
 	log     inputLog   // local inputs until every player acknowledged them
@@ -214,6 +217,8 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 		}
 	}
 
+	m.ticks++
+	m.noticePace(e)
 	pace := m.slowDebt >= m.frameDur
 	if pace {
 		// This peer runs ahead: skip one tick now so that no one waits
@@ -235,7 +240,16 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 	}
 	rd := e.Ready()
 	c.send(rd.Messages, now)
-	m.slowDebt += rd.SlowDown
+	switch {
+	case !m.wholeTicks:
+		m.slowDebt += rd.SlowDown
+	case rd.Lead > 0.5:
+		// Skipping whole ticks, pace only a lead worth a tick: below
+		// that, a skip would put this peer as far behind as it was ahead.
+		m.slowDebt += rd.SlowDown
+	case rd.Lead < 0.25:
+		m.slowDebt = 0
+	}
 	if m.slowDebt > 4*m.frameDur {
 		m.slowDebt = 4 * m.frameDur
 	}
@@ -264,11 +278,34 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 	return frames, nil
 }
 
+// paceWindow is how many ticks without a Pace call make netcode decide
+// that the game loop does not wait out pacing itself.
+const paceWindow = 30
+
+// noticePace follows whether the game loop calls Pace. A loop that does
+// keeps every peer within a fraction of a frame, and the automatic delay
+// needs only a sliver of margin; one that does not is paced by whole
+// skipped ticks, peers stay up to a frame apart in phase, and the delay
+// keeps a frame more (docs/TUNING.md: 6 % stalls at 40 ms without it).
+func (m *matchState) noticePace(e *lockstep.Engine) {
+	whole := m.ticks > m.lastPace+paceWindow
+	if whole == m.wholeTicks {
+		return
+	}
+	m.wholeTicks = whole
+	margin := m.frameDur / 8
+	if whole {
+		margin += m.frameDur
+	}
+	_ = e.SetDelayMargin(margin) // never negative
+}
+
 // takePace hands the pacing debt to a game loop that waits it out itself.
 func (c *core) takePace() time.Duration {
 	m := &c.match
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.lastPace = m.ticks
 	d := m.slowDebt
 	m.slowDebt = 0
 	return d

@@ -531,57 +531,69 @@ func TestLobbySnapshotAndEvents(t *testing.T) {
 	}
 }
 
+// pacedLoops runs every peer's game loop on its own timer, period(i) a
+// tick, waiting out Session.Pace when usePace is set, until each simulated
+// frames frames (and a second more, to feed the others). It returns each
+// peer's result and the total Pace it waited.
+func pacedLoops(peers []*Session[testInput], frames int, period func(i int) time.Duration, usePace bool) ([]peerResult, []time.Duration) {
+	res := make([]peerResult, len(peers))
+	paced := make([]time.Duration, len(peers))
+	var wg sync.WaitGroup
+	for i, p := range peers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &res[i]
+			next := time.Now()
+			deadline := next.Add(time.Duration(frames)*period(i)*3 + 15*time.Second)
+			for n := 0; r.game.frame < lockstep.Frame(frames) || n < frames+60; n++ {
+				if time.Now().After(deadline) {
+					r.err = fmt.Errorf("player %d: reached only frame %d of %d", i, r.game.frame, frames)
+					return
+				}
+				fs, err := p.Tick(testInput{Buttons: uint8(n + i)})
+				if err != nil {
+					r.err = err
+					return
+				}
+				for _, f := range fs {
+					if r.game.frame < lockstep.Frame(frames) {
+						if err := r.game.step(f); err != nil {
+							r.err = err
+							return
+						}
+					}
+				}
+				r.events = append(r.events, p.Events()...)
+				next = next.Add(period(i))
+				if usePace {
+					d := p.Pace()
+					paced[i] += d
+					next = next.Add(d)
+				}
+				time.Sleep(time.Until(next))
+			}
+		}()
+	}
+	wg.Wait()
+	return res, paced
+}
+
 // TestPace: player 0's loop runs 3% fast. When it waits out Session.Pace,
 // it stays with the others without skipping a tick; when it ignores Pace,
 // Tick skips ticks to hold it back. Either way the match agrees.
 func TestPace(t *testing.T) {
 	const frames = 480
+	period := func(i int) time.Duration {
+		if i == 0 {
+			return time.Second / 60 * 97 / 100
+		}
+		return time.Second / 60
+	}
 	for _, usePace := range []bool{true, false} {
 		t.Run(fmt.Sprintf("pace=%v", usePace), func(t *testing.T) {
 			peers := lobby(t, 2, nil, 5)
-			res := make([]peerResult, len(peers))
-			var paced [2]time.Duration
-			var wg sync.WaitGroup
-			for i, p := range peers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					period := time.Second / 60
-					if i == 0 {
-						period = period * 97 / 100
-					}
-					r := &res[i]
-					next := time.Now()
-					deadline := next.Add(30 * time.Second)
-					for n := 0; r.game.frame < frames || n < frames+60; n++ {
-						if time.Now().After(deadline) {
-							r.err = fmt.Errorf("player %d: reached only frame %d of %d", i, r.game.frame, frames)
-							return
-						}
-						fs, err := p.Tick(testInput{Buttons: uint8(n + i)})
-						if err != nil {
-							r.err = err
-							return
-						}
-						for _, f := range fs {
-							if r.game.frame < frames {
-								if err := r.game.step(f); err != nil {
-									r.err = err
-									return
-								}
-							}
-						}
-						next = next.Add(period)
-						if usePace {
-							d := p.Pace()
-							paced[i] += d
-							next = next.Add(d)
-						}
-						time.Sleep(time.Until(next))
-					}
-				}()
-			}
-			wg.Wait()
+			res, paced := pacedLoops(peers, frames, period, usePace)
 			checkEqual(t, res, nil)
 			skipped := peers[0].Stats().TicksPaced
 			t.Logf("fast player: waited %v for Pace, %d ticks skipped", paced[0], skipped)
@@ -596,15 +608,25 @@ func TestPace(t *testing.T) {
 	}
 }
 
-// TestStartDelayFromLobby: on a 40 ms link the first input delay comes
-// from the round trips measured in the lobby (3 frames at 60 Hz, 4 if the
-// lobby's KCP acks waited), not the engine's default of 2, which would stall
-// until the match's own pings had settled.
-func TestStartDelayFromLobby(t *testing.T) {
-	peers := lobby(t, 2, &netsim.Config{Latency: 40 * time.Millisecond}, 3)
-	for i, p := range peers {
-		if d := p.Stats().InputDelay; d < 3 || d > 4 {
-			t.Errorf("player %d starts with an input delay of %d frames, want 3 or 4", i, d)
-		}
+// TestDelayFollowsPacing: at 35 ms one way, loops that wait out Pace keep
+// their ticks in phase and run at 3 frames of delay (35 ms rounded up,
+// with 15 ms to spare for a busy machine); loops that do not are paced by
+// whole ticks, and netcode keeps a frame more so that they do not stall.
+func TestDelayFollowsPacing(t *testing.T) {
+	sim := &netsim.Config{Latency: 35 * time.Millisecond}
+	for _, tt := range []struct {
+		usePace bool
+		want    int
+	}{{true, 3}, {false, 4}} {
+		t.Run(fmt.Sprintf("pace=%v", tt.usePace), func(t *testing.T) {
+			peers := lobby(t, 2, sim, 9)
+			res, _ := pacedLoops(peers, 300, func(int) time.Duration { return time.Second / 60 }, tt.usePace)
+			checkEqual(t, res, nil)
+			for i, p := range peers {
+				if d := p.Stats().InputDelay; d != tt.want {
+					t.Errorf("player %d ends with an input delay of %d frames, want %d", i, d, tt.want)
+				}
+			}
+		})
 	}
 }
