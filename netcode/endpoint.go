@@ -83,8 +83,19 @@ func (e *endpoint) link(id uint32) *link {
 }
 
 func (e *endpoint) writeTo(b []byte, to netip.AddrPort) error {
+	// *net.UDPConn and netsim.Conn take the address as it is; WriteTo
+	// would build a *net.UDPAddr for every datagram.
+	if w, ok := e.conn.(addrPortWriter); ok {
+		_, err := w.WriteToUDPAddrPort(b, to)
+		return err
+	}
 	_, err := e.conn.WriteTo(b, net.UDPAddrFromAddrPort(to))
 	return err
+}
+
+// addrPortWriter is a PacketConn that sends to a netip.AddrPort directly.
+type addrPortWriter interface {
+	WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error)
 }
 
 func (e *endpoint) readLoop() {

@@ -46,6 +46,7 @@ type link struct {
 	sealer  *seal.LinkSealer
 	sealBuf []byte
 	opener  *seal.LinkOpener // read goroutine only
+	openBuf []byte           // read goroutine only: plaintext of the datagram being handled
 	rxCount uint64           // read goroutine only: datagrams opened since rxBase
 	rxBase  uint64           // read goroutine only: the highest counter when counting began
 	rxKnown bool             // read goroutine only: lossIn holds a measurement
@@ -269,10 +270,14 @@ func (l *link) sendFast(payload []byte, copies int) {
 // receive opens a datagram the endpoint routed here; called on the
 // endpoint's read goroutine only.
 func (l *link) receive(d []byte, from netip.AddrPort) error {
-	plain, err := l.opener.Open(nil, d)
+	// Open into a buffer the link reuses: a Fast datagram is decoded (and
+	// its inputs copied) before the next one arrives; a KCP datagram, which
+	// another goroutine reads, is copied out below.
+	plain, err := l.opener.Open(l.openBuf[:0], d)
 	if err != nil {
 		return err
 	}
+	l.openBuf = plain[:0]
 	if len(plain) == 0 {
 		return seal.ErrMalformed
 	}
@@ -296,7 +301,7 @@ func (l *link) receive(d []byte, from netip.AddrPort) error {
 		}
 	case subKCP:
 		select {
-		case l.in <- plain[1:]:
+		case l.in <- append([]byte(nil), plain[1:]...):
 		default:
 			l.queueDropped.Add(1)
 		}

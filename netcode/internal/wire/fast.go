@@ -81,7 +81,7 @@ func AppendFast(dst []byte, f *Fast) ([]byte, error) {
 }
 
 // DecodeFast parses a Fast. It never panics; any error wraps ErrMalformed
-// or ErrTooLarge. The slices of the result alias b.
+// or ErrTooLarge. The inputs and messages of the result are copies.
 func DecodeFast(b []byte) (*Fast, error) {
 	if len(b) > MaxFastSize {
 		return nil, fmt.Errorf("%w: fast of %d bytes", ErrTooLarge, len(b))
