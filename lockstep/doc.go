@@ -2,9 +2,10 @@
 // games: a pure state machine, like etcd's raft core. It never reads a
 // clock, starts a goroutine or touches a socket. The caller feeds it
 //
-//   - the local player's input, once a tick (AddLocalInput),
-//   - the messages that arrived from other players (Receive),
 //   - the current time (Tick),
+//   - the messages that arrived from other players (Receive, or ReceiveAt
+//     with the time each arrived),
+//   - the local player's input, once a tick (AddLocalInput),
 //
 // and drains Ready: messages to send, addressed per player; frames every
 // player agrees on, to simulate in order; events (a player left at an
@@ -14,10 +15,10 @@
 //
 //	e, err := lockstep.New(lockstep.Config{Players: 2, Local: me})
 //	for each tick {
-//		for each message m that arrived from player p {
-//			e.Receive(p, m) // decode with lockstep.DecodeMessage
-//		}
 //		e.Tick(time.Since(start))
+//		for each message m that arrived from player p at time at {
+//			e.ReceiveAt(p, m, at) // decode with lockstep.DecodeMessage
+//		}
 //		e.AddLocalInput(readInput())
 //		rd := e.Ready()
 //		for _, o := range rd.Messages {
@@ -41,16 +42,23 @@
 // of the local frame clock and sent to everyone at once; a frame runs when
 // every present player's input for it is known. Nothing waits for
 // acknowledgements: with one-way latency L and frame time T, a delay of
-// ceil(L/T)+1 frames runs without stalls. The local clock stops while the
+// ceil(L/T) frames runs without stalls when every peer ticks in phase
+// (pacing sees to that), one more when peers may be up to a frame apart
+// (Config.DelayMargin). The local clock stops while the
 // simulation waits, so a stall shifts the schedule instead of piling inputs
 // up. A larger delay is filled in with the previous input, a smaller one
 // reached by merging inputs (Config.MergeInput), so that every frame has
 // exactly one input from every player.
 //
-// Pacing: pings carry each peer's frame; a peer that runs ahead of the
-// others (a fast clock) is told to wait a little longer per tick
-// (Ready.SlowDown), so that waiting is spread thinly instead of showing as
-// stalls.
+// Pacing: pings carry each peer's frame clock and pongs how long the ping
+// waited for a tick, so each peer knows the round trip and where every
+// other peer's clock stands against its own, to a fraction of a frame. A
+// peer that runs ahead (a fast clock, or a tick phase later than the
+// others') is told to wait a little longer per tick (Ready.SlowDown, a
+// sixteenth of its lead), so that the peers' ticks converge in phase and
+// waiting is spread thinly instead of showing as stalls. A transport that
+// stamps messages as they arrive (ReceiveAt) makes both figures exact; one
+// that hands them in at ticks measures a tick of noise.
 //
 // Checksums: every ChecksumInterval frames the game reports a checksum; the
 // players exchange them and a difference raises EventDesync naming the

@@ -1,7 +1,8 @@
 // Package netcode is what a game imports to play peer to peer: a player
 // hosts a match and gets a share code; friends join with the code; every
-// player links to every other over KCP (reliable UDP), and the lockstep
-// engine hands each of them the same frames in the same order. There is no
+// player links to every other (inputs in small unreliable datagrams every
+// tick, everything else over KCP, reliable UDP), and the lockstep engine
+// hands each of them the same frames in the same order. There is no
 // server: once the match has started the host is a player like any other,
 // and the match survives any player leaving.
 //
@@ -16,7 +17,9 @@
 //	if err := s.Start(ctx); err != nil { ... }
 //	info, _ := s.Match()              // seed, players, local PlayerID
 //	game := NewGame(info.Seed, len(info.Players))
-//	for range time.Tick(time.Second / time.Duration(info.TickRate)) {
+//	frame := time.Second / time.Duration(info.TickRate)
+//	for next := time.Now(); ; next = next.Add(frame + s.Pace()) {
+//		time.Sleep(time.Until(next))
 //		frames, err := s.Tick(readInput())
 //		if err != nil { ... }          // ErrDropped, ErrClosed
 //		for _, f := range frames {
@@ -37,8 +40,19 @@
 // key derived from the share code's secret, link datagrams with per-link,
 // per-direction keys derived from the secret and an X25519 exchange, with a
 // replay window. A datagram that does not open is dropped and counted
-// before anything parses it. Inside a link, KCP carries msgpack messages
-// (package netcode/internal/wire). docs/WIRE.md describes the format.
+// before anything parses it. Each tick's input goes to every player in
+// Fast datagrams, twice, with the acknowledgement of that player's inputs
+// (Config.InputCopies); KCP carries the rest as msgpack messages (package
+// netcode/internal/wire). docs/WIRE.md describes the format.
+//
+// # Pacing
+//
+// Session.Pace says how much longer the loop should wait before its next
+// tick so that every player's ticks stay in phase; a loop that waits it out
+// gets an input delay of the one-way latency rounded up to frames. A loop
+// that cannot (a fixed-rate engine loop) never calls it: then Tick skips a
+// tick now and then, and the delay keeps a frame more. docs/TUNING.md has
+// the figures.
 //
 // # Network simulation
 //
