@@ -74,10 +74,16 @@ func Example_quickstart() {
 			}
 			info, _ := s.Match()
 			w := &world{x: make([]int, len(info.Players)), y: make([]int, len(info.Players))}
-			tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
-			defer tick.Stop()
+			// One frame a tick, plus what Pace asks: the players' ticks
+			// stay in phase and the input delay stays short.
+			period := time.Second / time.Duration(info.TickRate)
+			next := time.Now()
+			wait := func() {
+				next = next.Add(period + s.Pace())
+				time.Sleep(time.Until(next))
+			}
 			for frame := 0; frame < 120; {
-				<-tick.C
+				wait()
 				frames, err := s.Tick(Input{Dx: int8(i), Dy: int8(frame % 3)})
 				if err != nil {
 					return
@@ -91,7 +97,7 @@ func Example_quickstart() {
 			}
 			sums[i] = w.checksum()
 			for range 20 { // keep the others fed while they finish
-				<-tick.C
+				wait()
 				s.Tick(Input{})
 			}
 		}()
