@@ -465,8 +465,8 @@ func TestAuthenticatedBadMessages(t *testing.T) {
 		{"not msgpack", bytes.Repeat([]byte{0xc1}, 40), wire.ErrMalformed},
 		{"truncated", good[:len(good)-2], wire.ErrMalformed},
 		{"trailing", append(append([]byte{}, good...), 0), wire.ErrMalformed},
-		{"wrong version", []byte{0x93, 0x02, 0x09, 0x91, 0x90}, wire.ErrVersion},
-		{"unknown type", []byte{0x93, 0x01, 0x63, 0x90}, wire.ErrType},
+		{"wrong version", []byte{0x93, wire.Version + 1, 0x09, 0x91, 0x90}, wire.ErrVersion},
+		{"unknown type", []byte{0x93, wire.Version, 0x63, 0x90}, wire.ErrType},
 		{"batch too large", bigBatchEnc, wire.ErrMalformed},
 		{"bin claiming 4 GB", largest, wire.ErrMalformed},
 	}

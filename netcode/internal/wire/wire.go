@@ -22,8 +22,10 @@ import (
 	"github.com/peerstep/peerstep/internal/mpcheck"
 )
 
-// Version is the wire version this code speaks.
-const Version = 1
+// Version is the wire version this code speaks. 2: link datagrams carry
+// the counter's low 32 bits, inputs travel in Fast datagrams, pongs say how
+// long their ping waited (docs/WIRE.md).
+const Version = 2
 
 // MaxMessageSize bounds an encoded message.
 const MaxMessageSize = 64 << 10

@@ -58,8 +58,8 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", nil, ErrMalformed},
 		{"not an array", []byte{0xc0}, ErrMalformed},
-		{"wrong version", []byte{0x93, 0x07, 0x07, 0x90}, ErrVersion},
-		{"unknown type", []byte{0x93, 0x01, 0x63, 0x90}, ErrType},
+		{"wrong version", []byte{0x93, Version + 1, 0x07, 0x90}, ErrVersion},
+		{"unknown type", []byte{0x93, Version, 0x63, 0x90}, ErrType},
 		{"trailing bytes", append(append([]byte{}, good...), 0), ErrMalformed},
 		{"truncated", good[:len(good)-1], ErrMalformed},
 		{"short key", badKey, ErrMalformed},
@@ -87,7 +87,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	f.Add([]byte{0x93, 0x01, 0x09, 0x91, 0xdd, 0xff, 0xff, 0xff, 0xff})
+	f.Add([]byte{0x93, Version, 0x09, 0x91, 0xdd, 0xff, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Decode(b)
 		if err != nil {
