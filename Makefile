@@ -1,6 +1,6 @@
 # peerstep: the two commands that matter are `make demo` and `make test`.
 GO ?= go
-FUZZTIME ?= 5s
+FUZZTIME ?= 100000x
 
 .PHONY: deps demo test vet unit fuzz bench
 
