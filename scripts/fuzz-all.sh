@@ -9,8 +9,9 @@
 # A failing input is written under the package's testdata/fuzz/ by go test:
 # commit it with the fix, as a regression seed.
 #
-# The demo game and the examples are left out: they hold no decoder, and the
-# demo needs a display to build its tests.
+# The demo game and the examples are left out (the demo's Ebiten packages
+# need a display to build their tests), except the demo's pure simulation,
+# whose state decoder is fuzzed too.
 set -euo pipefail
 t=${1:-100000x}
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ trap 'rm -f "$log"' EXIT
 n=0
 start=$SECONDS
 while read -r pkg dir; do
-	case "$pkg" in */demo-game* | */examples*) continue ;; esac
+	case "$pkg" in */demo-game/sim) ;; */demo-game* | */examples*) continue ;; esac
 	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u || true)
 	for f in $targets; do
 		echo "fuzz: $pkg $f ($t)"
