@@ -13,9 +13,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/peerstep/peerstep/internal/proctest"
 )
 
 // The windows of the test, side by side on the test's own display.
@@ -34,9 +35,6 @@ const (
 // who left) into a temporary directory, and, when $SCREENSHOT_DIR is set,
 // into it too with one of the results after a practice match.
 func TestE2E(t *testing.T) {
-	if testing.Short() {
-		t.Skip("opens windows and plays for 10 s")
-	}
 	display := testDisplay(t)
 	bin, neonbot := buildDemo(t)
 	shots := t.TempDir()
@@ -45,17 +43,17 @@ func TestE2E(t *testing.T) {
 
 	// The title screen, for a screenshot.
 	title := startProc(t, "title", env, bin, append(size, "-name", "ada", "-frames", "600")...)
-	title.await(t, regexp.MustCompile(`^screen: title$`), 20*time.Second)
+	title.Await(t, regexp.MustCompile(`^screen: title$`), 20*time.Second)
 	screenshot(t, display, "ada", 0, shots, "title.png")
-	title.kill()
+	title.Kill()
 
 	// A host with two bots in its lobby.
 	const frames = 600
 	common := append(size, "-listen", "127.0.0.1:0", "-frames", strconv.Itoa(frames), "-rounds", "5")
 	hostStart := time.Now()
 	host := startProc(t, "host", env, bin, append(common, "-host", "-name", "ada", "-bots", "2", "-players", "5")...)
-	code := host.await(t, regexp.MustCompile(`^share code: (PS1-\S+)$`), 20*time.Second)[1]
-	host.await(t, regexp.MustCompile(`^lobby: 3 players, ready true$`), 20*time.Second)
+	code := host.Await(t, regexp.MustCompile(`^share code: (PS1-\S+)$`), 20*time.Second)[1]
+	host.Await(t, regexp.MustCompile(`^lobby: 3 players, ready true$`), 20*time.Second)
 	t.Logf("lobby ready %v after the host started", time.Since(hostStart).Round(100*time.Millisecond))
 	hostWin := findWindow(t, display, "ada", 0)
 	screenshotWindow(t, display, hostWin, shots, "lobby.png")
@@ -64,36 +62,36 @@ func TestE2E(t *testing.T) {
 	// up, and so does a headless bot; the host starts once five are in.
 	joiner := startProc(t, "joiner", env, bin, append(common, "-join", code, "-name", "bob",
 		"-netgraph", "-latency", "30ms", "-jitter", "5ms", "-loss", "0.01")...)
-	joiner.await(t, regexp.MustCompile(`^screen: lobby$`), 20*time.Second)
+	joiner.Await(t, regexp.MustCompile(`^screen: lobby$`), 20*time.Second)
 	quitter := startProc(t, "neonbot", env, neonbot, "-join", code, "-name", "carol", "-listen", "127.0.0.1:0", "-frames", "300")
-	for _, p := range []*proc{host, joiner, quitter} {
-		p.await(t, regexp.MustCompile(`^match started: 5 players, you are player \d$`), 20*time.Second)
+	for _, p := range []*proctest.Proc{host, joiner, quitter} {
+		p.Await(t, regexp.MustCompile(`^match started: 5 players, you are player \d$`), 20*time.Second)
 	}
 	t.Logf("match started %v after the host", time.Since(hostStart).Round(100*time.Millisecond))
 	joinWin := findWindow(t, display, "bob", winW+20)
 	// The headless bot leaves at frame 300 (and a second); the others
 	// show it and play on.
-	quitter.await(t, regexp.MustCompile(`^checksum 300 [0-9a-f]{16}$`), 20*time.Second)
-	if err := quitter.wait(10 * time.Second); err != nil {
-		t.Errorf("neonbot: %v\n%s", err, quitter.log.String())
+	quitter.Await(t, regexp.MustCompile(`^checksum 300 [0-9a-f]{16}$`), 20*time.Second)
+	if err := quitter.Wait(10 * time.Second); err != nil {
+		t.Errorf("neonbot: %v\n%s", err, quitter.Output())
 	}
-	for _, p := range []*proc{host, joiner} {
-		p.await(t, regexp.MustCompile(`^notice: carol left: the match goes on$`), 10*time.Second)
+	for _, p := range []*proctest.Proc{host, joiner} {
+		p.Await(t, regexp.MustCompile(`^notice: carol left: the match goes on$`), 10*time.Second)
 	}
 	// Seven seconds in (three of countdown), trails cross the arena.
-	host.await(t, regexp.MustCompile(`^frame 420$`), 20*time.Second)
+	host.Await(t, regexp.MustCompile(`^frame 420$`), 20*time.Second)
 	screenshotWindow(t, display, hostWin, shots, "match-host.png")
 	screenshotWindow(t, display, joinWin, shots, "match-joiner.png")
 
 	var sums []string
-	for _, p := range []*proc{host, joiner} {
-		m := p.await(t, regexp.MustCompile(`^checksum (\d+) ([0-9a-f]{16})$`), 30*time.Second)
+	for _, p := range []*proctest.Proc{host, joiner} {
+		m := p.Await(t, regexp.MustCompile(`^checksum (\d+) ([0-9a-f]{16})$`), 30*time.Second)
 		if m[1] != strconv.Itoa(frames) {
-			t.Errorf("%s printed its checksum after %s frames, want %d", p.name, m[1], frames)
+			t.Errorf("%s printed its checksum after %s frames, want %d", p.Name, m[1], frames)
 		}
 		sums = append(sums, m[2])
-		if err := p.wait(15 * time.Second); err != nil {
-			t.Errorf("%s: %v\n%s", p.name, err, p.log.String())
+		if err := p.Wait(15 * time.Second); err != nil {
+			t.Errorf("%s: %v\n%s", p.Name, err, p.Output())
 		}
 	}
 	if sums[0] != sums[1] {
@@ -109,10 +107,10 @@ func TestE2E(t *testing.T) {
 	start := time.Now()
 	practice := startProc(t, "practice", env, bin, append(size, "-practice", "-bots", "7", "-name", "ada",
 		"-rounds", "1", "-arena", "36x24", "-frames", "3600")...)
-	practice.await(t, regexp.MustCompile(`^match over: winner \d$`), 40*time.Second)
-	practice.await(t, regexp.MustCompile(`^frame \d+$`), 5*time.Second)
+	practice.Await(t, regexp.MustCompile(`^match over: winner \d$`), 40*time.Second)
+	practice.Await(t, regexp.MustCompile(`^frame \d+$`), 5*time.Second)
 	screenshot(t, display, "ada", 0, shots, "results.png")
-	practice.kill()
+	practice.Kill()
 	t.Logf("the practice match ended in %v", time.Since(start).Round(100*time.Millisecond))
 	t.Logf("screenshots in %s", shots)
 }
@@ -264,102 +262,15 @@ func xcmd(display string, name string, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
-// proc is a running demo whose output the test reads line by line.
-type proc struct {
-	name  string
-	cmd   *exec.Cmd
-	lines chan string
-	done  chan struct{}
-	err   error
-	log   syncBuffer
-}
-
-func startProc(t *testing.T, name string, env []string, bin string, args ...string) *proc {
-	t.Helper()
-	p := &proc{name: name, lines: make(chan string, 4096), done: make(chan struct{})}
-	p.cmd = exec.Command(bin, args...)
-	p.cmd.Env = env
-	p.cmd.Stderr = &p.log
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			p.log.Write(append(sc.Bytes(), '\n'))
-			select {
-			case p.lines <- sc.Text():
-			default:
-			}
-		}
-		p.err = p.cmd.Wait()
-		close(p.lines)
-		close(p.done)
-	}()
-	t.Cleanup(p.kill)
-	return p
-}
-
-func (p *proc) kill() {
-	p.cmd.Process.Kill()
-	<-p.done
-}
-
 // slack stretches every deadline: a loaded 2-core CI machine running other
 // test packages beside five game processes can be several times slower.
 // The deadlines only bound a hung test; they assert nothing about speed.
 const slack = 4
 
-// wait waits for p to exit and returns how it did.
-func (p *proc) wait(timeout time.Duration) error {
-	timeout *= slack
-	select {
-	case <-p.done:
-		return p.err
-	case <-time.After(timeout):
-		return fmt.Errorf("still running after %v", timeout)
-	}
-}
-
-// await reads p's output until a line matches re, and returns the match.
-func (p *proc) await(t *testing.T, re *regexp.Regexp, timeout time.Duration) []string {
+// startProc starts a demo process whose output the test reads line by line.
+func startProc(t *testing.T, name string, env []string, bin string, args ...string) *proctest.Proc {
 	t.Helper()
-	timeout *= slack
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				t.Fatalf("%s exited (%v) without a line matching %q; output:\n%s", p.name, p.err, re, p.log.String())
-			}
-			if m := re.FindStringSubmatch(line); m != nil {
-				return m
-			}
-		case <-deadline.C:
-			t.Fatalf("%s printed no line matching %q in %v; output:\n%s", p.name, re, timeout, p.log.String())
-		}
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(b)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	p := proctest.Start(t, name, env, bin, args...)
+	p.Slack = slack
+	return p
 }

@@ -1,8 +1,6 @@
 package examples_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,10 +10,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/peerstep/peerstep/internal/proctest"
 	"github.com/peerstep/peerstep/lockstep/replay"
 )
 
@@ -85,35 +83,33 @@ func testMinimal(t *testing.T, bin string) {
 	}
 	const frames = 240 // 4 s at 60 Hz
 	args := []string{"-listen", "127.0.0.1:0", "-frames", strconv.Itoa(frames)}
-	host := start(t, bin, append(args, "-host", "-name", "ada")...)
-	code := host.await(t, regexp.MustCompile(`^share code: (\S+)$`), 20*time.Second)[1]
-	joiner := start(t, bin, append(args, "-join", code, "-name", "bob")...)
-	for _, p := range []*proc{host, joiner} {
-		p.await(t, regexp.MustCompile(`^match started: 2 players`), 20*time.Second)
+	start := func(args ...string) *proctest.Proc {
+		return proctest.Start(t, filepath.Base(bin)+" "+strings.Join(args, " "), nil, bin, args...)
+	}
+	host := start(append(args, "-host", "-name", "ada")...)
+	code := host.Await(t, regexp.MustCompile(`^share code: (\S+)$`), 20*time.Second)[1]
+	joiner := start(append(args, "-join", code, "-name", "bob")...)
+	for _, p := range []*proctest.Proc{host, joiner} {
+		p.Await(t, regexp.MustCompile(`^match started: 2 players`), 20*time.Second)
 	}
 	// The match lasts frames/60 s: both must still be playing 2 s in.
 	select {
-	case <-host.done:
-		t.Fatalf("the host exited 2 s into a %d-frame match: %v\n%s", frames, host.err, host.log.String())
-	case <-joiner.done:
-		t.Fatalf("the joiner exited 2 s into a %d-frame match: %v\n%s", frames, joiner.err, joiner.log.String())
+	case <-host.Done():
+		t.Fatalf("the host exited 2 s into a %d-frame match: %v\n%s", frames, host.Err(), host.Output())
+	case <-joiner.Done():
+		t.Fatalf("the joiner exited 2 s into a %d-frame match: %v\n%s", frames, joiner.Err(), joiner.Output())
 	case <-time.After(2 * time.Second):
 	}
 	var sums []string
-	for _, p := range []*proc{host, joiner} {
+	for _, p := range []*proctest.Proc{host, joiner} {
 		last := regexp.MustCompile(fmt.Sprintf(`^frame %d checksum ([0-9a-f]{16})$`, frames-1))
-		sums = append(sums, p.await(t, last, 20*time.Second)[1])
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s did not exit after its last frame:\n%s", p.name, p.log.String())
-		}
-		if p.err != nil {
-			t.Fatalf("%s: %v\n%s", p.name, p.err, p.log.String())
+		sums = append(sums, p.Await(t, last, 20*time.Second)[1])
+		if err := p.Wait(10 * time.Second); err != nil {
+			t.Fatalf("%s after its last frame: %v\n%s", p.Name, err, p.Output())
 		}
 	}
 	if sums[0] != sums[1] {
-		t.Errorf("host and joiner end in different states: %s and %s\nhost:\n%s\njoiner:\n%s", sums[0], sums[1], host.log.String(), joiner.log.String())
+		t.Errorf("host and joiner end in different states: %s and %s\nhost:\n%s\njoiner:\n%s", sums[0], sums[1], host.Output(), joiner.Output())
 	}
 }
 
@@ -141,83 +137,4 @@ func buildAll(t *testing.T) string {
 	}
 	t.Logf("built %d examples in %v", len(args)-3, time.Since(start).Round(time.Millisecond))
 	return args[2]
-}
-
-// proc is a running example whose output the test reads line by line.
-type proc struct {
-	name  string
-	lines chan string   // stdout, line by line; closed at exit
-	done  chan struct{} // closed once the process has exited
-	err   error         // how it exited; set before done closes
-	log   syncBuffer    // everything it printed, for failure messages
-}
-
-// start starts bin with args; the test's end kills it if it still runs.
-func start(t *testing.T, bin string, args ...string) *proc {
-	t.Helper()
-	p := &proc{name: filepath.Base(bin) + " " + strings.Join(args, " "), lines: make(chan string, 1024), done: make(chan struct{})}
-	cmd := exec.Command(bin, args...)
-	cmd.Stderr = &p.log
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			p.log.Write(append(sc.Bytes(), '\n'))
-			p.lines <- sc.Text()
-		}
-		p.err = cmd.Wait()
-		close(p.lines)
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		for range p.lines { // unblock the reader, if the test stopped reading
-		}
-		<-p.done
-	})
-	return p
-}
-
-// await reads p's output until a line matches re, and returns the match.
-func (p *proc) await(t *testing.T, re *regexp.Regexp, timeout time.Duration) []string {
-	t.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				t.Fatalf("%s exited (%v) without printing a line matching %q; output:\n%s", p.name, p.err, re, p.log.String())
-			}
-			if m := re.FindStringSubmatch(line); m != nil {
-				return m
-			}
-		case <-deadline.C:
-			t.Fatalf("%s printed no line matching %q in %v; output:\n%s", p.name, re, timeout, p.log.String())
-		}
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -329,9 +329,6 @@ func stubSum(frames []lockstep.ReadyFrame) (uint64, error) {
 }
 
 func TestProcessFaults(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes; skipped in -short mode")
-	}
 	dir := t.TempDir()
 	bin := buildTestPeer(t, dir)
 

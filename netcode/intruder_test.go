@@ -165,65 +165,6 @@ func openMatch(t *testing.T, n int, o lobbyOpts) []*Session[testInput] {
 	return peers
 }
 
-// playHooked is play with hooks: onTick runs before each of player i's
-// ticks, onFrame on every frame it simulates.
-func playHooked(t *testing.T, peers []*Session[testInput], frames int, onTick func(i int, f lockstep.Frame), onFrame func(i int, f Frame[testInput])) []peerResult {
-	t.Helper()
-	res := make([]peerResult, len(peers))
-	var wg sync.WaitGroup
-	deadline := time.Now().Add(time.Duration(frames)*time.Second/60*3 + 15*time.Second)
-	for i, p := range peers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := &res[i]
-			info, _ := p.Match()
-			tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
-			defer tick.Stop()
-			for n := 0; r.game.frame < lockstep.Frame(frames); n++ {
-				if time.Now().After(deadline) {
-					r.err = fmt.Errorf("player %d: reached only frame %d of %d", i, r.game.frame, frames)
-					return
-				}
-				if onTick != nil {
-					onTick(i, r.game.frame)
-				}
-				<-tick.C
-				fs, err := p.Tick(testInput{Buttons: uint8(n*7 + i), Aim: int16(n*int(i+1)) - 500})
-				if err != nil {
-					r.err = fmt.Errorf("player %d tick: %w", i, err)
-					return
-				}
-				for _, f := range fs {
-					if onFrame != nil {
-						onFrame(i, f)
-					}
-					if err := r.game.step(f); err != nil {
-						r.err = err
-						return
-					}
-					if f.WantChecksum {
-						_ = p.ReportChecksum(f.Number, r.game.sum)
-					}
-					if r.game.frame == lockstep.Frame(frames) {
-						break
-					}
-				}
-				r.events = append(r.events, p.Events()...)
-			}
-			// Keep the links fed until everyone is done.
-			for range 30 {
-				<-tick.C
-				_, _ = p.Tick(testInput{})
-				r.events = append(r.events, p.Events()...)
-			}
-		}()
-	}
-	wg.Wait()
-	return res
-}
-
-// currentAddr returns where l sends.
 func (l *link) currentAddr() netip.AddrPort {
 	l.addrMu.Lock()
 	defer l.addrMu.Unlock()
@@ -1014,7 +955,7 @@ func TestNoInputsInAnotherName(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
 	var sentAt lockstep.Frame
-	res := playHooked(t, peers, 300, func(i int, f lockstep.Frame) {
+	res := playHooked(t, peers, 300, playHooks{onTick: func(i int, f lockstep.Frame) {
 		if i != 1 || f < 60 {
 			return
 		}
@@ -1036,7 +977,7 @@ func TestNoInputsInAnotherName(t *testing.T) {
 				}
 			}
 		})
-	}, func(i int, f Frame[testInput]) {
+	}, onFrame: func(i int, f Frame[testInput]) {
 		for p, in := range f.Inputs {
 			if in == forged {
 				mu.Lock()
@@ -1044,7 +985,7 @@ func TestNoInputsInAnotherName(t *testing.T) {
 				mu.Unlock()
 			}
 		}
-	})
+	}})
 	checkEqual(t, res, nil)
 	if len(seen) > 0 {
 		t.Fatalf("forged inputs were simulated: %v", seen)

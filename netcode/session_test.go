@@ -131,6 +131,20 @@ type peerResult struct {
 // early (returning true).
 func play(t *testing.T, peers []*Session[testInput], frames int, stop func(i int, frame lockstep.Frame) bool) []peerResult {
 	t.Helper()
+	return playHooked(t, peers, frames, playHooks{stop: stop})
+}
+
+// playHooks are the optional hooks of playHooked, each called with the
+// player's index.
+type playHooks struct {
+	stop    func(i int, f lockstep.Frame) bool // before each tick; true ends the player's loop
+	onTick  func(i int, f lockstep.Frame)      // before each tick
+	onFrame func(i int, f Frame[testInput])    // on every frame, before it is simulated
+}
+
+// playHooked is play with hooks.
+func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHooks) []peerResult {
+	t.Helper()
 	res := make([]peerResult, len(peers))
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(time.Duration(frames)*time.Second/60*3 + 15*time.Second)
@@ -147,8 +161,11 @@ func play(t *testing.T, peers []*Session[testInput], frames int, stop func(i int
 					r.err = fmt.Errorf("player %d: reached only frame %d of %d", i, r.game.frame, frames)
 					return
 				}
-				if stop != nil && stop(i, r.game.frame) {
+				if h.stop != nil && h.stop(i, r.game.frame) {
 					return
+				}
+				if h.onTick != nil {
+					h.onTick(i, r.game.frame)
 				}
 				<-tick.C
 				in := testInput{Buttons: uint8(n*7 + i), Aim: int16(n*int(i+1)) - 500}
@@ -158,6 +175,9 @@ func play(t *testing.T, peers []*Session[testInput], frames int, stop func(i int
 					return
 				}
 				for _, f := range fs {
+					if h.onFrame != nil {
+						h.onFrame(i, f)
+					}
 					if err := r.game.step(f); err != nil {
 						r.err = err
 						return
@@ -172,7 +192,7 @@ func play(t *testing.T, peers []*Session[testInput], frames int, stop func(i int
 				r.events = append(r.events, p.Events()...)
 			}
 			// Keep the links fed until everyone is done.
-			for k := 0; k < 30; k++ {
+			for range 30 {
 				<-tick.C
 				_, _ = p.Tick(testInput{})
 				r.events = append(r.events, p.Events()...)

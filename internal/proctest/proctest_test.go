@@ -1,0 +1,49 @@
+package proctest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAwaitAndWait(t *testing.T) {
+	p := Start(t, "sh", nil, "/bin/sh", "-c", "echo hello; echo code: PS1-XYZ; exit 3")
+	if m := p.Await(t, regexp.MustCompile(`^code: (\S+)$`), 10*time.Second); m[1] != "PS1-XYZ" {
+		t.Fatalf("matched %q", m)
+	}
+	if err := p.Wait(10 * time.Second); err == nil || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("Wait = %v, want exit status 3", err)
+	}
+	if !strings.Contains(p.Output(), "hello\n") {
+		t.Fatalf("output %q lacks the first line", p.Output())
+	}
+}
+
+// TestChattyProcessNeverBlocks: a process that prints far more lines than
+// anyone reads runs to its end; the lines wait for Await.
+func TestChattyProcessNeverBlocks(t *testing.T) {
+	p := Start(t, "chatty", nil, "/bin/sh", "-c", `i=0; while [ $i -lt 20000 ]; do echo "line $i"; i=$((i+1)); done; echo end`)
+	if err := p.Wait(60 * time.Second); err != nil {
+		t.Fatalf("Wait = %v", err)
+	}
+	p.Await(t, regexp.MustCompile(`^line 19999$`), time.Second)
+	p.Await(t, regexp.MustCompile(`^end$`), time.Second)
+}
+
+func TestKillAndSlack(t *testing.T) {
+	p := Start(t, "sleeper", nil, "/bin/sh", "-c", "echo up; exec sleep 60")
+	p.Slack = 2
+	p.Await(t, regexp.MustCompile(`^up$`), 10*time.Second)
+	err := p.Wait(10 * time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "still running after 20ms") {
+		t.Fatalf("Wait = %v, want still running after 20ms (slack 2)", err)
+	}
+	p.Kill()
+	select {
+	case <-p.Done():
+	default:
+		t.Fatal("Kill returned before the process ended")
+	}
+	p.Kill() // twice is fine
+}
