@@ -35,6 +35,14 @@ type Config struct {
 	// FixedInputDelay turns the automatic input delay off and uses
 	// InputDelay as it is (which may then be 0).
 	FixedInputDelay bool
+	// DelayMargin is time the automatic input delay keeps beyond the
+	// one-way time to the farthest player before rounding up to frames.
+	// Zero keeps the least that pacing needs, and inputs then arrive with
+	// a few milliseconds to spare: a sender whose process runs late by more
+	// than that costs everyone a stalled tick. A frame's worth (17 ms at
+	// 60 Hz) buys a frame of latency against those hitches
+	// (docs/TUNING.md §1). At most a second.
+	DelayMargin time.Duration
 	// ChecksumInterval is how often, in frames, players compare checksums
 	// of their state. Host only. Default 30; negative turns it off.
 	ChecksumInterval int
@@ -174,6 +182,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.InputDelay < 0 || out.InputDelay > lockstep.DefaultMaxInputDelay {
 		return out, fmt.Errorf("%w: InputDelay %d out of [0, %d]", ErrBadConfig, out.InputDelay, lockstep.DefaultMaxInputDelay)
+	}
+	if out.DelayMargin < 0 || out.DelayMargin > time.Second {
+		return out, fmt.Errorf("%w: DelayMargin %v out of [0, 1s]", ErrBadConfig, out.DelayMargin)
 	}
 	if out.ChecksumInterval == 0 {
 		out.ChecksumInterval = lockstep.DefaultChecksumInterval

@@ -28,6 +28,8 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		{"negative delay", Config{InputDelay: -1}},
 		{"short disconnect timeout", Config{DisconnectTimeout: time.Millisecond}},
 		{"huge settings", Config{Settings: make([]byte, 4097)}},
+		{"negative delay margin", Config{DelayMargin: -time.Millisecond}},
+		{"delay margin over a second", Config{DelayMargin: 2 * time.Second}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := tt.cfg.withDefaults(); !errors.Is(err, ErrBadConfig) {

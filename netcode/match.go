@@ -39,10 +39,11 @@ type matchState struct {
 	merge    func(older, newer []byte) []byte
 
 	slowDebt   time.Duration
-	ticks      uint64 // Tick calls in the match
-	lastPace   uint64 // ticks at the last Pace call
-	wholeTicks bool   // the loop does not call Pace: pace by skipping ticks
-	pending    []byte // input held over a paced tick
+	ticks      uint64        // Tick calls in the match
+	lastPace   uint64        // ticks at the last Pace call
+	wholeTicks bool          // the loop does not call Pace: pace by skipping ticks
+	margin     time.Duration // Config.DelayMargin
+	pending    []byte        // input held over a paced tick
 	held       []lockstep.ReadyFrame
 	stalled    uint64
 	paced      uint64
@@ -98,7 +99,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		delay = c.cfg.InputDelay // a player's own choice wins: delay is per peer
 	}
 	if delay == 0 && !c.cfg.FixedInputDelay {
-		delay = startDelay(m.peers, m.frameDur)
+		delay = startDelay(m.peers, m.frameDur, c.cfg.DelayMargin)
 	}
 	ecfg := lockstep.Config{
 		Players:           len(st.Pubs),
@@ -110,7 +111,9 @@ func (c *core) beginLocked(st *wire.Start) error {
 		DisconnectTimeout: c.cfg.DisconnectTimeout,
 		PingInterval:      pingInterval,
 		MergeInput:        c.cfg.MergeInput,
+		DelayMargin:       m.frameDur/8 + c.cfg.DelayMargin,
 	}
+	m.margin = c.cfg.DelayMargin
 	eng, err := lockstep.New(ecfg)
 	if err != nil {
 		return fmt.Errorf("netcode: engine: %w", err)
@@ -144,9 +147,10 @@ func (c *core) beginLocked(st *wire.Start) error {
 // startDelay picks the first input delay of an automatic match from the
 // round trips KCP measured in the lobby, so that the match does not spend
 // its first second stalling at the engine's default while its own pings
-// settle: one way to the farthest player, plus an eighth of a frame,
-// rounded up to frames. Zero when no link has measured anything.
-func startDelay(peers []*link, frame time.Duration) int {
+// settle: one way to the farthest player, plus an eighth of a frame and
+// the configured margin, rounded up to frames. Zero when no link has
+// measured anything.
+func startDelay(peers []*link, frame, margin time.Duration) int {
 	var worst time.Duration
 	for _, l := range peers {
 		if l != nil {
@@ -156,7 +160,7 @@ func startDelay(peers []*link, frame time.Duration) int {
 	if worst <= 0 {
 		return 0
 	}
-	d := int((worst/2 + frame/8 + frame - 1) / frame)
+	d := int((worst/2 + frame/8 + margin + frame - 1) / frame)
 	return min(max(d, 1), lockstep.DefaultMaxInputDelay)
 }
 
@@ -293,7 +297,7 @@ func (m *matchState) noticePace(e *lockstep.Engine) {
 		return
 	}
 	m.wholeTicks = whole
-	margin := m.frameDur / 8
+	margin := m.frameDur/8 + m.margin
 	if whole {
 		margin += m.frameDur
 	}

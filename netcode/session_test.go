@@ -636,10 +636,15 @@ func TestDelayFollowsPacing(t *testing.T) {
 	sim := &netsim.Config{Latency: 35 * time.Millisecond}
 	for _, tt := range []struct {
 		usePace bool
+		margin  time.Duration // Config.DelayMargin
 		want    int
-	}{{true, 3}, {false, 4}} {
-		t.Run(fmt.Sprintf("pace=%v", tt.usePace), func(t *testing.T) {
-			peers := lobby(t, 2, sim, 9)
+	}{
+		{true, 0, 3},
+		{false, 0, 4},
+		{true, time.Second / 60, 4}, // a frame of margin: a frame more
+	} {
+		t.Run(fmt.Sprintf("pace=%v,margin=%v", tt.usePace, tt.margin), func(t *testing.T) {
+			peers := lobbyWith(t, 2, sim, 9, func(c *Config) { c.DelayMargin = tt.margin })
 			res, _ := pacedLoops(peers, 300, func(int) time.Duration { return time.Second / 60 }, tt.usePace)
 			checkEqual(t, res, nil)
 			for i, p := range peers {

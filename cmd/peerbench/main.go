@@ -47,6 +47,7 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		asJSON  bool
 		sweep   bool
 		soak    time.Duration
+		procs   int
 	)
 	fs.IntVar(&o.players, "players", 4, "number of peers, 2 to 16")
 	fs.DurationVar(&o.latency, "latency", 0, "simulated one-way latency of every datagram (e.g. 40ms)")
@@ -57,9 +58,11 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz")
 	fs.StringVar(&delay, "delay", "auto", "input delay in frames, or auto")
 	fs.BoolVar(&o.noPace, "nopace", false, "the game loops ignore Session.Pace (as a fixed-rate engine loop must); netcode skips whole ticks instead")
+	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more)")
 	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies); 0 = default, -1 = inputs over KCP")
 	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the network simulation")
+	fs.IntVar(&procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per run on stdout")
 	fs.BoolVar(&sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
 	fs.DurationVar(&soak, "soak", 0, "run 4 players at 60 Hz through the simulator for this long and report memory, goroutines, desyncs and stalls")
@@ -77,6 +80,12 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("-delay %q: want a number of frames or auto", delay)
 		}
 		o.delay = d
+	}
+	if procs < 0 {
+		return fmt.Errorf("-procs %d: want 0 (Go's default) or more", procs)
+	}
+	if procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 	}
 	var err error
 	if o.kcp, err = parseKCP(kcpSpec, netcode.DefaultKCPTuning()); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +15,13 @@ import (
 // TestShortRunJSON runs one short match (2 players, 120 frames, clean) the
 // way -json does and checks the output: one JSON object with every field,
 // the same state on both peers and no desync. It asserts no timing figure.
+// It runs with -procs 1, which the process gets back afterwards.
 func TestShortRunJSON(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	args := []string{"-players", "2", "-frames", "120", "-warmup", "0", "-tick", "60", "-delay", "auto", "-json"}
+	args := []string{"-players", "2", "-frames", "120", "-warmup", "0", "-tick", "60", "-delay", "auto", "-procs", "1", "-json"}
 	if err := mainErr(ctx, args, &out, &errOut); err != nil {
 		t.Fatalf("peerbench %v: %v\n%s", args, err, errOut.String())
 	}
@@ -54,6 +57,30 @@ func TestShortRunJSON(t *testing.T) {
 	}
 	if errs, ok := m["errors"]; ok {
 		t.Errorf("errors: %v", errs)
+	}
+	if m["gomaxprocs"] != float64(1) {
+		t.Errorf("gomaxprocs = %v, want 1 (-procs 1)", m["gomaxprocs"])
+	}
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("GOMAXPROCS after the run = %d, want %d as before", got, procs)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-procs", "-1"},
+		{"-margin", "-1s"},
+		{"-delay", "soon"},
+		{"-kcp", "speed=9"},
+		{"extra"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := mainErr(context.Background(), args, &out, &errOut); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: printed %q", args, out.String())
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,8 +25,9 @@ type options struct {
 	warmup int
 	delay  int // input delay in frames; negative means automatic
 	kcp    netcode.KCPTuning
-	copies int  // netcode.Config.InputCopies
-	noPace bool // the loop ignores Session.Pace: Tick skips ticks instead
+	copies int           // netcode.Config.InputCopies
+	noPace bool          // the loop ignores Session.Pace: Tick skips ticks instead
+	margin time.Duration // netcode.Config.DelayMargin
 	seed   uint64
 	// timeout bounds the whole run; zero picks one from the frame count.
 	timeout time.Duration
@@ -89,6 +91,8 @@ type result struct {
 	RetransmitsPerSecLk float64  `json:"retransmits_per_sec_per_link"`
 	RTTMS               float64  `json:"rtt_ms"`
 	StallEvents         int      `json:"stall_events"`
+	GoMaxProcs          int      `json:"gomaxprocs"`
+	DelayMarginMS       float64  `json:"delay_margin_ms"`
 	SetupSeconds        float64  `json:"setup_s"`
 	RunSeconds          float64  `json:"run_s"`
 	Errors              []string `json:"errors,omitempty"`
@@ -207,7 +211,8 @@ func run(ctx context.Context, o options) (*result, error) {
 	res := &result{
 		Players: o.players, TickHz: o.tickHz,
 		LatencyMS: ms(o.latency), JitterMS: ms(o.jitter), Loss: o.loss,
-		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0,
+		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0, GoMaxProcs: runtime.GOMAXPROCS(0),
+		DelayMarginMS:  float64(o.margin) / float64(time.Millisecond),
 		IdealLatencyMS: round(ms(o.ideal()), 3), KCP: formatKCP(o.kcp), InputCopies: o.copiesOrDefault(),
 	}
 
@@ -501,6 +506,7 @@ func lobby(ctx context.Context, o options) ([]*netcode.Session[benchInput], erro
 			TickRate:    o.tickHz,
 			KCP:         o.kcp,
 			InputCopies: o.copies,
+			DelayMargin: o.margin,
 			Network:     o.network(i),
 			Seed:        o.seed + 1,
 			JoinTimeout: 30 * time.Second,
