@@ -14,6 +14,10 @@ var (
 	ErrCodeRejected = errors.New("netcode: the host rejected the share code (wrong or expired code)")
 	// ErrHostUnreachable: no answer from any address in the share code.
 	ErrHostUnreachable = errors.New("netcode: no answer from the host")
+	// ErrIncompatibleVersion: the host knows the share code but speaks
+	// another version of peerstep's wire format; both players need the same
+	// release of the game.
+	ErrIncompatibleVersion = errors.New("netcode: the host runs an incompatible version of the game's netcode")
 	// ErrLobbyFull: the lobby has no free slot.
 	ErrLobbyFull = errors.New("netcode: the lobby is full")
 	// ErrMatchStarted: the match has already started; it cannot be joined.

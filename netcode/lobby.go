@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -67,6 +68,15 @@ func (c *core) onHandshake(kind byte, from netip.AddrPort, b []byte) {
 		return
 	}
 	m, err := wire.Decode(plain)
+	if errors.Is(err, wire.ErrVersion) {
+		// The joiner knows the secret but speaks another wire version:
+		// say so in ours. It cannot decode the answer either, but an
+		// answer sealed with the secret that it cannot decode tells it
+		// the same (Join), and a newer joiner reads the reason.
+		c.ep.dropped.Add(1)
+		c.sendHandshake(from, &wire.Refused{Reason: wire.RefusedVersion, Text: fmt.Sprintf("the host speaks wire version %d", wire.Version)})
+		return
+	}
 	if err != nil {
 		c.ep.dropped.Add(1)
 		return
@@ -387,6 +397,11 @@ func (c *core) join(ctx context.Context, code sharecode.Code) error {
 				continue
 			}
 			m, err := wire.Decode(plain)
+			if errors.Is(err, wire.ErrVersion) && fromHost(p.from) {
+				// Sealed with the secret, so from the host, in a wire
+				// version this program does not speak.
+				return fmt.Errorf("%w (host %v: %v; this program speaks wire version %d)", ErrIncompatibleVersion, p.from, err, wire.Version)
+			}
 			if err != nil {
 				continue
 			}
@@ -407,6 +422,8 @@ func (c *core) join(ctx context.Context, code sharecode.Code) error {
 					return fmt.Errorf("%w: %s", ErrLobbyFull, m.Text)
 				case wire.RefusedStarted:
 					return fmt.Errorf("%w: %s", ErrMatchStarted, m.Text)
+				case wire.RefusedVersion:
+					return fmt.Errorf("%w: %s", ErrIncompatibleVersion, m.Text)
 				}
 				return fmt.Errorf("netcode: the host refused: %s", m.Text)
 			case *wire.Welcome:

@@ -248,6 +248,8 @@ func JoinError(err error) string {
 		return "That lobby is full."
 	case errors.Is(err, netcode.ErrMatchStarted):
 		return "That match has already started."
+	case errors.Is(err, netcode.ErrIncompatibleVersion):
+		return "The host runs another version of Neon Trails: both of you need the same release."
 	case errors.Is(err, netcode.ErrHostLeft):
 		return "The host closed the lobby."
 	case errors.Is(err, sharecode.ErrEmpty):

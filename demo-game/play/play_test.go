@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
@@ -278,5 +279,19 @@ func TestJoinErrors(t *testing.T) {
 				t.Errorf("Join: %v, says %q; want %v saying %q", err, JoinError(err), tc.is, tc.says)
 			}
 		})
+	}
+	// Errors netcode's own tests provoke, as Join wraps them.
+	for _, tc := range []struct {
+		err  error
+		says string
+	}{
+		{netcode.ErrIncompatibleVersion, "another version of Neon Trails"},
+		{netcode.ErrLobbyFull, "full"},
+		{netcode.ErrMatchStarted, "already started"},
+		{netcode.ErrCodeRejected, "does not know this code"},
+	} {
+		if got := JoinError(fmt.Errorf("netcode: join: %w", tc.err)); !strings.Contains(got, tc.says) {
+			t.Errorf("JoinError(%v) = %q, want it to say %q", tc.err, got, tc.says)
+		}
 	}
 }
