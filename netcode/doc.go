@@ -51,8 +51,10 @@
 // tick so that every player's ticks stay in phase; a loop that waits it out
 // gets an input delay of the one-way latency rounded up to frames. A loop
 // that cannot (a fixed-rate engine loop) never calls it: then Tick skips a
-// tick now and then, and the delay keeps a frame more. docs/TUNING.md has
-// the figures.
+// tick now and then, and the delay keeps a frame more. Config.DelayMargin
+// adds time to the delay before it is rounded up, for a game that would
+// rather answer a frame later than ever hitch when a sender's process runs
+// late. docs/TUNING.md has the figures.
 //
 // # Network simulation
 //
