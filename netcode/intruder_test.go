@@ -165,6 +165,7 @@ func openMatch(t *testing.T, n int, o lobbyOpts) []*Session[testInput] {
 	return peers
 }
 
+// currentAddr returns where l sends.
 func (l *link) currentAddr() netip.AddrPort {
 	l.addrMu.Lock()
 	defer l.addrMu.Unlock()

@@ -90,6 +90,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		m.peers[i] = l
 	}
 	m.frameDur = time.Second / time.Duration(st.TickHz)
+	m.margin = c.cfg.DelayMargin
 	m.merge = c.cfg.MergeInput
 	if m.merge == nil {
 		m.merge = func(_, newer []byte) []byte { return newer }
@@ -99,7 +100,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		delay = c.cfg.InputDelay // a player's own choice wins: delay is per peer
 	}
 	if delay == 0 && !c.cfg.FixedInputDelay {
-		delay = startDelay(m.peers, m.frameDur, c.cfg.DelayMargin)
+		delay = startDelay(m.peers, m.frameDur, m.delayMargin(false))
 	}
 	ecfg := lockstep.Config{
 		Players:           len(st.Pubs),
@@ -111,9 +112,8 @@ func (c *core) beginLocked(st *wire.Start) error {
 		DisconnectTimeout: c.cfg.DisconnectTimeout,
 		PingInterval:      pingInterval,
 		MergeInput:        c.cfg.MergeInput,
-		DelayMargin:       m.frameDur/8 + c.cfg.DelayMargin,
+		DelayMargin:       m.delayMargin(false),
 	}
-	m.margin = c.cfg.DelayMargin
 	eng, err := lockstep.New(ecfg)
 	if err != nil {
 		return fmt.Errorf("netcode: engine: %w", err)
@@ -147,9 +147,8 @@ func (c *core) beginLocked(st *wire.Start) error {
 // startDelay picks the first input delay of an automatic match from the
 // round trips KCP measured in the lobby, so that the match does not spend
 // its first second stalling at the engine's default while its own pings
-// settle: one way to the farthest player, plus an eighth of a frame and
-// the configured margin, rounded up to frames. Zero when no link has
-// measured anything.
+// settle: one way to the farthest player, plus margin (delayMargin),
+// rounded up to frames. Zero when no link has measured anything.
 func startDelay(peers []*link, frame, margin time.Duration) int {
 	var worst time.Duration
 	for _, l := range peers {
@@ -160,7 +159,7 @@ func startDelay(peers []*link, frame, margin time.Duration) int {
 	if worst <= 0 {
 		return 0
 	}
-	d := int((worst/2 + frame/8 + margin + frame - 1) / frame)
+	d := int((worst/2 + margin + frame - 1) / frame)
 	return min(max(d, 1), lockstep.DefaultMaxInputDelay)
 }
 
@@ -297,11 +296,18 @@ func (m *matchState) noticePace(e *lockstep.Engine) {
 		return
 	}
 	m.wholeTicks = whole
-	margin := m.frameDur/8 + m.margin
-	if whole {
-		margin += m.frameDur
+	_ = e.SetDelayMargin(m.delayMargin(whole)) // never negative
+}
+
+// delayMargin is the time the automatic delay keeps beyond the one-way
+// time: an eighth of a frame for pacing's residue, a frame more when
+// pacing skips whole ticks, and the game's Config.DelayMargin.
+func (m *matchState) delayMargin(wholeTicks bool) time.Duration {
+	d := m.frameDur/8 + m.margin
+	if wholeTicks {
+		d += m.frameDur
 	}
-	_ = e.SetDelayMargin(margin) // never negative
+	return d
 }
 
 // takePace hands the pacing debt to a game loop that waits it out itself.

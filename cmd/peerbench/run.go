@@ -211,9 +211,9 @@ func run(ctx context.Context, o options) (*result, error) {
 	res := &result{
 		Players: o.players, TickHz: o.tickHz,
 		LatencyMS: ms(o.latency), JitterMS: ms(o.jitter), Loss: o.loss,
-		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0, GoMaxProcs: runtime.GOMAXPROCS(0),
-		DelayMarginMS:  float64(o.margin) / float64(time.Millisecond),
+		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0,
 		IdealLatencyMS: round(ms(o.ideal()), 3), KCP: formatKCP(o.kcp), InputCopies: o.copiesOrDefault(),
+		GoMaxProcs: runtime.GOMAXPROCS(0), DelayMarginMS: ms(o.margin),
 	}
 
 	setupStart := time.Now()
