@@ -44,8 +44,18 @@ var (
 	// by this package.
 	ErrMalformed error = &codeError{"sharecode: malformed share code payload"}
 
-	// ErrAddress means a host address is missing or unusable: no address,
-	// more than MaxAddrs, an invalid, zero or unspecified IP, an IPv6 zone,
-	// or port 0.
+	// ErrAddress means a host address is unusable or there are too many:
+	// more than MaxAddrs, a direct code without one, an invalid, zero or
+	// unspecified IP, an IPv6 zone, or port 0.
 	ErrAddress error = &codeError{"sharecode: bad host address"}
+)
+
+var (
+	// ErrNotACode means the input has far fewer symbols than any share
+	// code: it is something else ("hello", a name, a number).
+	ErrNotACode error = &codeError{"sharecode: that is not a share code"}
+
+	// ErrTooManySymbols means the input has a few symbols more than a
+	// short code: a character is doubled or one too many was typed.
+	ErrTooManySymbols error = &codeError{"sharecode: the code has extra characters"}
 )

@@ -11,41 +11,39 @@ import (
 
 func Example() {
 	// A fixed "random" source so the output is reproducible; real code
-	// passes nil (crypto/rand) or crypto/rand.Reader.
-	rand := bytes.NewReader([]byte{
-		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
-		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
-	})
-	code, err := sharecode.New([]netip.AddrPort{
-		netip.MustParseAddrPort("203.0.113.7:7777"),
-		netip.MustParseAddrPort("[2001:db8::7]:7777"),
-	}, rand)
+	// passes nil (crypto/rand).
+	rand := bytes.NewReader([]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99})
+	code, err := sharecode.New(nil, rand)
 	if err != nil {
 		panic(err)
 	}
 	s := code.String()
 	fmt.Println(s)
 
-	// Friends may type it in lower case, with spaces, and confuse O with 0.
-	typed := strings.ReplaceAll(strings.ToLower(s), "0", "o")
+	// Friends may type it in lower case, without the prefix and the
+	// dashes, and confuse O with 0.
+	typed := strings.ReplaceAll(strings.ToLower(s[4:]), "0", "o")
 	typed = strings.ReplaceAll(typed, "-", " ")
 	fmt.Println(typed)
 	back, err := sharecode.Parse(typed)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(back.Equal(code), back.Addrs)
-	fmt.Printf("%x\n", back.Secret)
+	fmt.Println(back.Equal(code))
 
-	// A typo is caught by the checksum.
+	// A typo is caught by the check.
 	typo := []byte(s)
-	typo[10] ^= 0x01
+	typo[9] = 'X'
 	_, err = sharecode.Parse(string(typo))
 	fmt.Println(err)
+
+	// The direct code of the same match carries the host's addresses too.
+	direct := code.WithAddrs([]netip.AddrPort{netip.MustParseAddrPort("192.168.1.20:51000")})
+	fmt.Println(direct)
 	// Output:
-	// PS1-0401-28HK-8HAP-CXW8-K6NB-QK6X-XVZG-416B-01RG-E7K1-0RG0-23DR-0000-0000-0000-0000-003H-WR86-4VQ7-0
-	// ps1 o4o1 28hk 8hap cxw8 k6nb qk6x xvzg 416b o1rg e7k1 orgo 23dr oooo oooo oooo oooo oo3h wr86 4vq7 o
-	// true [203.0.113.7:7777 [2001:db8::7]:7777]
-	// 00112233445566778899aabbccddeeff
+	// PS2-008-J4C-T4A-NK7-F24-S5H
+	// oo8 j4c t4a nk7 f24 s5h
+	// true
 	// sharecode: the code has a typo: checksum does not match
+	// PS2-4401-28HK-8HAP-CXW8-K73K-G0G1-2H0Z-P5Z6
 }
