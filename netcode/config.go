@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"time"
 
@@ -23,6 +24,11 @@ type Config struct {
 	// PublicAddrs are extra address candidates a host puts in its share
 	// code, such as a forwarded public address.
 	PublicAddrs []netip.AddrPort
+	// PacketConn, when set, is the socket the session uses instead of
+	// binding ListenAddr: any net.PacketConn that sends and receives UDP
+	// datagrams (a virtual network in tests, a socket the game already
+	// holds). The session takes it over and closes it on Close.
+	PacketConn net.PacketConn
 
 	// MaxPlayers is the size of the lobby, 2 to 16. Host only. Default 8.
 	MaxPlayers int

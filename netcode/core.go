@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/peerstep/peerstep/lockstep"
@@ -37,7 +36,7 @@ type core struct {
 	matchID  uint32
 	cookies  *seal.CookieJar // host only
 	hs       chan handshakePacket
-	lastRej  atomic.Int64
+	rejects  *answerBudget // host only: answers to joiners with a wrong code
 
 	mu           sync.Mutex
 	players      []*member // lobby order: slot = index; host first
@@ -91,15 +90,17 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 	if c.Rand == nil {
 		c.Rand = rand.Reader
 	}
-	laddr, err := net.ResolveUDPAddr("udp", c.ListenAddr)
-	if err != nil {
-		return nil, fmt.Errorf("%w: ListenAddr %q: %v", ErrBadConfig, c.ListenAddr, err)
+	udp := c.PacketConn
+	if udp == nil {
+		laddr, err := net.ResolveUDPAddr("udp", c.ListenAddr)
+		if err != nil {
+			return nil, fmt.Errorf("%w: ListenAddr %q: %v", ErrBadConfig, c.ListenAddr, err)
+		}
+		if udp, err = net.ListenUDP("udp", laddr); err != nil {
+			return nil, fmt.Errorf("netcode: listen on %s: %w", c.ListenAddr, err)
+		}
 	}
-	udp, err := net.ListenUDP("udp", laddr)
-	if err != nil {
-		return nil, fmt.Errorf("netcode: listen on %s: %w", c.ListenAddr, err)
-	}
-	var conn net.PacketConn = udp
+	conn := udp
 	var sim *netsim.Conn
 	if c.Network != nil && c.Network.Enabled() {
 		if sim, err = netsim.Wrap(udp, *c.Network); err != nil {
@@ -125,6 +126,7 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 		startedCh: make(chan struct{}),
 		closed:    make(chan struct{}),
 		hs:        make(chan handshakePacket, 64),
+		rejects:   newAnswerBudget(rejectPerSource, rejectRate, rejectBurst),
 	}
 	co.adaptiveCopies = cfg.InputCopies == 0
 	co.ep.handshake = co.onHandshake
@@ -134,46 +136,6 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 func (c *core) setSecret(code sharecode.Code) {
 	c.code = code
 	c.lobbyKey, c.matchID = seal.DeriveLobby(code.Secret[:])
-}
-
-// localCandidates lists the addresses other players can try to reach this
-// peer at: the bound address, or every usable interface address when bound
-// to all interfaces.
-func (c *core) localCandidates() []netip.AddrPort {
-	local := c.ep.localAddr()
-	out := append([]netip.AddrPort(nil), c.cfg.PublicAddrs...)
-	if !local.Addr().IsUnspecified() {
-		return append(out, local)
-	}
-	ifaddrs, err := net.InterfaceAddrs()
-	if err != nil {
-		return append(out, netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), local.Port()))
-	}
-	var lo []netip.AddrPort
-	for _, a := range ifaddrs {
-		pfx, err := netip.ParsePrefix(a.String())
-		if err != nil {
-			continue
-		}
-		ip := pfx.Addr().Unmap()
-		if ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
-			continue
-		}
-		if local.Addr().Is4() && !ip.Is4() {
-			continue
-		}
-		ap := netip.AddrPortFrom(ip, local.Port())
-		if ip.IsLoopback() {
-			lo = append(lo, ap)
-		} else {
-			out = append(out, ap)
-		}
-	}
-	out = append(out, lo...)
-	if len(out) > sharecode.MaxAddrs {
-		out = out[:sharecode.MaxAddrs]
-	}
-	return out
 }
 
 func (c *core) now() time.Duration { return time.Since(c.epoch) }

@@ -7,18 +7,19 @@
 // and the match survives any player leaving.
 //
 // Quick start (the host side; a joiner calls Join with the code instead of
-// Host and WaitStart instead of Start):
+// Host, and WaitStart instead of WaitPlayers and Start):
 //
 //	s, err := netcode.Host[Input](ctx, &netcode.Config{Name: "ada"})
 //	if err != nil { ... }
-//	defer s.Close()
+//	defer s.Close()                   // leaving tells the others
 //	fmt.Println("tell your friends:", s.Code())
-//	// ... show s.Lobby() until everyone is in ...
+//	if err := s.WaitPlayers(ctx, 4); err != nil { ... } // or a lobby screen: s.Lobby()
 //	if err := s.Start(ctx); err != nil { ... }
 //	info, _ := s.Match()              // seed, players, local PlayerID
 //	game := NewGame(info.Seed, len(info.Players))
 //	frame := time.Second / time.Duration(info.TickRate)
-//	for next := time.Now(); ; next = next.Add(frame + s.Pace()) {
+//	for next := time.Now(); !game.Over(); {
+//		next = next.Add(frame + s.Pace())
 //		time.Sleep(time.Until(next))
 //		frames, err := s.Tick(readInput())
 //		if err != nil { ... }          // ErrDropped, ErrClosed

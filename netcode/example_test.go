@@ -17,8 +17,12 @@ type Input struct {
 
 // world is a tiny deterministic game: every player moves a dot.
 type world struct {
-	x, y []int
+	frame  int
+	x, y   []int
+	events int
 }
+
+func newWorld(players int) *world { return &world{x: make([]int, players), y: make([]int, players)} }
 
 func (w *world) step(f netcode.Frame[Input]) {
 	for p, in := range f.Inputs {
@@ -27,6 +31,7 @@ func (w *world) step(f netcode.Frame[Input]) {
 			w.y[p] += int(in.Dy)
 		}
 	}
+	w.frame++
 }
 
 func (w *world) checksum() uint64 {
@@ -35,80 +40,113 @@ func (w *world) checksum() uint64 {
 	return h.Sum64()
 }
 
+// notice would show an event on screen.
+func (w *world) notice(netcode.Event) { w.events++ }
+
+// matchFrames is how long the match lasts: two seconds at 60 Hz.
+const matchFrames = 120
+
+// readInput would read the keyboard; here every player steers its own way.
+func readInput(s *netcode.Session[Input]) Input {
+	info, _ := s.Match()
+	return Input{Dx: int8(info.Local) + 1, Dy: int8(s.Stats().Frame % 3)}
+}
+
+// README quick start: begin
+
+// hostMatch opens a lobby, shows its share code, waits for the friends and
+// plays the match.
+func hostMatch(ctx context.Context, cfg *netcode.Config, players int, show func(code string)) (uint64, error) {
+	host, err := netcode.Host[Input](ctx, cfg) // cfg may be nil: the defaults
+	if err != nil {
+		return 0, err
+	}
+	defer host.Close() // leaving tells the others, who play on without you
+	show(host.Code())  // read it out, or paste it in a chat
+	if err := host.WaitPlayers(ctx, players); err != nil {
+		return 0, err // ctx ended before enough friends joined
+	}
+	if err := host.Start(ctx); err != nil {
+		return 0, err
+	}
+	return playMatch(host)
+}
+
+// joinMatch joins a friend's match with the code they gave you.
+func joinMatch(ctx context.Context, cfg *netcode.Config, code string) (uint64, error) {
+	s, err := netcode.Join[Input](ctx, code, cfg)
+	if err != nil {
+		return 0, err // a typo, a wrong or old code, the host out of reach
+	}
+	defer s.Close()
+	if err := s.WaitStart(ctx); err != nil {
+		return 0, err // the host left, or ctx ended
+	}
+	return playMatch(s)
+}
+
+// playMatch is the game loop, the same on every player's machine: each tick
+// it hands in the local input and simulates the frames every player agrees
+// on. The game decides when the match ends (here at a fixed frame), and
+// every player decides the same; then Close lets the others finish.
+func playMatch(s *netcode.Session[Input]) (uint64, error) {
+	info, _ := s.Match() // seed, players, your PlayerID, tick rate
+	game := newWorld(len(info.Players))
+	period := time.Second / time.Duration(info.TickRate)
+	for next := time.Now(); game.frame < matchFrames; {
+		next = next.Add(period + s.Pace()) // Pace keeps everyone's ticks in phase
+		time.Sleep(time.Until(next))
+		frames, err := s.Tick(readInput(s))
+		if err != nil {
+			return 0, err // netcode.ErrDropped, netcode.ErrClosed
+		}
+		for _, f := range frames {
+			if game.frame == matchFrames {
+				break // past the end: the others stop here too
+			}
+			game.step(f)
+			if f.WantChecksum {
+				s.ReportChecksum(f.Number, game.checksum())
+			}
+		}
+		for _, e := range s.Events() {
+			game.notice(e) // a player left at frame F, a desync, a stall...
+		}
+	}
+	return game.checksum(), nil
+}
+
+// README quick start: end
+
 // Four players in one process over loopback UDP: one hosts, three join with
-// the share code, and all play 120 frames.
+// the share code, all play the match to its last frame and close. This is
+// the README's quick start.
 func Example_quickstart() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cfg := func(name string) *netcode.Config {
 		return &netcode.Config{Name: name, ListenAddr: "127.0.0.1:0"}
 	}
-
-	host, err := netcode.Host[Input](ctx, cfg("host"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	players := []*netcode.Session[Input]{host}
-	for _, name := range []string{"ada", "bob", "cy"} {
-		s, err := netcode.Join[Input](ctx, host.Code(), cfg(name))
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		players = append(players, s)
-	}
-	if err := host.Start(ctx); err != nil {
-		fmt.Println(err)
-		return
-	}
-
-	sums := make([]uint64, len(players))
+	codes := make(chan string, 1)
+	sums := make([]uint64, 4)
+	errs := make([]error, 4)
 	var wg sync.WaitGroup
-	for i, s := range players {
-		wg.Add(1)
+	wg.Add(4)
+	go func() {
+		defer wg.Done()
+		sums[0], errs[0] = hostMatch(ctx, cfg("ada"), 4, func(code string) { codes <- code })
+	}()
+	code := <-codes
+	for i, name := range []string{"bob", "cy", "dee"} {
 		go func() {
 			defer wg.Done()
-			if err := s.WaitStart(ctx); err != nil {
-				return
-			}
-			info, _ := s.Match()
-			w := &world{x: make([]int, len(info.Players)), y: make([]int, len(info.Players))}
-			// One frame a tick, plus what Pace asks: the players' ticks
-			// stay in phase and the input delay stays short.
-			period := time.Second / time.Duration(info.TickRate)
-			next := time.Now()
-			wait := func() {
-				next = next.Add(period + s.Pace())
-				time.Sleep(time.Until(next))
-			}
-			for frame := 0; frame < 120; {
-				wait()
-				frames, err := s.Tick(Input{Dx: int8(i), Dy: int8(frame % 3)})
-				if err != nil {
-					return
-				}
-				for _, f := range frames {
-					if frame < 120 {
-						w.step(f)
-						frame++
-					}
-				}
-			}
-			sums[i] = w.checksum()
-			for range 20 { // keep the others fed while they finish
-				wait()
-				s.Tick(Input{})
-			}
+			sums[i+1], errs[i+1] = joinMatch(ctx, cfg(name), code)
 		}()
 	}
 	wg.Wait()
-	for _, s := range players {
-		s.Close()
-	}
-	fmt.Println("players:", len(players))
+	fmt.Println("errors:", errs)
 	fmt.Println("same state everywhere:", sums[0] != 0 && sums[0] == sums[1] && sums[1] == sums[2] && sums[2] == sums[3])
 	// Output:
-	// players: 4
+	// errors: [<nil> <nil> <nil> <nil>]
 	// same state everywhere: true
 }

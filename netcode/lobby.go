@@ -15,13 +15,14 @@ import (
 	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
-// rejectEvery bounds how often a host answers datagrams sealed for another
-// match, so that it cannot be used to reflect traffic.
-const rejectEvery = 50 * time.Millisecond
+// rejectGrace is how long a joiner that got a reject from one of the
+// code's addresses still waits for a cookie from another before it gives
+// up: a stale address may now belong to someone else's match.
+const rejectGrace = 250 * time.Millisecond
 
 func (c *core) startHost() error {
 	cands := c.localCandidates()
-	code, err := sharecode.New(cands, c.cfg.Rand)
+	code, err := sharecode.New(codeCandidates(cands), c.cfg.Rand)
 	if err != nil {
 		return fmt.Errorf("netcode: share code: %w", err)
 	}
@@ -31,7 +32,7 @@ func (c *core) startHost() error {
 		return fmt.Errorf("netcode: cookies: %w", err)
 	}
 	c.cookies = jar
-	c.players = []*member{{pub: c.pub, name: c.cfg.Name, addrs: cands}}
+	c.players = []*member{{pub: c.pub, name: c.cfg.Name, addrs: addrsOf(cands)}}
 	c.ep.start()
 	c.wg.Add(1)
 	go c.lobbyLoop()
@@ -55,10 +56,12 @@ func (c *core) onHandshake(kind byte, from netip.AddrPort, b []byte) {
 	}
 	_, id, _ := seal.Peek(b)
 	if id != c.matchID {
+		// Sealed for another match: a joiner with a wrong or stale code.
+		// Tell it at once, within the budget that keeps this host from
+		// reflecting forged traffic.
 		c.ep.dropped.Add(1)
-		now := time.Now().UnixNano()
-		if last := c.lastRej.Load(); now-last >= int64(rejectEvery) && c.lastRej.CompareAndSwap(last, now) {
-			_ = c.ep.writeTo(seal.Reject(id), from)
+		if c.rejects.allow(from, c.now()) {
+			_ = c.ep.writeTo(seal.Reject(b), from)
 		}
 		return
 	}
@@ -272,6 +275,39 @@ func (c *core) expireLocked() {
 	}
 }
 
+// waitPlayers is the host's WaitPlayers.
+func (c *core) waitPlayers(ctx context.Context, n int) error {
+	switch {
+	case !c.isHost:
+		return ErrNotHost
+	case n < lockstep.MinPlayers:
+		return fmt.Errorf("%w: WaitPlayers(%d)", ErrNotEnoughPlayers, n)
+	case n > c.cfg.MaxPlayers:
+		return fmt.Errorf("%w: WaitPlayers(%d) with MaxPlayers %d", ErrLobbyFull, n, c.cfg.MaxPlayers)
+	}
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		c.mu.Lock()
+		started := c.started
+		ready := len(c.players) >= n && c.meshCompleteLocked()
+		c.mu.Unlock()
+		if started {
+			return ErrAlreadyStarted
+		}
+		if ready {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("netcode: waiting for %d players: %w", n, ctx.Err())
+		case <-c.closed:
+			return ErrClosed
+		case <-t.C:
+		}
+	}
+}
+
 // startMatch is the host's Start.
 func (c *core) startMatch(ctx context.Context) error {
 	if !c.isHost {
@@ -349,12 +385,15 @@ func (c *core) join(ctx context.Context, code sharecode.Code) error {
 	}
 	var addrs []string
 	for _, a := range c.localCandidates() {
-		addrs = append(addrs, a.String())
+		addrs = append(addrs, a.ap.String())
 	}
 	resend := time.NewTicker(200 * time.Millisecond)
 	defer resend.Stop()
 	var join []byte // the sealed Join, once a cookie came
 	var hostAddr netip.AddrPort
+	var sent nonceRing            // the nonces of our Hellos, which a true reject echoes
+	var rejected <-chan time.Time // set once an address said "wrong code"
+	var rejectedBy netip.AddrPort
 	send := func() {
 		if join != nil {
 			_ = c.ep.writeTo(join, hostAddr)
@@ -362,6 +401,7 @@ func (c *core) join(ctx context.Context, code sharecode.Code) error {
 		}
 		for _, a := range code.Addrs {
 			if d, err := seal.SealHandshake(nil, c.lobbyKey, c.matchID, c.cfg.Rand, hello); err == nil {
+				sent.add(seal.HandshakeNonce(d))
 				_ = c.ep.writeTo(d, a)
 			}
 		}
@@ -384,10 +424,26 @@ func (c *core) join(ctx context.Context, code sharecode.Code) error {
 			return ctx.Err()
 		case <-resend.C:
 			send()
+		case <-rejected:
+			return fmt.Errorf("%w (the host at %v does not know it)", ErrCodeRejected, rejectedBy)
 		case p := <-c.hs:
 			if p.kind == seal.KindReject {
-				if _, id, _ := seal.Peek(p.data); id == c.matchID && fromHost(p.from) {
-					return fmt.Errorf("%w (host %v)", ErrCodeRejected, p.from)
+				// Only a reject that echoes one of our Hellos, from where
+				// we sent it, says "wrong code"; anything else is forged.
+				id, nonce, ok := seal.RejectNonce(p.data)
+				if !ok || id != c.matchID || !fromHost(p.from) || !sent.has(nonce) {
+					c.ep.dropped.Add(1)
+					continue
+				}
+				if join != nil {
+					continue // another address already answered
+				}
+				if len(code.Addrs) == 1 {
+					return fmt.Errorf("%w (the host at %v does not know it)", ErrCodeRejected, p.from)
+				}
+				if rejected == nil {
+					rejectedBy = p.from
+					rejected = time.After(rejectGrace)
 				}
 				continue
 			}
@@ -415,6 +471,7 @@ func (c *core) join(ctx context.Context, code sharecode.Code) error {
 					return err
 				}
 				hostAddr = p.from
+				rejected = nil
 				send()
 			case *wire.Refused:
 				switch m.Reason {
@@ -520,4 +577,24 @@ func (c *core) onStart(from *link, m *wire.Start) {
 	if err := c.beginLocked(m); err != nil {
 		c.lobbyErr = err
 	}
+}
+
+// nonceRing remembers the nonces of the last Hellos a joiner sent.
+type nonceRing struct {
+	n    int
+	ring [128][seal.HandshakeNonceSize]byte
+}
+
+func (r *nonceRing) add(nonce []byte) {
+	copy(r.ring[r.n%len(r.ring)][:], nonce)
+	r.n++
+}
+
+func (r *nonceRing) has(nonce []byte) bool {
+	for i := range min(r.n, len(r.ring)) {
+		if string(r.ring[i][:]) == string(nonce) {
+			return true
+		}
+	}
+	return false
 }

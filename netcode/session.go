@@ -140,8 +140,19 @@ func (s *Session[I]) Lobby() Lobby {
 	return lb
 }
 
-// Start starts the match: host only. It waits until every player has a
-// working link to every other, or ctx ends (ErrMeshIncomplete).
+// WaitPlayers blocks until the lobby holds at least n players, the host
+// included, each linked to every other, so that Start begins the match at
+// once: host only. It fails when ctx ends (the error wraps ctx.Err()), the
+// session closes (ErrClosed), or n is below 2 (ErrNotEnoughPlayers) or above
+// Config.MaxPlayers (ErrLobbyFull). A game with a lobby screen shows Lobby
+// instead and calls Start when the host says so.
+func (s *Session[I]) WaitPlayers(ctx context.Context, n int) error { return s.c.waitPlayers(ctx, n) }
+
+// Start starts the match with the players in the lobby: host only. It needs
+// two players at least (ErrNotEnoughPlayers at once: it does not wait for
+// anyone to join, see WaitPlayers), and waits until every player has a
+// working link to every other, or ctx ends (ErrMeshIncomplete). A player who
+// tries to join after the start gets ErrMatchStarted.
 func (s *Session[I]) Start(ctx context.Context) error { return s.c.startMatch(ctx) }
 
 // WaitStart blocks until the match starts. It fails if the host leaves the

@@ -111,7 +111,10 @@ func run(frames int, sim netsim.Config) error {
 		players = append(players, s)
 	}
 
-	// 3. The host starts the match once everyone reaches everyone.
+	// 3. The host waits until everyone reaches everyone, and starts.
+	if err := host.WaitPlayers(ctx, len(players)); err != nil {
+		return err
+	}
 	if err := host.Start(ctx); err != nil {
 		return err
 	}

@@ -27,14 +27,15 @@
 //
 // # Reject datagram (KindReject, 0x03)
 //
-//	[0x03][matchID uint32]
+//	[0x03][matchID uint32][nonce 12 bytes]
 //
-// Plaintext and unauthenticated. A host sends it in answer to a handshake
-// whose match ID it knows but which does not authenticate, so that a joiner
-// with a mistyped or stale share code gets a clear "wrong code" error
-// instead of a timeout. Being unauthenticated, a receiver must only treat it
-// as a hint (for example, report it after the handshake also timed out, or
-// only while no handshake succeeded).
+// Plaintext. A host sends it in answer to a handshake sealed for another
+// match (a joiner with a wrong or stale share code), echoing that
+// handshake's match ID and random nonce, so that the joiner gets a clear
+// "wrong code" error at once instead of a timeout. The joiner believes only
+// a reject that echoes a nonce it sent, from an address it sent to: a
+// forger would have to see the joiner's handshake first. It is smaller than
+// the handshake it answers, so a host cannot be used to amplify traffic.
 //
 // # Keys
 //

@@ -24,7 +24,8 @@ func fuzzLinkSeeds(t testing.TB) [][]byte {
 	seeds = append(seeds, d)
 	bad := bytes.Clone(d)
 	bad[len(bad)-1] ^= 1
-	seeds = append(seeds, bad, d[:LinkOverhead-1], []byte{KindLink}, nil, Reject(testMatchID))
+	hs, _ := SealHandshake(nil, testLobbyKey, testMatchID, nil, []byte("hello"))
+	seeds = append(seeds, bad, d[:LinkOverhead-1], []byte{KindLink}, nil, Reject(hs))
 	return seeds
 }
 
@@ -82,7 +83,7 @@ func fuzzHandshakeSeeds(t testing.TB) [][]byte {
 	}
 	bad := bytes.Clone(seeds[1])
 	bad[5] ^= 1
-	seeds = append(seeds, bad, seeds[0][:HandshakeOverhead-1], []byte{KindHandshake, 1, 2, 3, 4}, nil, Reject(testMatchID))
+	seeds = append(seeds, bad, seeds[0][:HandshakeOverhead-1], []byte{KindHandshake, 1, 2, 3, 4}, nil, Reject(seeds[0]))
 	return seeds
 }
 
@@ -140,8 +141,9 @@ func FuzzPeek(f *testing.F) {
 		}
 		switch kind {
 		case KindReject:
-			if !bytes.Equal(Reject(id), d) {
-				t.Fatalf("reject %x does not round-trip", d)
+			mid, nonce, ok := RejectNonce(d)
+			if !ok || mid != id || !bytes.Equal(d[5:], nonce) {
+				t.Fatalf("reject %x: RejectNonce = %#x %x %v", d, mid, nonce, ok)
 			}
 		case KindHandshake:
 			if len(d) < HandshakeOverhead {

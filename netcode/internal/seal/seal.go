@@ -14,7 +14,7 @@ import (
 const (
 	KindHandshake byte = 0x01 // sealed with the lobby key
 	KindLink      byte = 0x02 // sealed with a directional link key
-	KindReject    byte = 0x03 // plaintext "wrong code" answer
+	KindReject    byte = 0x03 // plaintext "wrong code" answer, echoing the handshake's nonce
 )
 
 // Sizes of the datagram formats.
@@ -34,8 +34,9 @@ const (
 	LinkHeaderSize = 1 + 4 + 4
 	// LinkOverhead is the size of a link datagram minus its plaintext.
 	LinkOverhead = LinkHeaderSize + TagSize
-	// RejectSize is the size of a reject datagram.
-	RejectSize = 1 + 4
+	// RejectSize is the size of a reject datagram: kind, match ID and the
+	// nonce of the handshake it answers. Smaller than any handshake.
+	RejectSize = 1 + 4 + HandshakeNonceSize
 )
 
 func newGCM(key [KeySize]byte) (cipher.AEAD, error) {
@@ -225,12 +226,37 @@ func OpenHandshake(dst []byte, key [KeySize]byte, matchID uint32, datagram []byt
 	return out, nil
 }
 
-// Reject returns a reject datagram for the match matchID.
-func Reject(matchID uint32) []byte {
+// Reject returns the reject datagram that answers the handshake datagram
+// hs: its match ID and nonce, echoed. Whoever sent hs can tell the answer
+// from a forgery by someone who never saw hs (RejectAnswers); only someone
+// who can read the traffic can forge it. It returns nil if hs is not a
+// handshake datagram.
+func Reject(hs []byte) []byte {
+	if len(hs) < HandshakeOverhead || hs[0] != KindHandshake {
+		return nil
+	}
 	b := make([]byte, RejectSize)
 	b[0] = KindReject
-	binary.BigEndian.PutUint32(b[1:], matchID)
+	copy(b[1:], hs[1:HandshakeHeaderSize])
 	return b
+}
+
+// HandshakeNonce returns the nonce of a handshake datagram, which a reject
+// answering it echoes, or nil if hs is not one.
+func HandshakeNonce(hs []byte) []byte {
+	if len(hs) < HandshakeOverhead || hs[0] != KindHandshake {
+		return nil
+	}
+	return hs[5:HandshakeHeaderSize]
+}
+
+// RejectNonce returns the match ID and the echoed handshake nonce of a
+// reject datagram, and ok false if r is not one.
+func RejectNonce(r []byte) (matchID uint32, nonce []byte, ok bool) {
+	if len(r) != RejectSize || r[0] != KindReject {
+		return 0, nil, false
+	}
+	return binary.BigEndian.Uint32(r[1:5]), r[5:], true
 }
 
 // Peek looks at a datagram's header without any crypto. It returns the kind

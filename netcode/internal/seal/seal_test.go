@@ -508,11 +508,26 @@ func TestHandshake(t *testing.T) {
 }
 
 func TestRejectAndPeek(t *testing.T) {
-	r := Reject(0xDEADBEEF)
-	if !bytes.Equal(r, []byte{KindReject, 0xDE, 0xAD, 0xBE, 0xEF}) {
-		t.Fatalf("Reject = %x", r)
+	hs, _ := SealHandshake(nil, testLobbyKey, 0xDEADBEEF, nil, []byte("hello"))
+	r := Reject(hs)
+	if want := append([]byte{KindReject, 0xDE, 0xAD, 0xBE, 0xEF}, HandshakeNonce(hs)...); !bytes.Equal(r, want) {
+		t.Fatalf("Reject = %x, want %x", r, want)
 	}
-	hs, _ := SealHandshake(nil, testLobbyKey, testMatchID, nil, nil)
+	if len(r) >= len(hs) {
+		t.Fatalf("a reject of %d bytes answers a handshake of %d", len(r), len(hs))
+	}
+	if id, nonce, ok := RejectNonce(r); !ok || id != 0xDEADBEEF || !bytes.Equal(nonce, hs[5:17]) {
+		t.Fatalf("RejectNonce = %#x %x %v", id, nonce, ok)
+	}
+	for _, bad := range [][]byte{nil, hs[:HandshakeOverhead-1], r, {KindLink, 1, 2, 3, 4}} {
+		if Reject(bad) != nil || HandshakeNonce(bad) != nil {
+			t.Errorf("Reject or HandshakeNonce of %x is not nil", bad)
+		}
+	}
+	if _, _, ok := RejectNonce(r[:RejectSize-1]); ok {
+		t.Error("RejectNonce of a short reject is ok")
+	}
+	hs, _ = SealHandshake(nil, testLobbyKey, testMatchID, nil, nil)
 	link, _ := mustSealer(t, testLinkKey, testLinkID).Seal(nil, nil)
 	tests := []struct {
 		name string
@@ -530,6 +545,7 @@ func TestRejectAndPeek(t *testing.T) {
 		{"unknown kind", []byte{9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33}, 0, 0, false},
 		{"empty", nil, 0, 0, false},
 		{"four bytes", []byte{KindReject, 1, 2, 3}, 0, 0, false},
+		{"old five-byte reject", []byte{KindReject, 1, 2, 3, 4}, 0, 0, false},
 	}
 	for _, tt := range tests {
 		kind, id, ok := Peek(tt.d)

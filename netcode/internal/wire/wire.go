@@ -24,8 +24,9 @@ import (
 
 // Version is the wire version this code speaks. 2: link datagrams carry
 // the counter's low 32 bits, inputs travel in Fast datagrams, pongs say how
-// long their ping waited (docs/WIRE.md).
-const Version = 2
+// long their ping waited. 3: a reject echoes the nonce of the handshake it
+// answers; share codes are version 2 (docs/WIRE.md).
+const Version = 3
 
 // MaxMessageSize bounds an encoded message.
 const MaxMessageSize = 64 << 10
