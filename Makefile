@@ -13,10 +13,28 @@ demo: deps
 
 # Everything CI checks: formatting, vet, the race-enabled test suite (under
 # Xvfb, since the Ebiten tests need a display), and a short run of every fuzz target.
-test: deps vet unit fuzz
+# Each step runs even when one before it failed, so that one run reports them
+# all; the last line names the steps that failed, and make test then fails.
+TEST_STEPS := vet unit fuzz
+
+test: deps
+	@failed=""; \
+	for step in $(TEST_STEPS); do \
+		echo "make test: step $$step"; \
+		if $(MAKE) --no-print-directory $$step; then \
+			echo "make test: step $$step passed"; \
+		else \
+			echo "make test: step $$step FAILED"; failed="$$failed $$step"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "make test: FAILED:$$failed (of $(TEST_STEPS))"; exit 1; \
+	fi; \
+	echo "make test: every step passed ($(TEST_STEPS))"
 
 vet:
-	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: the files above need formatting"; exit 1; }
+	@# Not tee /dev/stderr: when stderr is a file, that reopens it and truncates it.
+	@unformatted=$$(gofmt -l .); test -z "$$unformatted" || { echo "$$unformatted"; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
 unit:

@@ -48,7 +48,6 @@ type App struct {
 	toasts   toasts
 	autoplay bool // -frames: a bot steers and the app exits after the frames
 	attract  *attract
-	printed  map[string]bool
 	lastDraw time.Time
 	drawn    int // frames drawn of this screen, for -frames runs
 }
@@ -76,7 +75,7 @@ func screenName(scr screen) string {
 // straight into a lobby, a join, a practice match or a replay.
 func New(cfg Config) (*App, error) {
 	loadFonts()
-	a := &App{cfg: cfg, out: cfg.Out, autoplay: cfg.Flags.Frames > 0, printed: map[string]bool{}}
+	a := &App{cfg: cfg, out: cfg.Out, autoplay: cfg.Flags.Frames > 0}
 	if a.out == nil {
 		a.out = os.Stdout
 	}

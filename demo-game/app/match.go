@@ -38,15 +38,16 @@ type matchScreen struct {
 	escAt    int // tick of the first ESC press, 0 if none
 	ticks    int
 	endErr   error
-	done     bool // the match ended (error, replay over)
-	printed  bool // -frames: the checksum line is out
+	done     bool          // the match ended (error, replay over)
+	printed  bool          // -frames: the checksum line is out
+	progress play.Progress // -frames: the "frame N" lines, every 60 frames
 	linger   int
 	hitFlash int // ticks left of the local player's crash flash
 	goFlash  int // ticks left of "GO!"
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
-	ms := &matchScreen{m: m, ni: m.Net(), graph: a.cfg.NetGraph}
+	ms := &matchScreen{m: m, ni: m.Net(), graph: a.cfg.NetGraph, progress: play.Progress{Every: 60}}
 	if a.autoplay {
 		m.StopAfter(a.cfg.Flags.Frames)
 	}
@@ -159,8 +160,9 @@ func (ms *matchScreen) update(a *App) error {
 		}
 	}
 	if a.autoplay {
-		if f := m.Frames(); f > 0 && f%60 == 0 && !a.printed[fmt.Sprint("frame", f)] {
-			a.printed[fmt.Sprint("frame", f)] = true
+		// Every multiple of 60 passed, even by a tick that ran several
+		// frames: a test waits for a given one.
+		for _, f := range ms.progress.Passed(m.Frames()) {
 			a.println("frame %d", f)
 		}
 		if m.Frames() >= a.cfg.Flags.Frames {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -140,6 +141,36 @@ func (p *Proc) Wait(timeout time.Duration) error {
 // match; it fails the test if the process exits or timeout passes first.
 func (p *Proc) Await(t testing.TB, re *regexp.Regexp, timeout time.Duration) []string {
 	t.Helper()
+	return p.await(t, fmt.Sprintf("a line matching %q", re), re.FindStringSubmatch, timeout)
+}
+
+// AwaitAtLeast reads the process's output until a line matches re with its
+// first submatch a decimal number no less than least, and returns the match;
+// it fails the test if the process exits or timeout passes first. It is for
+// progress lines such as "frame N": a test that waits for frame 420 must
+// not depend on which counts a busy process happens to print.
+func (p *Proc) AwaitAtLeast(t testing.TB, re *regexp.Regexp, least int, timeout time.Duration) []string {
+	t.Helper()
+	if re.NumSubexp() < 1 {
+		t.Fatalf("AwaitAtLeast: %q has no group for the number", re)
+	}
+	return p.await(t, fmt.Sprintf("a line matching %q with a number of at least %d", re, least), func(line string) []string {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			return nil
+		}
+		if n, err := strconv.Atoi(m[1]); err != nil || n < least {
+			return nil
+		}
+		return m
+	}, timeout)
+}
+
+// await reads the process's output until match returns non-nil for a line,
+// and returns that; it fails the test, saying it waited for what, if the
+// process exits or timeout passes first.
+func (p *Proc) await(t testing.TB, what string, match func(line string) []string, timeout time.Duration) []string {
+	t.Helper()
 	timeout = p.stretch(timeout)
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
@@ -147,11 +178,11 @@ func (p *Proc) Await(t testing.TB, re *regexp.Regexp, timeout time.Duration) []s
 		line, ok, timedOut := p.next(deadline.C)
 		switch {
 		case timedOut:
-			t.Fatalf("%s printed no line matching %q in %v; output:\n%s", p.Name, re, timeout, p.Output())
+			t.Fatalf("%s printed no %s in %v; output:\n%s", p.Name, what, timeout, p.Output())
 		case !ok:
-			t.Fatalf("%s exited (%v) without printing a line matching %q; output:\n%s", p.Name, p.err, re, p.Output())
+			t.Fatalf("%s exited (%v) without printing %s; output:\n%s", p.Name, p.err, what, p.Output())
 		}
-		if m := re.FindStringSubmatch(line); m != nil {
+		if m := match(line); m != nil {
 			return m
 		}
 	}

@@ -47,3 +47,18 @@ func TestKillAndSlack(t *testing.T) {
 	}
 	p.Kill() // twice is fine
 }
+
+// TestAwaitAtLeast: a process that skips the count a test waits for (360,
+// then 480, never 420) still satisfies a wait for 420 or more, with the
+// first line past it; lower counts and other lines are passed over.
+func TestAwaitAtLeast(t *testing.T) {
+	p := Start(t, "counter", nil, "/bin/sh", "-c", "echo frame 60; echo frame 360; echo frame x; echo frame 480; echo frame 540; echo done")
+	re := regexp.MustCompile(`^frame (\S+)$`)
+	if m := p.AwaitAtLeast(t, re, 420, 10*time.Second); m[1] != "480" {
+		t.Fatalf("AwaitAtLeast(420) matched %q, want frame 480", m)
+	}
+	if m := p.AwaitAtLeast(t, re, 420, 10*time.Second); m[1] != "540" {
+		t.Fatalf("the second AwaitAtLeast(420) matched %q, want frame 540 (480 was read)", m)
+	}
+	p.Await(t, regexp.MustCompile(`^done$`), 10*time.Second)
+}
