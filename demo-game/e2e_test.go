@@ -52,7 +52,7 @@ func TestE2E(t *testing.T) {
 	common := append(size, "-listen", "127.0.0.1:0", "-frames", strconv.Itoa(frames), "-rounds", "5")
 	hostStart := time.Now()
 	host := startProc(t, "host", env, bin, append(common, "-host", "-name", "ada", "-bots", "2", "-players", "5")...)
-	code := host.Await(t, regexp.MustCompile(`^share code: (PS1-\S+)$`), 20*time.Second)[1]
+	code := host.Await(t, regexp.MustCompile(`^share code: (PS2-\S+)$`), 20*time.Second)[1]
 	host.Await(t, regexp.MustCompile(`^lobby: 3 players, ready true$`), 20*time.Second)
 	t.Logf("lobby ready %v after the host started", time.Since(hostStart).Round(100*time.Millisecond))
 	hostWin := findWindow(t, display, "ada", 0)

@@ -3,10 +3,10 @@
 //
 //	go run ./demo-game                       # the title screen: host, join, practice
 //	go run ./demo-game -host -bots 2         # a lobby with two bots, share the code
-//	go run ./demo-game -join PS1-...         # join a friend's match
+//	go run ./demo-game -join PS2-...         # join a friend's match
 //	go run ./demo-game -practice -bots 5     # alone against five bots
 //	go run ./demo-game -host -latency 60ms -jitter 10ms -loss 0.02   # a bad network
-//	go run ./demo-game -join PS1-... -record match.psreplay
+//	go run ./demo-game -join PS2-... -record match.psreplay
 //	go run ./demo-game -replay match.psreplay
 //
 // With -frames N a bot steers and the game exits after N frames, printing

@@ -147,7 +147,7 @@ func (j *join) draw(a *App, dst *ebiten.Image) {
 		bold.text(dst, l, W/2-fw/2+float64(12*s), y+float64(10*s+i*lineHeight(cs)), cs, colText, left)
 	}
 	if len(j.code) == 0 {
-		regular.text(dst, "PS1-XXXX-XXXX-...", W/2-fw/2+float64(12*s+8*cs), y+float64(10*s), cs, colFaint, left)
+		regular.text(dst, "PS2-XXXX-XXXX-...", W/2-fw/2+float64(12*s+8*cs), y+float64(10*s), cs, colFaint, left)
 	}
 	y += fh + float64(18*s)
 

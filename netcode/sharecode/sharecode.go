@@ -417,6 +417,11 @@ func parseDirect(syms string) (Code, error) {
 	if len(p) < minDirect {
 		return Code{}, fmt.Errorf("sharecode: %d symbols is too short for a direct code: %w", len(syms), ErrTruncated)
 	}
+	if b32.EncodeToString(p) != syms {
+		// The last symbol's unused bits are not zero, as String makes
+		// them: a typo there would otherwise go unnoticed.
+		return Code{}, fmt.Errorf("sharecode: the last character is wrong: %w", ErrChecksum)
+	}
 	body, sum := p[:len(p)-checksumSize], p[len(p)-checksumSize:]
 	if crc32.ChecksumIEEE(body) != binary.BigEndian.Uint32(sum) {
 		return Code{}, ErrChecksum

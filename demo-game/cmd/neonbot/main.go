@@ -3,7 +3,7 @@
 // on a machine with no display: to fill a lobby, in tests, or to check
 // that a replay still plays back.
 //
-//	go run ./demo-game/cmd/neonbot -join PS1-...          # a bot joins your lobby
+//	go run ./demo-game/cmd/neonbot -join PS2-...          # a bot joins your lobby
 //	go run ./demo-game/cmd/neonbot -host -bots 3 -frames 600
 //	go run ./demo-game/cmd/neonbot -replay match.psreplay # verify a replay
 package main
