@@ -82,7 +82,7 @@ func testMinimal(t *testing.T, bin string) {
 		t.Fatal("DISPLAY is not set: the minimal example opens a window; run the tests under xvfb-run -a (make test does)")
 	}
 	const frames = 240 // 4 s at 60 Hz
-	args := []string{"-listen", "127.0.0.1:0", "-frames", strconv.Itoa(frames)}
+	args := []string{"-listen", "127.0.0.1:0", "-offline", "-frames", strconv.Itoa(frames)}
 	start := func(args ...string) *proctest.Proc {
 		return proctest.Start(t, filepath.Base(bin)+" "+strings.Join(args, " "), nil, bin, args...)
 	}

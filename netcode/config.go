@@ -24,6 +24,14 @@ type Config struct {
 	// PublicAddrs are extra address candidates a host puts in its share
 	// code, such as a forwarded public address.
 	PublicAddrs []netip.AddrPort
+	// Reach says how players find each other: LAN discovery, the DHT, STUN
+	// and port mapping, all on by default. Local() keeps a session on this
+	// machine (tests).
+	Reach Reach
+	// OnProgress, when set, hears how a Join goes: looking on the local
+	// network and in the DHT, an address to try, the host found. It is
+	// called on the goroutine that runs Join and must not block.
+	OnProgress func(Progress)
 	// PacketConn, when set, is the socket the session uses instead of
 	// binding ListenAddr: any net.PacketConn that sends and receives UDP
 	// datagrams (a virtual network in tests, a socket the game already
@@ -226,6 +234,9 @@ func (c *Config) withDefaults() (Config, error) {
 		if err := out.Network.Validate(); err != nil {
 			return out, fmt.Errorf("%w: network simulation: %v", ErrBadConfig, err)
 		}
+	}
+	if err := out.Reach.withDefaults(); err != nil {
+		return out, err
 	}
 	if out.Logger == nil {
 		out.Logger = slog.New(slog.DiscardHandler)

@@ -9,10 +9,16 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/peerstep/peerstep/lockstep"
+	"github.com/peerstep/peerstep/netcode/internal/rendezvous"
 	"github.com/peerstep/peerstep/netcode/internal/seal"
+	"github.com/peerstep/peerstep/netcode/internal/stunc"
 	"github.com/peerstep/peerstep/netcode/internal/wire"
 	"github.com/peerstep/peerstep/netcode/netsim"
 	"github.com/peerstep/peerstep/netcode/sharecode"
@@ -49,7 +55,13 @@ type core struct {
 	inbox        []inbound
 	disconnected []*link
 
-	match matchState // touched by Tick and Close only, under tickMu
+	match matchState // touched by Tick and Close only, under match.mu
+
+	stun       *stunc.Client
+	dht        atomic.Pointer[rendezvous.Node]
+	reach      reachState
+	extraCands []netip.AddrPort // learned public addresses (STUN), under mu
+	lan        *lanListener     // host only
 
 	adaptiveCopies bool // Config.InputCopies was left to its default
 
@@ -96,7 +108,7 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: ListenAddr %q: %v", ErrBadConfig, c.ListenAddr, err)
 		}
-		if udp, err = net.ListenUDP("udp", laddr); err != nil {
+		if udp, err = listenUDP(laddr); err != nil {
 			return nil, fmt.Errorf("netcode: listen on %s: %w", c.ListenAddr, err)
 		}
 	}
@@ -130,6 +142,8 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 	}
 	co.adaptiveCopies = cfg.InputCopies == 0
 	co.ep.handshake = co.onHandshake
+	co.ep.other = co.onOther
+	co.stun = stunc.New(co.ep.writeTo)
 	return co, nil
 }
 
@@ -276,6 +290,12 @@ func (c *core) close() error {
 		for _, l := range links {
 			l.close()
 		}
+		if n := c.dht.Load(); n != nil {
+			n.Close()
+		}
+		if c.lan != nil {
+			c.lan.close()
+		}
 		c.ep.close()
 		c.wg.Wait()
 	})
@@ -312,4 +332,23 @@ func (c *core) waitStart(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// listenUDP binds the session's socket, allowed to send to the broadcast
+// address (LAN queries).
+func listenUDP(laddr *net.UDPAddr) (net.PacketConn, error) {
+	lc := net.ListenConfig{Control: func(network, address string, rc syscall.RawConn) error {
+		var serr error
+		if err := rc.Control(func(fd uintptr) {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_BROADCAST, 1)
+		}); err != nil {
+			return err
+		}
+		return serr
+	}}
+	network := "udp" // dual-stack when bound to [::]
+	if laddr.IP.To4() != nil {
+		network = "udp4"
+	}
+	return lc.ListenPacket(context.Background(), network, laddr.String())
 }

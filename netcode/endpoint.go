@@ -29,6 +29,10 @@ type endpoint struct {
 	// handshake receives handshake and reject datagrams. It is called on
 	// the read goroutine and must not block; b is only valid during the call.
 	handshake func(kind byte, from netip.AddrPort, b []byte)
+	// other is offered datagrams that may be someone else's protocol on
+	// this socket (STUN answers, the DHT's KRPC) before they are taken for
+	// peerstep's; it reports whether it took one. Read goroutine only.
+	other func(b []byte, from netip.AddrPort) bool
 
 	received      atomic.Uint64 // datagrams read
 	dropped       atomic.Uint64 // datagrams that did not open or had no home
@@ -133,6 +137,9 @@ func udpAddrPort(a net.Addr) netip.AddrPort {
 }
 
 func (e *endpoint) dispatch(b []byte, from netip.AddrPort) {
+	if e.other != nil && len(b) > 0 && (b[0] == 'd' || b[0]&0xc0 == 0 && len(b) >= 20) && e.other(b, from) {
+		return
+	}
 	kind, id, ok := seal.Peek(b)
 	if !ok {
 		e.dropped.Add(1)

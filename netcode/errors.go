@@ -12,8 +12,14 @@ var (
 	// ErrCodeRejected: the host answered that it does not know this share
 	// code: it is wrong, or from an earlier match.
 	ErrCodeRejected = errors.New("netcode: the host rejected the share code (wrong or expired code)")
-	// ErrHostUnreachable: no answer from any address in the share code.
+	// ErrHostUnreachable: the host's address is known (the code, the DHT,
+	// a knock) but no answer came: it left, or neither side's network lets
+	// the other through. The error says what was tried.
 	ErrHostUnreachable = errors.New("netcode: no answer from the host")
+	// ErrHostNotFound: no host answers under this code anywhere the
+	// session looked (the local network, the DHT): the code is old, or the
+	// host's game is closed or cannot reach the internet.
+	ErrHostNotFound = errors.New("netcode: no host answers under that code")
 	// ErrIncompatibleVersion: the host knows the share code but speaks
 	// another version of peerstep's wire format; both players need the same
 	// release of the game.

@@ -125,7 +125,8 @@ func Example_quickstart() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cfg := func(name string) *netcode.Config {
-		return &netcode.Config{Name: name, ListenAddr: "127.0.0.1:0"}
+		// This machine only: no LAN discovery, STUN or DHT in a test.
+		return &netcode.Config{Name: name, ListenAddr: "127.0.0.1:0", Reach: netcode.Local()}
 	}
 	codes := make(chan string, 1)
 	sums := make([]uint64, 4)

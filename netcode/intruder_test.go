@@ -165,13 +165,6 @@ func openMatch(t *testing.T, n int, o lobbyOpts) []*Session[testInput] {
 	return peers
 }
 
-// currentAddr returns where l sends.
-func (l *link) currentAddr() netip.AddrPort {
-	l.addrMu.Lock()
-	defer l.addrMu.Unlock()
-	return l.addr
-}
-
 func listenLocal(t *testing.T) *net.UDPConn {
 	t.Helper()
 	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})

@@ -326,6 +326,13 @@ func (l *link) probe() {
 	}
 }
 
+// currentAddr returns where l sends.
+func (l *link) currentAddr() netip.AddrPort {
+	l.addrMu.Lock()
+	defer l.addrMu.Unlock()
+	return l.addr
+}
+
 func (l *link) setCandidates(c []netip.AddrPort) {
 	l.addrMu.Lock()
 	l.candidates = append(l.candidates[:0], c...)

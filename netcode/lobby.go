@@ -33,7 +33,23 @@ func (c *core) startHost() error {
 	}
 	c.cookies = jar
 	c.players = []*member{{pub: c.pub, name: c.cfg.Name, addrs: addrsOf(cands)}}
+	if err := c.startReach(); err != nil {
+		return err
+	}
 	c.ep.start()
+	if c.cfg.Reach.useDHT() {
+		c.goWithSession(c.hostRendezvous)
+	}
+	if c.cfg.Reach.useLAN() {
+		lan, err := listenLAN(c)
+		if err != nil {
+			// Friends on this network can still join with the direct
+			// code; say why the short code will not be found here.
+			c.cfg.Logger.Warn("no LAN discovery", "listen", c.cfg.Reach.LANListen, "err", err)
+		} else {
+			c.lan = lan
+		}
+	}
 	c.wg.Add(1)
 	go c.lobbyLoop()
 	return nil
@@ -368,134 +384,6 @@ func (c *core) startMatch(ctx context.Context) error {
 		case <-c.closed:
 			return ErrClosed
 		case <-t.C:
-		}
-	}
-}
-
-// join runs the handshake with the host named by the share code.
-func (c *core) join(ctx context.Context, code sharecode.Code) error {
-	c.setSecret(code)
-	c.ep.start()
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.JoinTimeout)
-	defer cancel()
-
-	hello, err := wire.Encode(&wire.Hello{Pub: c.pub})
-	if err != nil {
-		return err
-	}
-	var addrs []string
-	for _, a := range c.localCandidates() {
-		addrs = append(addrs, a.ap.String())
-	}
-	resend := time.NewTicker(200 * time.Millisecond)
-	defer resend.Stop()
-	var join []byte // the sealed Join, once a cookie came
-	var hostAddr netip.AddrPort
-	var sent nonceRing            // the nonces of our Hellos, which a true reject echoes
-	var rejected <-chan time.Time // set once an address said "wrong code"
-	var rejectedBy netip.AddrPort
-	send := func() {
-		if join != nil {
-			_ = c.ep.writeTo(join, hostAddr)
-			return
-		}
-		for _, a := range code.Addrs {
-			if d, err := seal.SealHandshake(nil, c.lobbyKey, c.matchID, c.cfg.Rand, hello); err == nil {
-				sent.add(seal.HandshakeNonce(d))
-				_ = c.ep.writeTo(d, a)
-			}
-		}
-	}
-	fromHost := func(a netip.AddrPort) bool {
-		for _, h := range code.Addrs {
-			if h == a {
-				return true
-			}
-		}
-		return a == hostAddr
-	}
-	send()
-	for {
-		select {
-		case <-ctx.Done():
-			if ctx.Err() == context.DeadlineExceeded {
-				return fmt.Errorf("%w at %v (is the match still open, and the address reachable?)", ErrHostUnreachable, code.Addrs)
-			}
-			return ctx.Err()
-		case <-resend.C:
-			send()
-		case <-rejected:
-			return fmt.Errorf("%w (the host at %v does not know it)", ErrCodeRejected, rejectedBy)
-		case p := <-c.hs:
-			if p.kind == seal.KindReject {
-				// Only a reject that echoes one of our Hellos, from where
-				// we sent it, says "wrong code"; anything else is forged.
-				id, nonce, ok := seal.RejectNonce(p.data)
-				if !ok || id != c.matchID || !fromHost(p.from) || !sent.has(nonce) {
-					c.ep.dropped.Add(1)
-					continue
-				}
-				if join != nil {
-					continue // another address already answered
-				}
-				if len(code.Addrs) == 1 {
-					return fmt.Errorf("%w (the host at %v does not know it)", ErrCodeRejected, p.from)
-				}
-				if rejected == nil {
-					rejectedBy = p.from
-					rejected = time.After(rejectGrace)
-				}
-				continue
-			}
-			plain, err := seal.OpenHandshake(nil, c.lobbyKey, c.matchID, p.data)
-			if err != nil {
-				c.ep.dropped.Add(1)
-				continue
-			}
-			m, err := wire.Decode(plain)
-			if errors.Is(err, wire.ErrVersion) && fromHost(p.from) {
-				// Sealed with the secret, so from the host, in a wire
-				// version this program does not speak.
-				return fmt.Errorf("%w (host %v: %v; this program speaks wire version %d)", ErrIncompatibleVersion, p.from, err, wire.Version)
-			}
-			if err != nil {
-				continue
-			}
-			switch m := m.(type) {
-			case *wire.Cookie:
-				b, err := wire.Encode(&wire.Join{Pub: c.pub, Cookie: m.Cookie, Name: c.cfg.Name, Addrs: addrs})
-				if err != nil {
-					return err
-				}
-				if join, err = seal.SealHandshake(nil, c.lobbyKey, c.matchID, c.cfg.Rand, b); err != nil {
-					return err
-				}
-				hostAddr = p.from
-				rejected = nil
-				send()
-			case *wire.Refused:
-				switch m.Reason {
-				case wire.RefusedFull:
-					return fmt.Errorf("%w: %s", ErrLobbyFull, m.Text)
-				case wire.RefusedStarted:
-					return fmt.Errorf("%w: %s", ErrMatchStarted, m.Text)
-				case wire.RefusedVersion:
-					return fmt.Errorf("%w: %s", ErrIncompatibleVersion, m.Text)
-				}
-				return fmt.Errorf("netcode: the host refused: %s", m.Text)
-			case *wire.Welcome:
-				l, err := c.newPeerLink(m.HostPub, p.from, nil)
-				if err != nil {
-					return err
-				}
-				c.mu.Lock()
-				c.links[string(m.HostPub)] = l
-				c.players = []*member{{pub: append([]byte(nil), m.HostPub...), name: "host"}}
-				c.mu.Unlock()
-				c.wg.Add(1)
-				go c.lobbyLoop()
-				return nil
-			}
 		}
 	}
 }

@@ -78,7 +78,7 @@ func benchLobby(b *testing.B, n int) []*netcode.Session[benchIn] {
 	defer cancel()
 	cfg := func(i int) *netcode.Config {
 		return &netcode.Config{
-			Name: fmt.Sprintf("p%d", i), ListenAddr: "127.0.0.1:0", MaxPlayers: n,
+			Name: fmt.Sprintf("p%d", i), ListenAddr: "127.0.0.1:0", Reach: netcode.Local(), MaxPlayers: n,
 			TickRate: 1000, InputDelay: 1, FixedInputDelay: true,
 		}
 	}

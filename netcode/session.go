@@ -69,8 +69,20 @@ func Join[I any](ctx context.Context, code string, cfg *Config) (*Session[I], er
 	return &Session[I]{c: c}, nil
 }
 
-// Code returns the match's share code.
-func (s *Session[I]) Code() string { return s.c.code.String() }
+// Code returns the match's share code: the short code (18 symbols, to read
+// aloud) when friends can find the host from it (Config.Reach leaves LAN
+// discovery or the DHT on), the direct code otherwise.
+func (s *Session[I]) Code() string {
+	if s.c.cfg.Reach.discovers() {
+		return s.c.code.Short().String()
+	}
+	return s.DirectCode()
+}
+
+// DirectCode returns the match's direct share code: the secret and the
+// host's addresses, for a network without internet or a firewall that
+// lets nothing find the host. A short code joins the same match.
+func (s *Session[I]) DirectCode() string { return s.c.code.String() }
 
 // IsHost reports whether this player hosts the lobby. Once the match has
 // started the host is a player like any other.

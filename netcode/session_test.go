@@ -59,6 +59,7 @@ func (g *stubGame) step(f Frame[testInput]) error {
 func localConfig(name string, sim *netsim.Config) *Config {
 	return &Config{
 		Name:              name,
+		Reach:             Local(),
 		ListenAddr:        "127.0.0.1:0",
 		Network:           sim,
 		DisconnectTimeout: 2 * time.Second,

@@ -49,7 +49,10 @@ type Stats struct {
 	// DatagramsDropped counts datagrams that did not open (garbage,
 	// another match, a wrong key) or were replays; none was parsed.
 	DatagramsDropped uint64
-	Peers            []PeerStats
+	// NAT is what the session learned of its network: its public
+	// addresses (STUN) and whether its NAT maps per destination.
+	NAT   NATInfo
+	Peers []PeerStats
 }
 
 func (c *core) stats() Stats {
@@ -66,6 +69,7 @@ func (c *core) stats() Stats {
 	names := m.info.Players
 	m.mu.Unlock()
 	st.DatagramsDropped = c.ep.dropped.Load() + c.ep.droppedReplay.Load()
+	st.NAT = c.natInfo()
 
 	add := func(id int, name string, l *link) {
 		ps := PeerStats{

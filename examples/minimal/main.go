@@ -48,9 +48,11 @@ type Game struct {
 }
 
 func main() {
+	var reach netcode.Reach
+	reach.RegisterFlags(flag.CommandLine, "")
 	flag.Parse()
 	log.SetFlags(0)
-	cfg := &netcode.Config{Name: *name, ListenAddr: *listen}
+	cfg := &netcode.Config{Name: *name, ListenAddr: *listen, Reach: reach}
 	g := &Game{started: make(chan error, 1)}
 	var err error
 	if *host {

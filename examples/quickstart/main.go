@@ -80,7 +80,8 @@ func run(frames int, sim netsim.Config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	config := func(name string, seed uint64) *netcode.Config {
-		cfg := &netcode.Config{Name: name, ListenAddr: "127.0.0.1:0"}
+		// All players are in this process: no discovery beyond it.
+		cfg := &netcode.Config{Name: name, ListenAddr: "127.0.0.1:0", Reach: netcode.Local()}
 		if sim.Enabled() {
 			s := sim
 			s.Seed += seed

@@ -124,12 +124,12 @@ func run(path string, frames int) error {
 func record(path string, frames int) (uint64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	host, err := netcode.Host[Input](ctx, &netcode.Config{Name: "ada", ListenAddr: "127.0.0.1:0", ChecksumInterval: checksumInterval})
+	host, err := netcode.Host[Input](ctx, &netcode.Config{Name: "ada", ListenAddr: "127.0.0.1:0", Reach: netcode.Local(), ChecksumInterval: checksumInterval})
 	if err != nil {
 		return 0, err
 	}
 	defer host.Close()
-	guest, err := netcode.Join[Input](ctx, host.Code(), &netcode.Config{Name: "bob", ListenAddr: "127.0.0.1:0"})
+	guest, err := netcode.Join[Input](ctx, host.Code(), &netcode.Config{Name: "bob", ListenAddr: "127.0.0.1:0", Reach: netcode.Local()})
 	if err != nil {
 		return 0, err
 	}

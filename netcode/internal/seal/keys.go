@@ -29,6 +29,8 @@ const (
 	infoMatchID  = "match id"
 	infoLink     = "peerstep v1 link"
 	infoLinkID   = "peerstep v1 link id"
+	infoDHTHost  = "dht host"
+	infoDHTJoin  = "dht joiner"
 )
 
 // DeriveLobby derives the lobby key and match ID from the share code secret
@@ -44,6 +46,18 @@ func DeriveLobby(secret []byte) (key [KeySize]byte, matchID uint32) {
 	id := mustHKDF(secret, infoMatchID, 4)
 	copy(key[:], k)
 	return key, binary.BigEndian.Uint32(id)
+}
+
+// DeriveRendezvous derives the two BitTorrent DHT infohashes of a match
+// from the share code secret (HKDF-SHA256, salt "peerstep v1", info "dht
+// host" and "dht joiner"): the host announces itself under the first,
+// joiners under the second, and each looks up the other's. The DHT learns
+// two random-looking numbers and the addresses announced under them,
+// nothing that lets anyone join.
+func DeriveRendezvous(secret []byte) (host, joiner [20]byte) {
+	copy(host[:], mustHKDF(secret, infoDHTHost, 20))
+	copy(joiner[:], mustHKDF(secret, infoDHTJoin, 20))
+	return host, joiner
 }
 
 func mustHKDF(secret []byte, info string, n int) []byte {

@@ -55,6 +55,7 @@ const (
 	TypeStart                   // link: host -> every joiner
 	TypeEngine                  // link: any -> any, lockstep messages
 	TypeBye                     // link: any -> any
+	TypeKnock                   // handshake: host -> a joiner it learned of
 )
 
 // Errors returned by Decode.
@@ -166,6 +167,17 @@ type Engine struct {
 type Bye struct {
 	_msgpack struct{} `msgpack:",as_array"`
 }
+
+// Knock is what a host sends, unasked, to an address where it learned a
+// joiner may be (from the DHT): it opens the host's NAT towards that
+// address, and tells the joiner, who can open it (it is sealed with the
+// lobby key), where the host is. Its body is empty.
+type Knock struct {
+	_msgpack struct{} `msgpack:",as_array"`
+}
+
+// Type implements Message.
+func (*Knock) Type() Type { return TypeKnock }
 
 // Type implements Message.
 func (*Hello) Type() Type { return TypeHello }
@@ -284,7 +296,8 @@ func (m *Engine) validate() error {
 	}
 	return nil
 }
-func (m *Bye) validate() error { return nil }
+func (m *Bye) validate() error   { return nil }
+func (m *Knock) validate() error { return nil }
 
 func checkLen(what string, b []byte, max int) error {
 	if len(b) > max {
@@ -342,6 +355,8 @@ func newMessage(t Type) Message {
 		return new(Engine)
 	case TypeBye:
 		return new(Bye)
+	case TypeKnock:
+		return new(Knock)
 	}
 	return nil
 }
@@ -392,7 +407,7 @@ func Decode(b []byte) (Message, error) {
 }
 
 func (t Type) String() string {
-	names := [...]string{"", "hello", "cookie", "join", "welcome", "refused", "lobby", "mesh", "start", "engine", "bye"}
+	names := [...]string{"", "hello", "cookie", "join", "welcome", "refused", "lobby", "mesh", "start", "engine", "bye", "knock"}
 	if int(t) < len(names) && t != 0 {
 		return names[t]
 	}

@@ -25,6 +25,7 @@ func samples() []Message {
 		&Start{Seed: 42, Pubs: [][]byte{key(1), key(2)}, Names: []string{"a", "b"}, TickHz: 60, InputDelay: 3, ChecksumInterval: 30, Settings: []byte{1}},
 		&Engine{Msgs: [][]byte{{1, 2, 3}, {4}}},
 		&Bye{},
+		&Knock{},
 	}
 }
 
