@@ -22,9 +22,9 @@ import (
 	"sync"
 	"time"
 
-	alog "github.com/anacrolix/log"
 	"github.com/anacrolix/dht/v2"
 	"github.com/anacrolix/dht/v2/krpc"
+	alog "github.com/anacrolix/log"
 	"golang.org/x/time/rate"
 )
 
@@ -334,4 +334,6 @@ func slogLogger(l *slog.Logger) alog.Logger {
 
 type slogHandler struct{ l *slog.Logger }
 
-func (h slogHandler) Handle(r alog.Record) { h.l.Debug(r.Msg.String(), "dht-level", r.Level.LogString()) }
+func (h slogHandler) Handle(r alog.Record) {
+	h.l.Debug(r.Msg.String(), "dht-level", r.Level.LogString())
+}
