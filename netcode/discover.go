@@ -189,17 +189,22 @@ func (c *core) rendezvousLoop(ctx context.Context, own, other [20]byte, found fu
 	c.wg.Add(1)
 	go func() { // announcing waits for the whole traversal: apart from lookups
 		defer c.wg.Done()
-		t := time.NewTicker(announceEvery)
-		defer t.Stop()
+		// Soon again at first: an announce reaches only the nodes that
+		// answered its traversal in time, and the other side is looking
+		// now.
+		wait := 2 * time.Second
 		for {
 			if _, err := n.Announce(ctx, own); err != nil && ctx.Err() == nil {
 				c.cfg.Logger.Debug("DHT announce", "err", err)
 			}
+			t := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():
+				t.Stop()
 				return
 			case <-t.C:
 			}
+			wait = min(2*wait, announceEvery)
 		}
 	}()
 	t := time.NewTicker(lookupEvery)

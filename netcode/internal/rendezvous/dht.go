@@ -167,7 +167,24 @@ func (n *Node) traverse(ctx context.Context, infohash [20]byte, announce bool) (
 	if err != nil {
 		return nil, fmt.Errorf("rendezvous: %w", err)
 	}
-	defer a.Close()
+	defer func() {
+		// Stop, and wait for the traversal's goroutines to end, so that
+		// none outlives the caller: they end once the queries under way
+		// are answered or given up, or the node closes.
+		a.Close()
+		t := time.NewTimer(2 * n.cfg.QueryResend)
+		defer t.Stop()
+		for {
+			select {
+			case _, ok := <-a.Peers:
+				if !ok {
+					return
+				}
+			case <-t.C:
+				return
+			}
+		}
+	}()
 	var out []netip.AddrPort
 	seen := map[netip.AddrPort]bool{}
 	for {
