@@ -30,6 +30,12 @@ func TestValidate(t *testing.T) {
 		{"infinite loss", Config{Loss: math.Inf(1)}, "loss probability"},
 		{"negative bandwidth", Config{Bandwidth: -1}, "bandwidth"},
 		{"negative queue", Config{Bandwidth: 1000, QueueLimit: -1}, "queue limit"},
+		{"inbound", Config{Inbound: Impairment{Latency: time.Second, Loss: 1, Bandwidth: 1}}, ""},
+		{"both ways", Config{Latency: time.Second, BothWays: true}, ""},
+		{"negative inbound latency", Config{Inbound: Impairment{Latency: -1}}, "inbound latency"},
+		{"inbound loss above 1", Config{Inbound: Impairment{Loss: 1.5}}, "inbound loss probability"},
+		{"negative inbound bandwidth", Config{Inbound: Impairment{Bandwidth: -1}}, "inbound bandwidth"},
+		{"both ways and inbound", Config{BothWays: true, Inbound: Impairment{QueueLimit: 1}}, "BothWays"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +65,10 @@ func TestEnabled(t *testing.T) {
 		{Config{Duplicate: 0.1}, true},
 		{Config{Reorder: 0.1}, true},
 		{Config{Bandwidth: 1}, true},
+		{Config{Inbound: Impairment{Loss: 0.1}}, true},
+		{Config{Inbound: Impairment{ReorderDelay: time.Second, QueueLimit: 100}}, false},
+		{Config{BothWays: true}, false},
+		{Config{BothWays: true, Jitter: 1}, true},
 	}
 	for _, tt := range tests {
 		if got := tt.cfg.Enabled(); got != tt.want {
@@ -89,6 +99,11 @@ func TestString(t *testing.T) {
 			Config{Latency: 80 * time.Millisecond, Jitter: 15 * time.Millisecond, Loss: 0.1, Duplicate: 0.02, Reorder: 0.03, Bandwidth: 64_000},
 			"80ms±15ms loss 10% dup 2% reorder 3% 64kB/s",
 		},
+		{Config{Latency: 40 * time.Millisecond, Loss: 0.02, BothWays: true}, "40ms loss 2% both ways"},
+		{Config{BothWays: true}, "clean"},
+		{Config{Latency: 20 * time.Millisecond, Inbound: Impairment{Latency: 80 * time.Millisecond, Loss: 0.05}}, "20ms; in 80ms loss 5%"},
+		{Config{Inbound: Impairment{Bandwidth: 2000}}, "clean; in 2kB/s"},
+		{Config{Inbound: Impairment{QueueLimit: 2000}}, "clean"},
 	}
 	for _, tt := range tests {
 		if got := tt.cfg.String(); got != tt.want {
@@ -124,6 +139,19 @@ func TestRegisterFlags(t *testing.T) {
 			start: Config{Latency: time.Second, Loss: 0.1},
 			args:  []string{"-net-loss", "0.2"},
 			want:  Config{Latency: time.Second, Loss: 0.2},
+		},
+		{
+			name: "inbound", prefix: "net-",
+			args: []string{"-net-in-latency", "80ms", "-net-in-jitter", "10ms", "-net-in-loss", "0.05", "-net-in-dup", "0.01",
+				"-net-in-reorder", "0.02", "-net-in-reorder-delay", "20ms", "-net-in-bandwidth", "5000", "-net-in-queue-limit", "3000"},
+			want: Config{Inbound: Impairment{Latency: 80 * time.Millisecond, Jitter: 10 * time.Millisecond, Loss: 0.05, Duplicate: 0.01,
+				Reorder: 0.02, ReorderDelay: 20 * time.Millisecond, Bandwidth: 5000, QueueLimit: 3000}},
+		},
+		{name: "both ways", args: []string{"-latency", "30ms", "-both-ways"}, want: Config{Latency: 30 * time.Millisecond, BothWays: true}},
+		{
+			name: "inbound defaults", start: Config{Inbound: Impairment{Latency: time.Second}},
+			args: []string{"-in-loss", "0.1"},
+			want: Config{Inbound: Impairment{Latency: time.Second, Loss: 0.1}},
 		},
 		{name: "unprefixed name with prefix", prefix: "net-", args: []string{"-latency", "1ms"}, wantErr: true},
 		{name: "bad duration", args: []string{"-latency", "40"}, wantErr: true},
@@ -164,14 +192,16 @@ func TestRegisterFlagsNames(t *testing.T) {
 			t.Errorf("flag %s has no usage", f.Name)
 		}
 	})
-	want := "net-bandwidth net-dup net-jitter net-latency net-loss net-queue-limit net-reorder net-reorder-delay net-seed"
+	want := "net-bandwidth net-both-ways net-dup " +
+		"net-in-bandwidth net-in-dup net-in-jitter net-in-latency net-in-loss net-in-queue-limit net-in-reorder net-in-reorder-delay " +
+		"net-jitter net-latency net-loss net-queue-limit net-reorder net-reorder-delay net-seed"
 	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("flags %s, want %s", got, want)
 	}
 }
 
 func TestDefaults(t *testing.T) {
-	c := Config{Latency: 40 * time.Millisecond}
+	c := Impairment{Latency: 40 * time.Millisecond}
 	if got := c.reorderDelay(); got != 30*time.Millisecond {
 		t.Errorf("default reorder delay at 40ms latency = %v, want 30ms", got)
 	}
@@ -182,7 +212,7 @@ func TestDefaults(t *testing.T) {
 	for _, tt := range []struct{ bw, limit, want int }{
 		{10_000, 0, 5000}, {1000, 0, 1500}, {10_000, 700, 700},
 	} {
-		c := Config{Bandwidth: tt.bw, QueueLimit: tt.limit}
+		c := Impairment{Bandwidth: tt.bw, QueueLimit: tt.limit}
 		if got := c.queueLimit(); got != tt.want {
 			t.Errorf("queue limit of %+v = %d, want %d", c, got, tt.want)
 		}

@@ -67,3 +67,40 @@ func ExampleConfig_RegisterFlags() {
 	fmt.Println(cfg, "seed", cfg.Seed)
 	// Output: 40ms±5ms loss 2% seed 7
 }
+
+// Impair what a socket receives as well as what it sends: one player's bad
+// link, in both directions.
+func ExampleConfig_bothWays() {
+	sim, err := netsim.Listen("udp", "127.0.0.1:0", netsim.Config{Latency: 20 * time.Millisecond, BothWays: true, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sim.Close()
+	peer, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer peer.Close()
+
+	start := time.Now()
+	if _, err := peer.WriteTo([]byte("hello"), sim.LocalAddr()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	buf := make([]byte, 64)
+	sim.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, err := sim.ReadFrom(buf)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sim.Config())
+	fmt.Printf("%s, read after at least 20ms: %v\n", buf[:n], time.Since(start) >= 20*time.Millisecond)
+	fmt.Println("read through the simulator:", sim.InboundStats().Delivered)
+	// Output:
+	// 20ms both ways
+	// hello, read after at least 20ms: true
+	// read through the simulator: 1
+}
