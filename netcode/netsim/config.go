@@ -95,6 +95,7 @@ func (c *Config) inbound() Impairment {
 // Validate reports the first field that is out of range: a negative
 // duration, bandwidth or queue limit, or a probability outside [0, 1],
 // in either direction, or BothWays beside an Inbound impairment.
+// [Config.CheckFlags] applies the narrower bounds of a command line.
 func (c Config) Validate() error {
 	if err := c.outbound().validate(""); err != nil {
 		return err
@@ -243,7 +244,7 @@ func bytesString(n int) string {
 // sent; both-ways; and in-latency, in-jitter, in-loss, in-dup, in-reorder,
 // in-reorder-delay, in-bandwidth and in-queue-limit for what is received
 // (Config.Inbound). The flags write into c, and c's current values are
-// their defaults. Parsing does not validate; call [Config.Validate]
+// their defaults. Parsing does not validate; call [Config.CheckFlags]
 // after fs.Parse.
 func (c *Config) RegisterFlags(fs *flag.FlagSet, prefix string) {
 	out := impairmentFlags{&c.Latency, &c.Jitter, &c.Loss, &c.Duplicate, &c.Reorder, &c.ReorderDelay, &c.Bandwidth, &c.QueueLimit}
@@ -283,4 +284,100 @@ func (f impairmentFlags) register(fs *flag.FlagSet, prefix, what string) {
 		"simulated bandwidth cap on "+what+" datagrams in `bytes` per second (0: unlimited)")
 	fs.IntVar(f.qlimit, prefix+"queue-limit", *f.qlimit,
 		"`bytes` that may wait behind the "+what+" bandwidth cap before datagrams are dropped (0: half a second's worth)")
+}
+
+// Bounds of what a person at a command line means, applied by
+// [Config.CheckFlags].
+const (
+	// MaxFlagLatency bounds the latency and the reorder delay flags.
+	MaxFlagLatency = 10 * time.Second
+	// MinFlagBandwidth is the least bandwidth flag, in bytes per second,
+	// other than 0 (unlimited): below it one full-size datagram takes
+	// more than a second and a game cannot run.
+	MinFlagBandwidth = 1000
+	// MinFlagQueueLimit is the least queue limit flag, in bytes, other
+	// than 0 (the default): one full-size datagram.
+	MinFlagQueueLimit = 1500
+)
+
+// CheckFlags reports the first value set through the flags of
+// [Config.RegisterFlags] (registered with the same prefix) that a person
+// cannot mean, in one line that names the flag and says what it accepts,
+// e.g. "-latency 100h: at most 10s". It is narrower than Validate:
+//
+//   - latency and reorder-delay: 0 to MaxFlagLatency;
+//   - jitter: 0 to the latency, since the delay varies by up to the jitter
+//     either way of the latency and a delay cannot go below zero;
+//   - loss, dup and reorder: at least 0 and below 1 (at 1 nothing, or
+//     everything twice, arrives);
+//   - bandwidth: 0 (unlimited) or at least MinFlagBandwidth;
+//   - queue-limit: 0 or at least MinFlagQueueLimit, and only with
+//     bandwidth; reorder-delay only with reorder;
+//   - both-ways excludes the in- flags.
+//
+// Commands call it once their flags are parsed, before they start.
+func (c Config) CheckFlags(prefix string) error {
+	if err := c.outbound().checkFlags(prefix); err != nil {
+		return err
+	}
+	if err := c.Inbound.checkFlags(prefix + "in-"); err != nil {
+		return err
+	}
+	if c.BothWays && c.Inbound != (Impairment{}) {
+		return fmt.Errorf("-%sboth-ways: impairs what is received as what is sent; drop it or the -%sin- flags", prefix, prefix)
+	}
+	return nil
+}
+
+func (m Impairment) checkFlags(p string) error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"latency", m.Latency}, {"reorder-delay", m.ReorderDelay}} {
+		switch {
+		case d.v < 0:
+			return fmt.Errorf("-%s%s %s: must not be negative", p, d.name, flagDuration(d.v))
+		case d.v > MaxFlagLatency:
+			return fmt.Errorf("-%s%s %s: at most %s", p, d.name, flagDuration(d.v), flagDuration(MaxFlagLatency))
+		}
+	}
+	switch {
+	case m.Jitter < 0:
+		return fmt.Errorf("-%sjitter %s: must not be negative", p, flagDuration(m.Jitter))
+	case m.Jitter > m.Latency:
+		return fmt.Errorf("-%sjitter %s: at most the latency (-%slatency %s): the delay varies by up to the jitter either way of the latency",
+			p, flagDuration(m.Jitter), p, flagDuration(m.Latency))
+	}
+	for _, q := range []struct {
+		name string
+		v    float64
+	}{{"loss", m.Loss}, {"dup", m.Duplicate}, {"reorder", m.Reorder}} {
+		if !(q.v >= 0 && q.v < 1) { // also rejects NaN
+			return fmt.Errorf("-%s%s %v: want a probability of at least 0 and below 1", p, q.name, q.v)
+		}
+	}
+	switch {
+	case m.ReorderDelay > 0 && m.Reorder == 0:
+		return fmt.Errorf("-%sreorder-delay %s: has no effect without -%sreorder", p, flagDuration(m.ReorderDelay), p)
+	case m.Bandwidth < 0 || (m.Bandwidth > 0 && m.Bandwidth < MinFlagBandwidth):
+		return fmt.Errorf("-%sbandwidth %d: 0 (unlimited) or at least %d bytes per second", p, m.Bandwidth, MinFlagBandwidth)
+	case m.QueueLimit < 0 || (m.QueueLimit > 0 && m.QueueLimit < MinFlagQueueLimit):
+		return fmt.Errorf("-%squeue-limit %d: 0 (the default) or at least %d bytes, a full-size datagram", p, m.QueueLimit, MinFlagQueueLimit)
+	case m.QueueLimit > 0 && m.Bandwidth == 0:
+		return fmt.Errorf("-%squeue-limit %d: has no effect without -%sbandwidth", p, m.QueueLimit, p)
+	}
+	return nil
+}
+
+// flagDuration formats d as a person types it on a command line: "100h"
+// rather than time.Duration's "100h0m0s", "10m" rather than "10m0s".
+func flagDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }

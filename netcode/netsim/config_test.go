@@ -218,3 +218,84 @@ func TestDefaults(t *testing.T) {
 		}
 	}
 }
+
+// CheckFlags names the flag and says what it takes, in one line.
+func TestCheckFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // "" if the flags are fine
+	}{
+		{nil, ""},
+		{[]string{"-latency", "40ms", "-jitter", "5ms", "-loss", "0.02", "-dup", "0.01", "-reorder", "0.1", "-reorder-delay", "20ms",
+			"-bandwidth", "64000", "-queue-limit", "32000", "-seed", "3"}, ""},
+		{[]string{"-latency", "10s", "-jitter", "10s"}, ""},
+		{[]string{"-latency", "40ms", "-both-ways"}, ""},
+		{[]string{"-latency", "40ms", "-in-latency", "80ms", "-in-jitter", "80ms", "-in-loss", "0.5"}, ""},
+		{[]string{"-latency", "100h"}, "-latency 100h: at most 10s"},
+		{[]string{"-latency", "10m"}, "-latency 10m: at most 10s"},
+		{[]string{"-latency", "-1ms"}, "-latency -1ms: must not be negative"},
+		{[]string{"-latency", "1ms", "-jitter", "10s"}, "-jitter 10s: at most the latency (-latency 1ms): the delay varies by up to the jitter either way of the latency"},
+		{[]string{"-jitter", "5ms"}, "-jitter 5ms: at most the latency (-latency 0s)"},
+		{[]string{"-loss", "2"}, "-loss 2: want a probability of at least 0 and below 1"},
+		{[]string{"-loss", "1"}, "-loss 1: want a probability"},
+		{[]string{"-loss", "-0.1"}, "-loss -0.1: want a probability"},
+		{[]string{"-loss", "NaN"}, "-loss NaN: want a probability"},
+		{[]string{"-dup", "1"}, "-dup 1: want a probability"},
+		{[]string{"-reorder", "3"}, "-reorder 3: want a probability"},
+		{[]string{"-reorder-delay", "20ms"}, "-reorder-delay 20ms: has no effect without -reorder"},
+		{[]string{"-reorder", "0.1", "-reorder-delay", "1h"}, "-reorder-delay 1h: at most 10s"},
+		{[]string{"-bandwidth", "10"}, "-bandwidth 10: 0 (unlimited) or at least 1000 bytes per second"},
+		{[]string{"-bandwidth", "-5"}, "-bandwidth -5: 0 (unlimited) or at least 1000"},
+		{[]string{"-bandwidth", "5000", "-queue-limit", "100"}, "-queue-limit 100: 0 (the default) or at least 1500 bytes"},
+		{[]string{"-queue-limit", "5000"}, "-queue-limit 5000: has no effect without -bandwidth"},
+		{[]string{"-in-latency", "11s"}, "-in-latency 11s: at most 10s"},
+		{[]string{"-in-latency", "10ms", "-in-jitter", "20ms"}, "-in-jitter 20ms: at most the latency (-in-latency 10ms)"},
+		{[]string{"-in-loss", "1.5"}, "-in-loss 1.5: want a probability"},
+		{[]string{"-in-queue-limit", "3000"}, "-in-queue-limit 3000: has no effect without -in-bandwidth"},
+		{[]string{"-latency", "40ms", "-both-ways", "-in-loss", "0.1"}, "-both-ways: impairs what is received as what is sent; drop it or the -in- flags"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var c Config
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			c.RegisterFlags(fs, "")
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			err := c.CheckFlags("")
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("CheckFlags() = %v, want nil", err)
+			case tt.want != "" && err == nil:
+				t.Fatalf("CheckFlags() = nil, want %q", tt.want)
+			case tt.want != "" && !strings.HasPrefix(err.Error(), tt.want):
+				t.Fatalf("CheckFlags() = %q, want %q", err, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("CheckFlags() = %q: more than one line", err)
+			}
+			if err == nil {
+				if verr := c.Validate(); verr != nil {
+					t.Errorf("CheckFlags accepts what Validate refuses: %v", verr)
+				}
+			}
+		})
+	}
+	// The prefix goes in front of every name.
+	c := Config{Inbound: Impairment{Loss: 1}}
+	if err := c.CheckFlags("net-"); err == nil || !strings.HasPrefix(err.Error(), "-net-in-loss 1:") {
+		t.Errorf("CheckFlags(\"net-\") = %v, want it to name -net-in-loss", err)
+	}
+}
+
+func TestFlagDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		100 * time.Hour: "100h", 10 * time.Minute: "10m", 10 * time.Second: "10s", 0: "0s",
+		time.Hour + 5*time.Second: "1h0m5s", 90 * time.Minute: "1h30m", 1500 * time.Microsecond: "1.5ms", -time.Millisecond: "-1ms",
+	} {
+		if got := flagDuration(d); got != want {
+			t.Errorf("flagDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -26,7 +26,7 @@
 //	var cfg netsim.Config
 //	cfg.RegisterFlags(flag.CommandLine, "net-") // -net-latency 40ms -net-loss 0.02 -net-both-ways ...
 //	flag.Parse()
-//	if err := cfg.Validate(); err != nil { ... }
+//	if err := cfg.CheckFlags("net-"); err != nil { ... } // "-net-latency 100h: at most 10s"
 //
 // # Direction
 //

@@ -60,12 +60,21 @@ func ExampleConfig_RegisterFlags() {
 		fmt.Println(err)
 		return
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.CheckFlags("net-"); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(cfg, "seed", cfg.Seed)
-	// Output: 40ms±5ms loss 2% seed 7
+
+	// CheckFlags names the flag a person got wrong.
+	if err := fs.Parse([]string{"-net-latency", "100h"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg.CheckFlags("net-"))
+	// Output:
+	// 40ms±5ms loss 2% seed 7
+	// -net-latency 100h: at most 10s
 }
 
 // Impair what a socket receives as well as what it sends: one player's bad
