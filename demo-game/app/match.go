@@ -152,7 +152,7 @@ func (ms *matchScreen) update(a *App) error {
 	if err != nil {
 		ms.done, ms.endErr = true, err
 		if !errors.Is(err, play.ErrReplayOver) {
-			a.notify("the match ended: "+err.Error(), true)
+			a.notify("the match ended: "+play.ErrorText(err), true)
 		}
 		if errors.Is(err, play.ErrReplayOver) && a.autoplay {
 			ms.printChecksum(a)
@@ -526,7 +526,7 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 		text, col := "THE MATCH ENDED", colBad
 		detail := ""
 		if ms.endErr != nil {
-			detail = ms.endErr.Error()
+			detail = play.ErrorText(ms.endErr)
 		}
 		switch {
 		case errors.Is(ms.endErr, play.ErrReplayOver):

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/peerstep/peerstep/internal/cli"
 )
 
 // Headless describes a run with no window: a bot plays this player's side.
@@ -56,7 +58,7 @@ func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
 			return err
 		}
 	default:
-		return errors.New("play: headless: nothing to do (host, join, practice or replay)")
+		return cli.Usage(errors.New("nothing to do: give -host, -join CODE, -practice or -replay"))
 	}
 	fmt.Fprintf(out, "match started: %d players, you are player %d\n", len(m.Names()), m.Local())
 	err = Autoplay(ctx, m, h.Frames, func(m *Match) {

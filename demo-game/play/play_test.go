@@ -275,8 +275,8 @@ func TestJoinErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
 			_, err := Join(ctx, tc.code, Options{Name: "x", ListenAddr: loopback, JoinTimeout: 500 * time.Millisecond})
-			if !errors.Is(err, tc.is) || !strings.Contains(JoinError(err), tc.says) {
-				t.Errorf("Join: %v, says %q; want %v saying %q", err, JoinError(err), tc.is, tc.says)
+			if !errors.Is(err, tc.is) || !strings.Contains(ErrorText(err), tc.says) {
+				t.Errorf("Join: %v, says %q; want %v saying %q", err, ErrorText(err), tc.is, tc.says)
 			}
 		})
 	}
@@ -290,8 +290,8 @@ func TestJoinErrors(t *testing.T) {
 		{netcode.ErrMatchStarted, "already started"},
 		{netcode.ErrCodeRejected, "does not know this code"},
 	} {
-		if got := JoinError(fmt.Errorf("netcode: join: %w", tc.err)); !strings.Contains(got, tc.says) {
-			t.Errorf("JoinError(%v) = %q, want it to say %q", tc.err, got, tc.says)
+		if got := ErrorText(fmt.Errorf("netcode: join: %w", tc.err)); !strings.Contains(got, tc.says) {
+			t.Errorf("ErrorText(%v) = %q, want it to say %q", tc.err, got, tc.says)
 		}
 	}
 }
