@@ -13,7 +13,10 @@
 // "checksum N HEX" (the end-to-end test uses it). -headless plays without a
 // window, and so does ./demo-game/cmd/neonbot, which does not link Ebiten.
 // Flags are read and checked before anything starts: a bad one gets one
-// line naming it and exit status 2.
+// line naming it and exit status 2. On a machine with no display, where
+// Ebiten cannot load, package nodisplay answers before it does: -help,
+// bad flags and -headless as ever, and one line saying there is no
+// display for anything that needs the window.
 package main
 
 import (
@@ -23,6 +26,7 @@ import (
 
 	"github.com/peerstep/peerstep/demo-game/app"
 	"github.com/peerstep/peerstep/demo-game/internal/launch"
+	_ "github.com/peerstep/peerstep/demo-game/internal/nodisplay" // answers before Ebiten loads when there is no display
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/internal/cli"
 )
