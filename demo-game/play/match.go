@@ -126,6 +126,7 @@ type Match struct {
 	recErr  error
 	events  []sim.Event
 	notices []Notice
+	drops   []Drop
 	silent  []bool
 	simNet  string
 
@@ -311,6 +312,9 @@ func (m *Match) pollEvents() {
 			if e.Player >= 0 && e.Player < len(m.silent) {
 				m.silent[e.Player] = false
 			}
+			if e.Frame >= 0 {
+				m.drops = append(m.drops, Drop{Player: e.Player, Name: m.name(e.Player), Frame: int(e.Frame)})
+			}
 		case netcode.EventDesync:
 			m.notice(Notice{Text: fmt.Sprintf("desync at frame %d with %v!", e.Frame, e.Players), Player: -1, Bad: true})
 		case netcode.EventStalled:
@@ -399,6 +403,22 @@ func (m *Match) Notices() []Notice {
 	n := m.notices
 	m.notices = nil
 	return n
+}
+
+// Drop is a player the others dropped from a match: every remaining
+// player agreed that Player is absent from Frame on.
+type Drop struct {
+	Player int
+	Name   string
+	Frame  int
+}
+
+// Drops returns and clears the players dropped since the last call, as
+// the session reported them (before the match reaches their Frame).
+func (m *Match) Drops() []Drop {
+	d := m.drops
+	m.drops = nil
+	return d
 }
 
 // Close leaves the match, finishes the recording and stops the bots this

@@ -194,8 +194,8 @@ func TestHostBots(t *testing.T) {
 	}
 }
 
-// TestLeaveGoesOn: a player who quits is dropped, the others get a notice
-// naming it and play on.
+// TestLeaveGoesOn: a player who quits is dropped, the others print the
+// frame it was dropped at, get a notice naming it and play on.
 func TestLeaveGoesOn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
@@ -204,8 +204,16 @@ func TestLeaveGoesOn(t *testing.T) {
 	quitter := start(ctx, "quitter", Headless{Options: Options{Name: "quitter", ListenAddr: loopback}, Join: code, Frames: 120})
 	stayer := start(ctx, "stayer", Headless{Options: Options{Name: "stayer", ListenAddr: loopback}, Join: code, Frames: 360})
 	quitter.await(t, checksumLine, 20*time.Second)
+	// The session says who was dropped at which frame before the match
+	// gets there; every survivor names the same frame.
+	var at []string
 	for _, r := range []*run{host, stayer} {
+		m := r.await(t, regexp.MustCompile(`^dropped player (\d) at frame (\d+) \(quitter\)$`), 20*time.Second)
+		at = append(at, m[1]+" "+m[2])
 		r.await(t, regexp.MustCompile(`^notice: quitter left: the match goes on$`), 20*time.Second)
+	}
+	if at[0] != at[1] {
+		t.Errorf("the host saw player and frame %s, the stayer %s", at[0], at[1])
 	}
 	a := host.await(t, checksumLine, 20*time.Second)
 	b := stayer.await(t, checksumLine, 20*time.Second)
