@@ -529,6 +529,8 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 			detail = play.ErrorText(ms.endErr)
 		}
 		switch {
+		case errors.Is(ms.endErr, play.ErrReplayOver) && m.ReplayTruncated():
+			text, col, detail = "THE REPLAY ENDS EARLY", colAccent, fmt.Sprintf("the recording stopped at frame %d: a partial replay, its recorder did not finish", m.ReplayLength())
 		case errors.Is(ms.endErr, play.ErrReplayOver):
 			text, col, detail = "END OF THE REPLAY", colAccent, fmt.Sprintf("%d frames played back, every recorded checksum matched", m.Frames())
 		case errors.Is(ms.endErr, netcode.ErrDropped):

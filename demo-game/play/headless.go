@@ -35,8 +35,8 @@ type Headless struct {
 // RunHeadless runs h until it is done or ctx ends, printing to out the
 // lines tests read: "share code: CODE", "match started: N players, you are
 // player P", "notice: TEXT", "dropped player P at frame F" when the others
-// agree that player P is gone from frame F on, and "checksum FRAMES HEX"
-// at the end.
+// agree that player P is gone from frame F on, "replay: SUMMARY" after a
+// replay, and "checksum FRAMES HEX" at the end.
 func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
 	var m *Match
 	var err error
@@ -132,7 +132,7 @@ func playReplay(m *Match, frames int, out io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "replay: %d frames of %d played, checksums match\n", m.Frames(), m.ReplayLength())
+	fmt.Fprintf(out, "replay: %s\n", m.ReplaySummary())
 	fmt.Fprintf(out, "checksum %d %016x\n", m.Frames(), m.State().Checksum())
 	return nil
 }

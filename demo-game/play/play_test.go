@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/lockstep/replay"
 	"github.com/peerstep/peerstep/netcode"
 	"github.com/peerstep/peerstep/netcode/sharecode"
 )
@@ -300,6 +302,83 @@ func TestJoinErrors(t *testing.T) {
 	} {
 		if got := ErrorText(fmt.Errorf("netcode: join: %w", tc.err)); !strings.Contains(got, tc.says) {
 			t.Errorf("ErrorText(%v) = %q, want it to say %q", tc.err, got, tc.says)
+		}
+	}
+}
+
+// TestTruncatedReplay: a replay whose recorder did not finish plays back
+// to where the recording stopped and says so, with the frame; a finished
+// one says it played whole.
+func TestTruncatedReplay(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "practice.psreplay")
+	m, err := NewPractice(Options{Name: "me", Record: rec}, 3, 777)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at120 uint64
+	for m.Frames() < 150 {
+		if err := m.Tick(sim.Bot(m.State(), 0)); err != nil {
+			t.Fatal(err)
+		}
+		if m.Frames() == 2*replay.FlushInterval {
+			at120 = m.State().Checksum()
+		}
+	}
+	// While it records, the file is rec+".partial", flushed every
+	// FlushInterval frames: a copy of it now is what a killed recorder
+	// leaves behind.
+	b, err := os.ReadFile(rec + replay.PartialSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed := filepath.Join(dir, "killed.psreplay")
+	if err := os.WriteFile(killed+replay.PartialSuffix, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A finished file cut short is a partial replay too.
+	whole, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.psreplay")
+	if err := os.WriteFile(cut, whole[:len(whole)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	play := func(path string, frames int) string {
+		var out strings.Builder
+		if err := RunHeadless(context.Background(), Headless{Replay: path, Frames: frames}, &out); err != nil {
+			t.Fatalf("playing %s back: %v", path, err)
+		}
+		return out.String()
+	}
+	got := play(killed, 0)
+	want := fmt.Sprintf("replay: the replay ended early, at frame 120: the recording stopped there, since %s is a partial replay whose recorder did not finish; 120 frames played, checksums match\nchecksum 120 %016x\n",
+		killed+replay.PartialSuffix, at120)
+	if got != want {
+		t.Errorf("the killed recording plays back as\n%s\nwant\n%s", got, want)
+	}
+	if got := play(killed, 60); !strings.HasPrefix(got, "replay: 60 frames of 120 played, checksums match (a partial replay: the recording stopped at frame 120)\n") {
+		t.Errorf("60 frames of the killed recording: %q", got)
+	}
+	got = play(cut, 0)
+	if !regexp.MustCompile(`^replay: the replay ended early, at frame (\d+): the recording stopped there, since \S+cut\.psreplay is a partial replay whose recorder did not finish; (\d+) frames played, checksums match\n`).MatchString(got) {
+		t.Errorf("the cut file plays back as %q", got)
+	}
+	if got := play(rec, 0); !strings.HasPrefix(got, "replay: 150 frames of 150 played, checksums match\n") {
+		t.Errorf("the finished recording plays back as %q", got)
+	}
+	for path, truncated := range map[string]bool{killed: true, cut: true, rec: false} {
+		rp, err := OpenReplay(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rp.ReplayTruncated() != truncated {
+			t.Errorf("%s: ReplayTruncated() = %v", path, rp.ReplayTruncated())
 		}
 	}
 }
