@@ -11,68 +11,53 @@
 //
 // With -frames N a bot steers and the game exits after N frames, printing
 // "checksum N HEX" (the end-to-end test uses it). -headless plays without a
-// window; on a machine with no display at all use the same flags with
-// ./demo-game/cmd/neonbot, which does not link Ebiten (Ebiten needs a
-// display as soon as it loads).
+// window, and so does ./demo-game/cmd/neonbot, which does not link Ebiten.
+// Flags are read and checked before anything starts: a bad one gets one
+// line naming it and exit status 2. On a machine with no display, where
+// Ebiten cannot load, package nodisplay answers before it does: -help,
+// bad flags and -headless as ever, and one line saying there is no
+// display for anything that needs the window.
 package main
 
 import (
-	"context"
-	"flag"
-	"fmt"
 	"os"
-	"os/signal"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/peerstep/peerstep/demo-game/app"
+	"github.com/peerstep/peerstep/demo-game/internal/launch"
+	_ "github.com/peerstep/peerstep/demo-game/internal/nodisplay" // answers before Ebiten loads when there is no display
 	"github.com/peerstep/peerstep/demo-game/play"
+	"github.com/peerstep/peerstep/internal/cli"
 )
 
 func main() {
-	var f play.Flags
-	f.Register(flag.CommandLine)
-	width := flag.Int("width", 1280, "window width in `pixels`")
-	height := flag.Int("height", 720, "window height in `pixels`")
-	fullscreen := flag.Bool("fullscreen", false, "start in fullscreen (F11 toggles)")
-	netGraph := flag.Bool("netgraph", false, "show the net graph from the start (TAB toggles it)")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Neon Trails: light cycles for 2 to 8 friends, peer to peer.\n\nusage: %s [flags]\n\n", os.Args[0])
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	if err := f.Check(); err != nil {
-		fmt.Fprintln(os.Stderr, "neon trails:", err)
-		os.Exit(2)
-	}
-	if f.Headless {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-		defer stop()
-		if err := play.RunHeadless(ctx, f.HeadlessRun(), os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, "neon trails:", play.JoinError(err))
-			os.Exit(1)
-		}
-		return
-	}
-
-	a, err := app.New(app.Config{Flags: f, NetGraph: *netGraph})
+	c, err := launch.Parse(os.Args[1:], os.Stdout)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "neon trails:", play.JoinError(err))
-		os.Exit(1)
+		cli.Exit(launch.Name, err)
 	}
-	ebiten.SetWindowTitle("Neon Trails — " + f.Name)
-	ebiten.SetWindowSize(*width, *height)
+	if c.Flags.Headless {
+		cli.Exit(launch.Name, play.Explain(c.RunHeadless(os.Stdout)))
+	}
+	cli.Exit(launch.Name, play.Explain(window(c)))
+}
+
+// window plays in a window until the player quits.
+func window(c *launch.Command) error {
+	a, err := app.New(app.Config{Flags: c.Flags, NetGraph: c.NetGraph})
+	if err != nil {
+		return err
+	}
+	ebiten.SetWindowTitle("Neon Trails — " + c.Flags.Name)
+	ebiten.SetWindowSize(c.Width, c.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
-	ebiten.SetFullscreen(*fullscreen)
+	ebiten.SetFullscreen(c.Fullscreen)
 	// Keep ticking when the window loses focus: the others are waiting
 	// for this player's inputs.
 	ebiten.SetRunnableOnUnfocused(true)
-	err = ebiten.RunGameWithOptions(a, &ebiten.RunGameOptions{InitUnfocused: f.Frames > 0})
+	err = ebiten.RunGameWithOptions(a, &ebiten.RunGameOptions{InitUnfocused: c.Flags.Frames > 0})
 	if cerr := a.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "neon trails:", err)
-		os.Exit(1)
-	}
+	return err
 }

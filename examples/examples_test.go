@@ -72,6 +72,48 @@ func TestExamples(t *testing.T) {
 		t.Errorf("replay file: %d frames, %d players, truncated %v; want 300 frames of 2 players, complete",
 			len(rp.Frames), rp.Header.Players, rp.Truncated)
 	}
+
+	// Cut short, as a killed recorder leaves it, the file plays back to
+	// where it stops and says so.
+	whole, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.psreplay")
+	if err := os.WriteFile(cut, whole[:len(whole)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cutRp, err := replay.ReadFile(cut)
+	if err != nil || !cutRp.Truncated {
+		t.Fatalf("the cut file reads back as %v, truncated %v", err, cutRp != nil && cutRp.Truncated)
+	}
+	b, err := exec.Command(filepath.Join(bin, "replay"), "-play", cut).CombinedOutput()
+	want := fmt.Sprintf("played back: all %d checksums match, but the replay ends early, at frame %d: "+
+		"the recording stopped there (a partial replay: its recorder did not finish)\n", len(cutRp.Checksums), len(cutRp.Frames))
+	if err != nil || !strings.HasSuffix(string(b), want) {
+		t.Errorf("replay -play of the cut file: %v\n%s\nwant it to end with\n%s", err, b, want)
+	}
+
+	// Bad flags: one line naming the flag, exit status 2, nothing run.
+	for _, tc := range []struct {
+		name string
+		args []string
+		line string
+	}{
+		{"quickstart", []string{"-latency", "100h"}, "quickstart: -latency 100h: at most 10s\n"},
+		{"quickstart", []string{"-jitter", "10s", "-latency", "1ms"}, "quickstart: -jitter 10s: at most the latency (-latency 1ms): the delay varies by up to the jitter either way of the latency\n"},
+		{"quickstart", []string{"-frames", "0"}, "quickstart: -frames 0: at least 1\n"},
+		{"replay", []string{"-frames", "0"}, "replay: -frames 0: need at least one frame\n"},
+		{"replay", []string{"-play", cut, "-out", out}, "replay: -play and -out: play a file back, or record one\n"},
+	} {
+		cmd := exec.Command(filepath.Join(bin, tc.name), tc.args...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if cmd.ProcessState.ExitCode() != 2 || stderr.String() != tc.line || stdout.Len() != 0 {
+			t.Errorf("%s %v: %v, stderr %q, stdout %q; want exit 2 and %q", tc.name, tc.args, err, stderr.String(), stdout.String(), tc.line)
+		}
+	}
 }
 
 // testMinimal runs the Ebiten example as a host and a joiner, each playing by

@@ -90,8 +90,9 @@ type Config struct {
 	// DefaultKCPTuning().
 	KCP KCPTuning
 	// Network, when set, impairs every datagram this peer sends with the
-	// network simulator (latency, jitter, loss...): try a bad network
-	// without leaving your desk.
+	// network simulator (latency, jitter, loss...), and what it receives
+	// too with BothWays or Inbound: try a bad network without leaving
+	// your desk.
 	Network *netsim.Config
 
 	// Logger receives the session's diagnostics. Nil discards them.

@@ -60,5 +60,7 @@
 // # Network simulation
 //
 // Config.Network impairs the datagrams a peer sends with the netsim
-// package: latency, jitter, loss, duplication, reordering, a bandwidth cap.
+// package: latency, jitter, loss, duplication, reordering, a bandwidth cap;
+// with netsim.Config.BothWays (or Inbound) what it receives too, so that one
+// peer's bad link is bad both ways without touching the others.
 package netcode

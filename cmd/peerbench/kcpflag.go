@@ -85,7 +85,24 @@ func parseKCP(spec string, base netcode.KCPTuning) (netcode.KCPTuning, error) {
 			return t, err
 		}
 	}
-	return t, nil
+	return t, checkKCP(t)
+}
+
+// checkKCP applies netcode's bounds of a KCPTuning (netcode's
+// KCPTuning.validate) before the run, so that a bad -kcp is refused on the
+// command line rather than by the first session.
+func checkKCP(t netcode.KCPTuning) error {
+	switch {
+	case t.Interval < time.Millisecond || t.Interval > time.Second:
+		return fmt.Errorf("-kcp: interval=%d: 1 to 1000 ms", t.Interval/time.Millisecond)
+	case t.SendWindow < 1 || t.ReceiveWindow < 1 || t.SendWindow > 4096 || t.ReceiveWindow > 4096:
+		return fmt.Errorf("-kcp: wnd=%d/%d: 1 to 4096 segments each", t.SendWindow, t.ReceiveWindow)
+	case t.MTU < 200 || t.MTU > 1400:
+		return fmt.Errorf("-kcp: mtu=%d: 200 to 1400 bytes", t.MTU)
+	case t.FECData > 16 || t.FECParity > 16 || (t.FECData == 0) != (t.FECParity == 0):
+		return fmt.Errorf("-kcp: fec=%d/%d: 0/0, or 1 to 16 shards of each", t.FECData, t.FECParity)
+	}
+	return nil
 }
 
 // formatKCP writes t in the form parseKCP reads.

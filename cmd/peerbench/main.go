@@ -7,6 +7,12 @@
 //	peerbench -sweep                 # the Markdown table of docs/BENCH.md
 //	peerbench -soak 30m              # a long run: memory, goroutines, desyncs
 //	peerbench -kcp "fec=2/1,interval=20" -latency 40ms ...  # try a tuning
+//	peerbench -players 4 -latency 40ms -loss 0.02 -both-ways # one bad link each, both ways
+//
+// The network flags are netsim's (-latency, -jitter, -loss, -dup, -reorder,
+// -bandwidth, -seed, -both-ways, -in-latency...): each peer's socket gets
+// the same impairment with a seed of its own. Bad flags are refused before
+// anything starts, in one line naming the flag, with exit status 2.
 //
 // Input latency is measured from a local input handed in on one peer to the
 // frame carrying it simulated on another, over every pair of peers. All
@@ -16,6 +22,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,86 +32,117 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/peerstep/peerstep/internal/cli"
+	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/netcode"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := mainErr(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "peerbench:", err)
-		os.Exit(1)
-	}
+	cli.Exit("peerbench", mainErr(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// command is what the command line asks for.
+type command struct {
+	o      options
+	asJSON bool
+	sweep  bool
+	soak   time.Duration
+	procs  int
+}
+
+// parseArgs reads and checks the command line. Every error it returns is a
+// *cli.UsageError of one line naming the flag, or flag.ErrHelp after
+// printing the usage to stdout.
+func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs := flag.NewFlagSet("peerbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		o       options
+		c       command
 		delay   string
 		kcpSpec string
-		asJSON  bool
-		sweep   bool
-		soak    time.Duration
-		procs   int
 	)
+	o := &c.o
 	fs.IntVar(&o.players, "players", 4, "number of peers, 2 to 16")
-	fs.DurationVar(&o.latency, "latency", 0, "simulated one-way latency of every datagram (e.g. 40ms)")
-	fs.DurationVar(&o.jitter, "jitter", 0, "simulated jitter: each datagram's latency varies by up to ± this")
-	fs.Float64Var(&o.loss, "loss", 0, "simulated loss probability of every datagram, 0 to 1")
+	o.net.Seed = 1
+	o.net.RegisterFlags(fs, "")
 	fs.IntVar(&o.frames, "frames", 600, "frames measured on every peer (after -warmup)")
 	fs.IntVar(&o.warmup, "warmup", -1, "frames simulated before measuring (default: 2 s worth of frames)")
-	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz")
+	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz, 1 to 1000")
 	fs.StringVar(&delay, "delay", "auto", "input delay in frames, or auto")
 	fs.BoolVar(&o.noPace, "nopace", false, "the game loops ignore Session.Pace (as a fixed-rate engine loop must); netcode skips whole ticks instead")
-	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more)")
-	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies); 0 = default, -1 = inputs over KCP")
+	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more), at most 1s")
+	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default, -1 = inputs over KCP")
 	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
-	fs.Uint64Var(&o.seed, "seed", 1, "seed of the network simulation")
-	fs.IntVar(&procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
-	fs.BoolVar(&asJSON, "json", false, "print one JSON object per run on stdout")
-	fs.BoolVar(&sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
-	fs.DurationVar(&soak, "soak", 0, "run 4 players at 60 Hz through the simulator for this long and report memory, goroutines, desyncs and stalls")
-	if err := fs.Parse(args); err != nil {
-		return err
+	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
+	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object per run on stdout")
+	fs.BoolVar(&c.sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
+	fs.DurationVar(&c.soak, "soak", 0, "run 4 players at 60 Hz through the simulator for this long and report memory, goroutines, desyncs and stalls")
+	if err := cli.Parse(fs, args, stdout); err != nil {
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	switch {
+	case o.players < 2 || o.players > 16:
+		return nil, cli.Badf("players", o.players, "2 to 16 peers")
+	case o.tickHz < 1 || o.tickHz > 1000:
+		return nil, cli.Badf("tick", o.tickHz, "1 to 1000 Hz")
+	case o.frames < 1:
+		return nil, cli.Badf("frames", o.frames, "at least 1")
+	case o.warmup < -1:
+		return nil, cli.Badf("warmup", o.warmup, "0 or more frames (or -1: 2 s worth)")
+	case o.margin < 0 || o.margin > time.Second:
+		return nil, cli.Badf("margin", o.margin, "0 to 1s")
+	case o.copies < -1 || o.copies > 4:
+		return nil, cli.Badf("copies", o.copies, "1 to 4 datagrams, 0 for the default or -1 for KCP only")
+	case c.procs < 0:
+		return nil, cli.Badf("procs", c.procs, "0 (Go's default) or more")
+	case c.soak < 0:
+		return nil, cli.Badf("soak", c.soak, "a duration, such as 30m")
+	case c.soak > 0 && c.sweep:
+		return nil, cli.Usage(errors.New("-soak and -sweep: one or the other"))
+	}
+	if err := o.net.CheckFlags(""); err != nil {
+		return nil, cli.Usage(err)
 	}
 	if delay == "auto" || delay == "" {
 		o.delay = -1
 	} else {
 		d, err := strconv.Atoi(delay)
-		if err != nil || d < 0 {
-			return fmt.Errorf("-delay %q: want a number of frames or auto", delay)
+		if err != nil || d < 0 || d > lockstep.DefaultMaxInputDelay {
+			return nil, cli.Badf("delay", delay, "0 to %d frames, or auto", lockstep.DefaultMaxInputDelay)
 		}
 		o.delay = d
 	}
-	if procs < 0 {
-		return fmt.Errorf("-procs %d: want 0 (Go's default) or more", procs)
-	}
-	if procs > 0 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-	}
 	var err error
 	if o.kcp, err = parseKCP(kcpSpec, netcode.DefaultKCPTuning()); err != nil {
-		return err
+		return nil, cli.Usage(err)
 	}
 	if o.warmup < 0 {
 		o.warmup = 2 * o.tickHz
 	}
-	switch {
-	case soak > 0:
-		return runSoak(ctx, o, soak, stdout, stderr)
-	case sweep:
-		return runSweep(ctx, o, asJSON, stdout, stderr)
-	}
-	res, err := run(ctx, o)
+	return &c, nil
+}
+
+func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseArgs(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	if asJSON {
+	if c.procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.procs))
+	}
+	switch {
+	case c.soak > 0:
+		return runSoak(ctx, c.o, c.soak, stdout, stderr)
+	case c.sweep:
+		return runSweep(ctx, c.o, c.asJSON, stdout, stderr)
+	}
+	res, err := run(ctx, c.o)
+	if err != nil {
+		return err
+	}
+	if c.asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
 	printText(stdout, res)
@@ -113,7 +151,7 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func printText(w io.Writer, r *result) {
 	fmt.Fprintf(w, "%d players at %d Hz, %s, %d frames (+%d warmup), kcp %s\n",
-		r.Players, r.TickHz, netName(r), r.Frames, r.WarmupFrames, r.KCP)
+		r.Players, r.TickHz, r.Network, r.Frames, r.WarmupFrames, r.KCP)
 	auto := ""
 	if r.DelayAuto {
 		auto = " (auto)"
@@ -157,7 +195,7 @@ func runSweep(ctx context.Context, base options, asJSON bool, stdout, stderr io.
 	for _, n := range []int{2, 4, 8, 16} {
 		for _, c := range conds {
 			o := base
-			o.players, o.latency, o.jitter, o.loss = n, c.latency, c.jitter, c.loss
+			o.players, o.net.Latency, o.net.Jitter, o.net.Loss = n, c.latency, c.jitter, c.loss
 			fmt.Fprintf(stderr, "sweep: %d players, %s ...\n", n, netName(&result{LatencyMS: ms(c.latency), JitterMS: ms(c.jitter), Loss: c.loss}))
 			res, err := run(ctx, o)
 			if err != nil {
@@ -235,14 +273,14 @@ type soakReport struct {
 
 func runSoak(ctx context.Context, o options, d time.Duration, stdout, stderr io.Writer) error {
 	o.players, o.tickHz = 4, 60
-	if o.latency == 0 && o.jitter == 0 && o.loss == 0 {
-		o.latency, o.jitter, o.loss = 40*time.Millisecond, 5*time.Millisecond, 0.02
+	if !o.net.Enabled() {
+		o.net.Latency, o.net.Jitter, o.net.Loss = 40*time.Millisecond, 5*time.Millisecond, 0.02
 	}
 	o.warmup = 2 * o.tickHz
 	o.frames = int(d / o.frameDur())
 	o.timeout = d*2 + 5*time.Minute
 	rep := &soakReport{Duration: d.String(), Players: o.players, TickHz: o.tickHz, FramesPerPeer: o.frames}
-	rep.Network = netName(&result{LatencyMS: ms(o.latency), JitterMS: ms(o.jitter), Loss: o.loss})
+	rep.Network = o.net.String()
 	rep.GoroutinesStart = -1
 	// Before the match, then every 10 s of it: the first sample is the
 	// start, the last the end.

@@ -16,9 +16,9 @@ import (
 type options struct {
 	players int
 	tickHz  int
-	latency time.Duration
-	jitter  time.Duration
-	loss    float64
+	// net is every peer's network simulation; each gets a Seed of its
+	// own from net.Seed.
+	net netsim.Config
 	// frames are measured after warmup frames; a run simulates
 	// warmup+frames frames on every peer.
 	frames int
@@ -28,7 +28,6 @@ type options struct {
 	copies int           // netcode.Config.InputCopies
 	noPace bool          // the loop ignores Session.Pace: Tick skips ticks instead
 	margin time.Duration // netcode.Config.DelayMargin
-	seed   uint64
 	// timeout bounds the whole run; zero picks one from the frame count.
 	timeout time.Duration
 	// monitor, if set, is called every monitorEvery while the match runs
@@ -38,10 +37,22 @@ type options struct {
 }
 
 func (o options) network(peer int) *netsim.Config {
-	if o.latency == 0 && o.jitter == 0 && o.loss == 0 {
+	if !o.net.Enabled() {
 		return nil
 	}
-	return &netsim.Config{Latency: o.latency, Jitter: o.jitter, Loss: o.loss, Seed: o.seed*1000 + uint64(peer) + 1}
+	n := o.net
+	n.Seed = o.net.Seed*1000 + uint64(peer) + 1
+	return &n
+}
+
+// oneWay is the simulated one-way latency from one peer to another: what
+// the sender adds, and what the receiver adds on reading (-both-ways,
+// -in-latency).
+func (o options) oneWay() time.Duration {
+	if o.net.BothWays {
+		return 2 * o.net.Latency
+	}
+	return o.net.Latency + o.net.Inbound.Latency
 }
 
 // frameDur is one frame at the tick rate.
@@ -52,7 +63,7 @@ func (o options) frameDur() time.Duration { return time.Second / time.Duration(o
 // tick at the earliest).
 func (o options) ideal() time.Duration {
 	t := o.frameDur()
-	n := max((o.latency+t-1)/t, 1)
+	n := max((o.oneWay()+t-1)/t, 1)
 	return n * t
 }
 
@@ -64,6 +75,7 @@ type result struct {
 	LatencyMS              float64 `json:"latency_ms"`
 	JitterMS               float64 `json:"jitter_ms"`
 	Loss                   float64 `json:"loss"`
+	Network                string  `json:"network"`
 	Frames                 int     `json:"frames"`
 	InputDelayFrames       int     `json:"input_delay_frames"`
 	InputLatencyP50MS      float64 `json:"input_latency_p50_ms"`
@@ -210,7 +222,7 @@ func run(ctx context.Context, o options) (*result, error) {
 
 	res := &result{
 		Players: o.players, TickHz: o.tickHz,
-		LatencyMS: ms(o.latency), JitterMS: ms(o.jitter), Loss: o.loss,
+		LatencyMS: ms(o.net.Latency), JitterMS: ms(o.net.Jitter), Loss: o.net.Loss, Network: o.net.String(),
 		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0,
 		IdealLatencyMS: round(ms(o.ideal()), 3), KCP: formatKCP(o.kcp), InputCopies: o.copiesOrDefault(),
 		GoMaxProcs: runtime.GOMAXPROCS(0), DelayMarginMS: ms(o.margin),
@@ -508,7 +520,7 @@ func lobby(ctx context.Context, o options) ([]*netcode.Session[benchInput], erro
 			InputCopies: o.copies,
 			DelayMargin: o.margin,
 			Network:     o.network(i),
-			Seed:        o.seed + 1,
+			Seed:        o.net.Seed + 1,
 			JoinTimeout: 30 * time.Second,
 		}
 		if o.delay >= 0 {

@@ -61,7 +61,7 @@ func (j *join) update(a *App) error {
 	case r := <-j.result:
 		j.joining = false
 		if r.err != nil {
-			j.errText = play.JoinError(r.err)
+			j.errText = play.ErrorText(r.err)
 			if a.autoplay {
 				a.println("join failed: %v", r.err)
 				return r.err

@@ -59,7 +59,7 @@ func (lb *lobby) update(a *App) error {
 	}
 	if err != nil {
 		lb.l.Close()
-		a.notify(play.JoinError(err), true)
+		a.notify(play.ErrorText(err), true)
 		if a.autoplay {
 			return err
 		}

@@ -153,7 +153,7 @@ func (ms *matchScreen) update(a *App) error {
 	if err != nil {
 		ms.done, ms.endErr = true, err
 		if !errors.Is(err, play.ErrReplayOver) {
-			a.notify("the match ended: "+err.Error(), true)
+			a.notify("the match ended: "+play.ErrorText(err), true)
 		}
 		if errors.Is(err, play.ErrReplayOver) && a.autoplay {
 			ms.printChecksum(a)
@@ -528,9 +528,11 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 		text, col := "THE MATCH ENDED", colBad
 		detail := ""
 		if ms.endErr != nil {
-			detail = ms.endErr.Error()
+			detail = play.ErrorText(ms.endErr)
 		}
 		switch {
+		case errors.Is(ms.endErr, play.ErrReplayOver) && m.ReplayTruncated():
+			text, col, detail = "THE REPLAY ENDS EARLY", colAccent, fmt.Sprintf("the recording stopped at frame %d: a partial replay, its recorder did not finish", m.ReplayLength())
 		case errors.Is(ms.endErr, play.ErrReplayOver):
 			text, col, detail = "END OF THE REPLAY", colAccent, fmt.Sprintf("%d frames played back, every recorded checksum matched", m.Frames())
 		case errors.Is(ms.endErr, netcode.ErrDropped):

@@ -50,7 +50,7 @@ func (b *BotPlayer) run(code string, opts Options) error {
 			return err
 		}
 		if m != nil {
-			return Autoplay(b.ctx, m, 0, nil, nil)
+			return Autoplay(b.ctx, m, 0, Watch{})
 		}
 		select {
 		case <-b.ctx.Done():
@@ -60,13 +60,24 @@ func (b *BotPlayer) run(code string, opts Options) error {
 	}
 }
 
+// Watch receives what an Autoplay run reports. A nil field is not
+// called.
+type Watch struct {
+	// Done is called once the frames asked for are simulated.
+	Done func(m *Match)
+	// Notice receives the match's notices.
+	Notice func(Notice)
+	// Drop receives each player the others dropped, as soon as the
+	// session reports it.
+	Drop func(Drop)
+}
+
 // Autoplay plays m with sim.Bot's inputs for the local player, ticking at
 // the match's rate, until ctx ends, every other player has left, or the
-// match fails. With frames > 0 it calls done once frames frames are
+// match fails. With frames > 0 it calls w.Done once frames frames are
 // simulated and returns a second later: the others may still need this
-// player's last inputs. Notices go to notice, if not nil. It closes m
-// before it returns.
-func Autoplay(ctx context.Context, m *Match, frames int, done func(m *Match), notice func(Notice)) error {
+// player's last inputs. It closes m before it returns.
+func Autoplay(ctx context.Context, m *Match, frames int, w Watch) error {
 	defer m.Close()
 	t := time.NewTicker(time.Second / time.Duration(m.TickRate()))
 	defer t.Stop()
@@ -86,14 +97,19 @@ func Autoplay(ctx context.Context, m *Match, frames int, done func(m *Match), no
 		}
 		err := m.Tick(in)
 		m.Events()
+		for _, d := range m.Drops() {
+			if w.Drop != nil {
+				w.Drop(d)
+			}
+		}
 		for _, n := range m.Notices() {
-			if notice != nil {
-				notice(n)
+			if w.Notice != nil {
+				w.Notice(n)
 			}
 		}
 		if frames > 0 && m.Frames() >= frames && linger < 0 {
-			if done != nil {
-				done(m)
+			if w.Done != nil {
+				w.Done(m)
 			}
 			linger = m.TickRate()
 		}

@@ -1,12 +1,19 @@
 package play
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/internal/cli"
+	"github.com/peerstep/peerstep/lockstep/replay"
+	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
 // Flags are the command-line flags the demo and its headless bot share:
@@ -21,13 +28,19 @@ type Flags struct {
 	Frames   int
 	Headless bool
 	Options
+
+	joinGiven bool // -join was on the command line, perhaps empty
 }
 
 // Register adds the flags to fs, with the network simulator's (latency,
-// jitter, loss, dup, reorder, bandwidth, seed).
+// jitter, loss, dup, reorder, bandwidth, seed, both-ways and the in- flags
+// for what this player receives).
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.Host, "host", false, "host a match and print its share code")
-	fs.StringVar(&f.Join, "join", "", "join the match with this share `code`")
+	fs.Func("join", "join the match with this share `code`", func(code string) error {
+		f.Join, f.joinGiven = code, true
+		return nil
+	})
 	fs.BoolVar(&f.Practice, "practice", false, "play against bots on this machine, no network")
 	fs.StringVar(&f.Replay, "replay", "", "play the replay `file` back")
 	fs.StringVar(&f.Record, "record", "", "record the match to this replay `file`")
@@ -52,27 +65,78 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	f.Network.RegisterFlags(fs, "")
 }
 
-// Check reports flags that contradict each other.
+// Check reports the first flag that is out of range or contradicts
+// another, as a *cli.UsageError of one line naming it: nothing to do for
+// a headless run, a share code that does not parse (in ErrorText's words,
+// as the join screen says it), a replay file that is not there, a record
+// file in a directory that is not, and the network simulator's flags out
+// of their bounds (netsim.Config.CheckFlags).
 func (f *Flags) Check() error {
 	n := 0
-	for _, on := range []bool{f.Host, f.Join != "", f.Practice, f.Replay != ""} {
+	for _, on := range []bool{f.Host, f.joinGiven || f.Join != "", f.Practice, f.Replay != ""} {
 		if on {
 			n++
 		}
 	}
 	switch {
 	case n > 1:
-		return fmt.Errorf("use one of -host, -join, -practice and -replay")
+		return cli.Usage(errors.New("use one of -host, -join, -practice and -replay"))
+	case n == 0 && f.Headless:
+		return cli.Usage(errors.New("nothing to do: give -host, -join CODE, -practice or -replay"))
 	case f.RoundsToWin < 1 || f.RoundsToWin > 99:
-		return fmt.Errorf("-rounds %d: 1 to 99", f.RoundsToWin)
-	case f.Bots < 0 || f.Bots > 7:
-		return fmt.Errorf("-bots %d: 0 to 7", f.Bots)
+		return cli.Badf("rounds", f.RoundsToWin, "1 to 99")
+	case f.Bots < 0 || f.Bots > sim.MaxPlayers-1:
+		return cli.Badf("bots", f.Bots, "0 to %d", sim.MaxPlayers-1)
+	case f.Bots > 0 && !f.Host && !f.Practice:
+		return cli.Badf("bots", f.Bots, "only with -host or -practice")
+	case f.Players != 0 && (f.Players < 2 || f.Players > sim.MaxPlayers):
+		return cli.Badf("players", f.Players, "2 to %d", sim.MaxPlayers)
+	case f.Players != 0 && !f.Host:
+		return cli.Badf("players", f.Players, "only with -host")
 	case f.Frames < 0:
-		return fmt.Errorf("-frames %d: want 0 or more", f.Frames)
+		return cli.Badf("frames", f.Frames, "0 or more")
 	case len(f.Name) > 32 || strings.TrimSpace(f.Name) == "":
-		return fmt.Errorf("-name %q: 1 to 32 bytes", f.Name)
+		return cli.Badf("name", f.Name, "1 to 32 bytes")
+	case f.Record != "" && f.Replay != "":
+		return cli.Badf("record", f.Record, "not while playing a replay back")
 	}
-	return f.Network.Validate()
+	if f.joinGiven || f.Join != "" {
+		if _, err := sharecode.Parse(f.Join); err != nil {
+			return cli.Badf("join", f.Join, "%s", ErrorText(err))
+		}
+	}
+	if f.ListenAddr != "" {
+		if err := checkListen(f.ListenAddr); err != nil {
+			return cli.Badf("listen", f.ListenAddr, "%v", err)
+		}
+	}
+	if f.Replay != "" {
+		_, err := os.Stat(f.Replay)
+		if errors.Is(err, os.ErrNotExist) {
+			_, err = os.Stat(f.Replay + replay.PartialSuffix) // a recording that did not finish
+		}
+		if err != nil {
+			return cli.Badf("replay", f.Replay, "no such file")
+		}
+	}
+	if f.Record != "" {
+		if st, err := os.Stat(filepath.Dir(f.Record)); err != nil || !st.IsDir() {
+			return cli.Badf("record", f.Record, "no directory %s to write it in", filepath.Dir(f.Record))
+		}
+	}
+	return cli.Usage(f.Network.CheckFlags(""))
+}
+
+// checkListen checks a -listen address: a host (or nothing) and a port.
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("want HOST:PORT, such as 127.0.0.1:0")
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return errors.New("the port is a number, 0 to 65535 (0: any free port)")
+	}
+	return nil
 }
 
 // HeadlessRun returns the headless run the flags describe.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/peerstep/peerstep/internal/cli"
 )
 
 // Headless describes a run with no window: a bot plays this player's side.
@@ -32,7 +34,9 @@ type Headless struct {
 
 // RunHeadless runs h until it is done or ctx ends, printing to out the
 // lines tests read: "share code: CODE", "match started: N players, you are
-// player P", notices, and "checksum FRAMES HEX" at the end.
+// player P", "notice: TEXT", "dropped player P at frame F" when the others
+// agree that player P is gone from frame F on, "replay: SUMMARY" after a
+// replay, and "checksum FRAMES HEX" at the end.
 func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
 	var m *Match
 	var err error
@@ -56,12 +60,18 @@ func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
 			return err
 		}
 	default:
-		return errors.New("play: headless: nothing to do (host, join, practice or replay)")
+		return cli.Usage(errors.New("nothing to do: give -host, -join CODE, -practice or -replay"))
 	}
 	fmt.Fprintf(out, "match started: %d players, you are player %d\n", len(m.Names()), m.Local())
-	err = Autoplay(ctx, m, h.Frames, func(m *Match) {
-		fmt.Fprintf(out, "checksum %d %016x\n", m.Frames(), m.State().Checksum())
-	}, func(n Notice) { fmt.Fprintf(out, "notice: %s\n", n.Text) })
+	err = Autoplay(ctx, m, h.Frames, Watch{
+		Done: func(m *Match) {
+			fmt.Fprintf(out, "checksum %d %016x\n", m.Frames(), m.State().Checksum())
+		},
+		Notice: func(n Notice) { fmt.Fprintf(out, "notice: %s\n", n.Text) },
+		Drop: func(d Drop) {
+			fmt.Fprintf(out, "dropped player %d at frame %d (%s)\n", d.Player, d.Frame, d.Name)
+		},
+	})
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
@@ -122,7 +132,7 @@ func playReplay(m *Match, frames int, out io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "replay: %d frames of %d played, checksums match\n", m.Frames(), m.ReplayLength())
+	fmt.Fprintf(out, "replay: %s\n", m.ReplaySummary())
 	fmt.Fprintf(out, "checksum %d %016x\n", m.Frames(), m.State().Checksum())
 	return nil
 }

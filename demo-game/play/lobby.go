@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/peerstep/peerstep/demo-game/sim"
 	"github.com/peerstep/peerstep/netcode"
-	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
 // StartTimeout bounds how long the host's Start waits for every player to
@@ -49,7 +47,7 @@ func Host(ctx context.Context, opts Options) (*Lobby, error) {
 // Join joins the lobby whose share code is code. A code that does not
 // parse fails at once (sharecode.ErrBadShareCode); a code the host does not
 // know, with netcode.ErrCodeRejected; no answer, with
-// netcode.ErrHostUnreachable. JoinError turns these into a sentence.
+// netcode.ErrHostUnreachable. ErrorText turns these into a sentence.
 func Join(ctx context.Context, code string, opts Options) (*Lobby, error) {
 	s, err := netcode.Join[sim.Input](ctx, code, opts.netConfig(1))
 	if err != nil {
@@ -119,7 +117,7 @@ func (l *Lobby) AddBots(n int) error {
 		go func() {
 			if err := b.run(l.s.Code(), opts); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, netcode.ErrClosed) {
 				l.mu.Lock()
-				l.notices = append(l.notices, Notice{Text: name + ": " + err.Error(), Player: -1, Bad: true})
+				l.notices = append(l.notices, Notice{Text: name + ": " + ErrorText(err), Player: -1, Bad: true})
 				l.mu.Unlock()
 			}
 		}()
@@ -185,7 +183,7 @@ func (l *Lobby) Update() (*Match, error) {
 			if l.host && !errors.Is(err, netcode.ErrClosed) {
 				// The host may try again: the lobby is still open.
 				l.starting = false
-				l.notices = append(l.notices, Notice{Text: "could not start: " + err.Error(), Player: -1, Bad: true})
+				l.notices = append(l.notices, Notice{Text: "could not start: " + ErrorText(err), Player: -1, Bad: true})
 				return nil, nil
 			}
 			l.err = err
@@ -233,33 +231,4 @@ func (l *Lobby) Close() error {
 		b.Stop()
 	}
 	return l.s.Close()
-}
-
-// JoinError says in a sentence why joining failed, for the join screen.
-func JoinError(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, netcode.ErrCodeRejected):
-		return "The host does not know this code: it is wrong, or from an earlier match."
-	case errors.Is(err, netcode.ErrHostUnreachable):
-		return "No answer from the host: is the match still open, and reachable from here?"
-	case errors.Is(err, netcode.ErrLobbyFull):
-		return "That lobby is full."
-	case errors.Is(err, netcode.ErrMatchStarted):
-		return "That match has already started."
-	case errors.Is(err, netcode.ErrIncompatibleVersion):
-		return "The host runs another version of Neon Trails: both of you need the same release."
-	case errors.Is(err, netcode.ErrHostLeft):
-		return "The host closed the lobby."
-	case errors.Is(err, sharecode.ErrEmpty):
-		return "Type or paste a share code first."
-	case errors.Is(err, sharecode.ErrChecksum):
-		return "That code has a typo: check it character by character."
-	case errors.Is(err, sharecode.ErrTruncated):
-		return "That code is incomplete: a character is missing or extra."
-	case errors.Is(err, sharecode.ErrBadShareCode):
-		return "That is not a share code: " + strings.TrimPrefix(err.Error(), "sharecode: ")
-	}
-	return err.Error()
 }

@@ -3,6 +3,8 @@ package play
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -126,6 +128,7 @@ type Match struct {
 	recErr  error
 	events  []sim.Event
 	notices []Notice
+	drops   []Drop
 	silent  []bool
 	simNet  string
 
@@ -311,6 +314,9 @@ func (m *Match) pollEvents() {
 			if e.Player >= 0 && e.Player < len(m.silent) {
 				m.silent[e.Player] = false
 			}
+			if e.Frame >= 0 {
+				m.drops = append(m.drops, Drop{Player: e.Player, Name: m.name(e.Player), Frame: int(e.Frame)})
+			}
 		case netcode.EventDesync:
 			m.notice(Notice{Text: fmt.Sprintf("desync at frame %d with %v!", e.Frame, e.Players), Player: -1, Bad: true})
 		case netcode.EventStalled:
@@ -399,6 +405,22 @@ func (m *Match) Notices() []Notice {
 	n := m.notices
 	m.notices = nil
 	return n
+}
+
+// Drop is a player the others dropped from a match: every remaining
+// player agreed that Player is absent from Frame on.
+type Drop struct {
+	Player int
+	Name   string
+	Frame  int
+}
+
+// Drops returns and clears the players dropped since the last call, as
+// the session reported them (before the match reaches their Frame).
+func (m *Match) Drops() []Drop {
+	d := m.drops
+	m.drops = nil
+	return d
 }
 
 // Close leaves the match, finishes the recording and stops the bots this
@@ -521,6 +543,7 @@ func NewPractice(opts Options, bots int, seed uint64) (*Match, error) {
 // replaySource plays a recorded match back, checking its checksums.
 type replaySource struct {
 	m    *Match
+	path string
 	rp   *replay.Replay
 	next int
 	sums map[int]uint64
@@ -574,7 +597,7 @@ func OpenReplay(path string) (*Match, error) {
 	if tick == 0 {
 		tick = DefaultTickRate
 	}
-	src := &replaySource{rp: rp, sums: map[int]uint64{}}
+	src := &replaySource{path: path, rp: rp, sums: map[int]uint64{}}
 	for _, c := range rp.Checksums {
 		src.sums[int(c.Frame)] = c.Sum
 	}
@@ -593,4 +616,46 @@ func (m *Match) ReplayLength() int {
 		return len(r.rp.Frames)
 	}
 	return 0
+}
+
+// ReplayTruncated reports whether a replay Match plays a partial replay:
+// its recorder stopped (crashed, was killed) before it finished the file,
+// so the match goes on past the replay's last frame. It is false for
+// other matches.
+func (m *Match) ReplayTruncated() bool {
+	r, ok := m.src.(*replaySource)
+	return ok && r.rp.Truncated
+}
+
+// ReplaySummary says in a sentence how far a replay Match has played and
+// what it found: "1140 frames of 1140 played, checksums match", and for a
+// partial replay played to its end, that it ended early, at which frame,
+// and why. It is "" for other matches.
+func (m *Match) ReplaySummary() string {
+	r, ok := m.src.(*replaySource)
+	if !ok {
+		return ""
+	}
+	n := len(r.rp.Frames)
+	played := fmt.Sprintf("%d frames of %d played, checksums match", m.frames, n)
+	switch {
+	case !r.rp.Truncated:
+		return played
+	case m.frames < n:
+		return played + fmt.Sprintf(" (a partial replay: the recording stopped at frame %d)", n)
+	}
+	return fmt.Sprintf("the replay ended early, at frame %d: the recording stopped there, "+
+		"since %s is a partial replay whose recorder did not finish; %d frames played, checksums match",
+		n, partialName(r.path), m.frames)
+}
+
+// partialName is the file a partial replay was read from: ReadFile reads
+// path+".partial" when path is not there.
+func partialName(path string) string {
+	if _, err := os.Stat(path); err != nil && !strings.HasSuffix(path, replay.PartialSuffix) {
+		if _, err := os.Stat(path + replay.PartialSuffix); err == nil {
+			return path + replay.PartialSuffix
+		}
+	}
+	return path
 }

@@ -34,7 +34,7 @@ type Options struct {
 	// default every interface. Bots a host adds bind the same address.
 	ListenAddr string
 	// Network impairs what this player sends (latency, jitter, loss...)
-	// when it is enabled.
+	// when it is enabled, and with BothWays or Inbound what it receives.
 	Network netsim.Config
 	// Record, when set, records the match to this replay file.
 	Record string

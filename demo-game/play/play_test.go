@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/lockstep/replay"
 	"github.com/peerstep/peerstep/netcode"
 	"github.com/peerstep/peerstep/netcode/sharecode"
 )
@@ -194,8 +196,8 @@ func TestHostBots(t *testing.T) {
 	}
 }
 
-// TestLeaveGoesOn: a player who quits is dropped, the others get a notice
-// naming it and play on.
+// TestLeaveGoesOn: a player who quits is dropped, the others print the
+// frame it was dropped at, get a notice naming it and play on.
 func TestLeaveGoesOn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
@@ -204,8 +206,16 @@ func TestLeaveGoesOn(t *testing.T) {
 	quitter := start(ctx, "quitter", Headless{Options: Options{Name: "quitter", ListenAddr: loopback}, Join: code, Frames: 120})
 	stayer := start(ctx, "stayer", Headless{Options: Options{Name: "stayer", ListenAddr: loopback}, Join: code, Frames: 360})
 	quitter.await(t, checksumLine, 20*time.Second)
+	// The session says who was dropped at which frame before the match
+	// gets there; every survivor names the same frame.
+	var at []string
 	for _, r := range []*run{host, stayer} {
+		m := r.await(t, regexp.MustCompile(`^dropped player (\d) at frame (\d+) \(quitter\)$`), 20*time.Second)
+		at = append(at, m[1]+" "+m[2])
 		r.await(t, regexp.MustCompile(`^notice: quitter left: the match goes on$`), 20*time.Second)
+	}
+	if at[0] != at[1] {
+		t.Errorf("the host saw player and frame %s, the stayer %s", at[0], at[1])
 	}
 	a := host.await(t, checksumLine, 20*time.Second)
 	b := stayer.await(t, checksumLine, 20*time.Second)
@@ -275,8 +285,8 @@ func TestJoinErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
 			_, err := Join(ctx, tc.code, Options{Name: "x", ListenAddr: loopback, JoinTimeout: 500 * time.Millisecond})
-			if !errors.Is(err, tc.is) || !strings.Contains(JoinError(err), tc.says) {
-				t.Errorf("Join: %v, says %q; want %v saying %q", err, JoinError(err), tc.is, tc.says)
+			if !errors.Is(err, tc.is) || !strings.Contains(ErrorText(err), tc.says) {
+				t.Errorf("Join: %v, says %q; want %v saying %q", err, ErrorText(err), tc.is, tc.says)
 			}
 		})
 	}
@@ -290,8 +300,85 @@ func TestJoinErrors(t *testing.T) {
 		{netcode.ErrMatchStarted, "already started"},
 		{netcode.ErrCodeRejected, "does not know this code"},
 	} {
-		if got := JoinError(fmt.Errorf("netcode: join: %w", tc.err)); !strings.Contains(got, tc.says) {
-			t.Errorf("JoinError(%v) = %q, want it to say %q", tc.err, got, tc.says)
+		if got := ErrorText(fmt.Errorf("netcode: join: %w", tc.err)); !strings.Contains(got, tc.says) {
+			t.Errorf("ErrorText(%v) = %q, want it to say %q", tc.err, got, tc.says)
+		}
+	}
+}
+
+// TestTruncatedReplay: a replay whose recorder did not finish plays back
+// to where the recording stopped and says so, with the frame; a finished
+// one says it played whole.
+func TestTruncatedReplay(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "practice.psreplay")
+	m, err := NewPractice(Options{Name: "me", Record: rec}, 3, 777)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at120 uint64
+	for m.Frames() < 150 {
+		if err := m.Tick(sim.Bot(m.State(), 0)); err != nil {
+			t.Fatal(err)
+		}
+		if m.Frames() == 2*replay.FlushInterval {
+			at120 = m.State().Checksum()
+		}
+	}
+	// While it records, the file is rec+".partial", flushed every
+	// FlushInterval frames: a copy of it now is what a killed recorder
+	// leaves behind.
+	b, err := os.ReadFile(rec + replay.PartialSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed := filepath.Join(dir, "killed.psreplay")
+	if err := os.WriteFile(killed+replay.PartialSuffix, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A finished file cut short is a partial replay too.
+	whole, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.psreplay")
+	if err := os.WriteFile(cut, whole[:len(whole)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	play := func(path string, frames int) string {
+		var out strings.Builder
+		if err := RunHeadless(context.Background(), Headless{Replay: path, Frames: frames}, &out); err != nil {
+			t.Fatalf("playing %s back: %v", path, err)
+		}
+		return out.String()
+	}
+	got := play(killed, 0)
+	want := fmt.Sprintf("replay: the replay ended early, at frame 120: the recording stopped there, since %s is a partial replay whose recorder did not finish; 120 frames played, checksums match\nchecksum 120 %016x\n",
+		killed+replay.PartialSuffix, at120)
+	if got != want {
+		t.Errorf("the killed recording plays back as\n%s\nwant\n%s", got, want)
+	}
+	if got := play(killed, 60); !strings.HasPrefix(got, "replay: 60 frames of 120 played, checksums match (a partial replay: the recording stopped at frame 120)\n") {
+		t.Errorf("60 frames of the killed recording: %q", got)
+	}
+	got = play(cut, 0)
+	if !regexp.MustCompile(`^replay: the replay ended early, at frame (\d+): the recording stopped there, since \S+cut\.psreplay is a partial replay whose recorder did not finish; (\d+) frames played, checksums match\n`).MatchString(got) {
+		t.Errorf("the cut file plays back as %q", got)
+	}
+	if got := play(rec, 0); !strings.HasPrefix(got, "replay: 150 frames of 150 played, checksums match\n") {
+		t.Errorf("the finished recording plays back as %q", got)
+	}
+	for path, truncated := range map[string]bool{killed: true, cut: true, rec: false} {
+		rp, err := OpenReplay(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rp.ReplayTruncated() != truncated {
+			t.Errorf("%s: ReplayTruncated() = %v", path, rp.ReplayTruncated())
 		}
 	}
 }

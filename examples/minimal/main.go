@@ -12,6 +12,7 @@ import (
 	"image"
 	"image/color"
 	"log"
+	"os"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -50,7 +51,10 @@ type Game struct {
 func main() {
 	var reach netcode.Reach
 	reach.RegisterFlags(flag.CommandLine, "")
-	flag.Parse()
+	if flag.Parse(); *host == (*join != "") || *frames < 0 {
+		fmt.Fprintln(os.Stderr, "minimal: give one of -host and -join CODE, and -frames 0 or more")
+		os.Exit(2)
+	}
 	log.SetFlags(0)
 	cfg := &netcode.Config{Name: *name, ListenAddr: *listen, Reach: reach}
 	g := &Game{started: make(chan error, 1)}

@@ -67,7 +67,11 @@ func main() {
 	sim.RegisterFlags(flag.CommandLine, "")
 	flag.Parse()
 	if *frames < 1 {
-		fmt.Fprintln(os.Stderr, "quickstart: -frames must be at least 1")
+		fmt.Fprintf(os.Stderr, "quickstart: -frames %d: at least 1\n", *frames)
+		os.Exit(2)
+	}
+	if err := sim.CheckFlags(""); err != nil { // "-latency 100h: at most 10s"
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(2)
 	}
 	if err := run(*frames, sim); err != nil {

@@ -6,6 +6,11 @@
 //
 //	go run ./examples/replay
 //	go run ./examples/replay -out match.psreplay -frames 600
+//	go run ./examples/replay -play match.psreplay   # play a file back again
+//
+// A replay whose recorder stopped before Close (a crash, a kill) is left
+// as match.psreplay.partial; replay.ReadFile reads it with Truncated set,
+// and playing it back says where it ends and why.
 package main
 
 import (
@@ -21,6 +26,9 @@ import (
 	"github.com/peerstep/peerstep/lockstep/replay"
 	"github.com/peerstep/peerstep/netcode"
 )
+
+// gameID names this example's game in its replays.
+const gameID = "peerstep-replay-example"
 
 // checksumInterval is how often, in frames, the players compare checksums
 // and the recording stores one.
@@ -68,17 +76,33 @@ func (w *World) Checksum() uint64 {
 func main() {
 	out := flag.String("out", "", "replay `file` to write (default: a temporary file, removed at exit)")
 	frames := flag.Int("frames", 300, "frames to play and record")
+	again := flag.String("play", "", "play this replay `file` back (or its .partial) instead of recording one")
 	flag.Parse()
-	if err := run(*out, *frames); err != nil {
+	switch {
+	case *frames < 1:
+		usage("-frames %d: need at least one frame", *frames)
+	case *again != "" && *out != "":
+		usage("-play and -out: play a file back, or record one")
+	}
+	var err error
+	if *again != "" {
+		_, _, err = playBack(*again)
+	} else {
+		err = run(*out, *frames)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "replay:", err)
 		os.Exit(1)
 	}
 }
 
+// usage reports a bad command line in one line and exits with status 2.
+func usage(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "replay: "+format+"\n", args...)
+	os.Exit(2)
+}
+
 func run(path string, frames int) error {
-	if frames < 1 {
-		return fmt.Errorf("-frames %d: need at least one frame", frames)
-	}
 	if path == "" {
 		dir, err := os.MkdirTemp("", "peerstep-replay-")
 		if err != nil {
@@ -95,9 +119,28 @@ func run(path string, frames int) error {
 	}
 
 	// 2. Read it back and play it through the game again.
-	rp, err := replay.ReadFile(path)
+	rp, final, err := playBack(path)
 	if err != nil {
 		return err
+	}
+	if rp.Truncated || final != live {
+		return fmt.Errorf("final state %016x after playback, %016x in the match", final, live)
+	}
+	fmt.Printf("the final state %016x is the match's\n", live)
+	return nil
+}
+
+// playBack reads the replay at path, plays it through the game and
+// returns it with the final state. It says what it found: how many
+// frames and checksums, and for a partial replay (its recorder did not
+// finish), that it ends early and where.
+func playBack(path string) (*replay.Replay, uint64, error) {
+	rp, err := replay.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if rp.Header.Game != gameID {
+		return nil, 0, fmt.Errorf("%s is a replay of %q, not of this example", path, rp.Header.Game)
 	}
 	fmt.Printf("read back: %s, players %v, seed %016x, %d frames, %d checksums\n",
 		rp.Header.Game, rp.Header.Names, rp.Header.Seed, len(rp.Frames), len(rp.Checksums))
@@ -110,13 +153,15 @@ func run(path string, frames int) error {
 		w.Step(inputs, f.Present)
 	}
 	if err := rp.Play(step, w.Checksum); err != nil {
-		return err // a *replay.MismatchError names the first frame that differs
+		return nil, 0, err // a *replay.MismatchError names the first frame that differs
 	}
-	if w.Checksum() != live {
-		return fmt.Errorf("final state %016x after playback, %016x in the match", w.Checksum(), live)
+	if rp.Truncated {
+		fmt.Printf("played back: all %d checksums match, but the replay ends early, at frame %d: "+
+			"the recording stopped there (a partial replay: its recorder did not finish)\n", len(rp.Checksums), len(rp.Frames))
+	} else {
+		fmt.Printf("played back: all %d checksums match, %d frames\n", len(rp.Checksums), len(rp.Frames))
 	}
-	fmt.Printf("played back: all %d checksums match, final state %016x as in the match\n", len(rp.Checksums), live)
-	return nil
+	return rp, w.Checksum(), nil
 }
 
 // record plays a two-player match over loopback UDP, records it on the
@@ -140,7 +185,7 @@ func record(path string, frames int) (uint64, error) {
 
 	info, _ := host.Match()
 	rec, err := replay.Create(path, replay.Header{
-		Game:             "peerstep-replay-example",
+		Game:             gameID,
 		Players:          len(info.Players),
 		Names:            info.Players,
 		Seed:             info.Seed,

@@ -56,3 +56,43 @@ func BenchmarkWriteToUDP(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadFrom reads datagrams sent over loopback, one at a time,
+// straight from the socket ("passthrough") and through an inbound
+// impairment that delays nothing ("inbound"): the cost of the reader
+// goroutine and the hand-over to ReadFrom.
+func BenchmarkReadFrom(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"passthrough", Config{}},
+		{"inbound", Config{Inbound: Impairment{Reorder: 1e-9}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c, err := Listen("udp", "127.0.0.1:0", bc.cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			s, err := net.ListenPacket("udp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			buf, in := make([]byte, 64), make([]byte, 2048)
+			to := c.LocalAddr()
+			c.SetReadDeadline(time.Now().Add(time.Minute))
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.WriteTo(buf, to); err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := c.ReadFrom(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -11,19 +11,22 @@ import (
 	"time"
 )
 
-// Stats counts what a Conn did with the datagrams written to it. Every
-// datagram written, and every duplicate, is counted in exactly one of
-// Lost, QueueDropped, Delivered, Failed, Discarded and Pending:
+// Stats counts what a Conn did with the datagrams of one direction:
+// [Conn.Stats] with the datagrams written to it, [Conn.InboundStats] with
+// the datagrams it read from the wrapped conn. Every datagram, and every
+// duplicate, is counted in exactly one of Lost, QueueDropped, Delivered,
+// Failed, Discarded and Pending:
 //
 //	Written + Duplicated == Lost + QueueDropped + Delivered + Failed + Discarded + Pending
 type Stats struct {
 	// Written is the number of datagrams WriteTo accepted, including the
-	// ones the simulated network then dropped.
+	// ones the simulated network then dropped. Inbound: the number of
+	// datagrams read from the wrapped conn.
 	Written uint64
 	// WrittenBytes is the total size of the Written datagrams.
 	WrittenBytes uint64
 	// Delivered is the number of datagrams, duplicates included, written
-	// to the wrapped conn without error.
+	// to the wrapped conn without error. Inbound: returned by ReadFrom.
 	Delivered uint64
 	// DeliveredBytes is the total size of the Delivered datagrams.
 	DeliveredBytes uint64
@@ -39,21 +42,25 @@ type Stats struct {
 	// back by Config.ReorderDelay.
 	Reordered uint64
 	// Failed is the number of delayed datagrams the wrapped conn refused
-	// to write, for example to an address it cannot send to.
+	// to write, for example to an address it cannot send to. Inbound: 0.
 	Failed uint64
 	// Discarded is the number of datagrams still in flight when the Conn
 	// (or the conn it wraps) closed.
 	Discarded uint64
 	// Pending is the number of datagrams scheduled but not yet written to
-	// the wrapped conn.
+	// the wrapped conn. Inbound: not yet returned by ReadFrom.
 	Pending uint64
 }
 
-// MaxPending is how many datagrams may be in flight in one Conn. Beyond
-// it, like a real link's full transmit queue, the simulated network drops
-// what is written (counted in Stats.QueueDropped) rather than hold an
-// unbounded backlog when writes outpace the wrapped conn.
+// MaxPending is how many datagrams may be in flight in one direction of a
+// Conn. Beyond it, like a real link's full transmit queue, the simulated
+// network drops what arrives (counted in Stats.QueueDropped) rather than
+// hold an unbounded backlog when datagrams outpace delivery.
 const MaxPending = 1 << 16
+
+// maxRead is the largest datagram the inbound reader takes from the
+// wrapped conn: the largest UDP payload.
+const maxRead = 1 << 16
 
 var errMissingAddress = errors.New("missing address")
 
@@ -63,9 +70,90 @@ type addrPortWriter interface {
 	WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error)
 }
 
+// path is one direction of the simulated network: its impairment, random
+// source, the datagrams in flight and its counters. Conn.mu guards it.
+type path struct {
+	imp      Impairment
+	src      *rand.PCG
+	rng      *rand.Rand
+	q        schedule
+	seq      uint64        // datagrams scheduled so far
+	linkFree time.Duration // since epoch: when the Bandwidth link is idle again
+	stats    Stats         // Pending is computed by Conn.Stats
+	writing  int           // outbound: taken out of q, being written
+	ready    []datagram    // inbound: due, waiting for ReadFrom
+	idle     bool          // the scheduler sleeps until q[0] is due or it is woken
+	wake     chan struct{} // a new earliest datagram was scheduled
+}
+
+func newPath(imp Impairment, seed, stream uint64) *path {
+	src := rand.NewPCG(seed, stream)
+	return &path{imp: imp, src: src, rng: rand.New(src), wake: make(chan struct{}, 1)}
+}
+
+// pending is how many datagrams of p are in flight.
+func (p *path) pending() int { return len(p.q) + p.writing + len(p.ready) }
+
+// admitLocked decides the fate of datagram b, arriving at now for ap (when
+// valid) or addr, and schedules its copies. It reports whether the
+// scheduler sleeps past the new earliest datagram and must be woken.
+func (p *path) admitLocked(now time.Duration, b []byte, ap netip.AddrPort, addr net.Addr) (wake bool) {
+	p.stats.Written++
+	p.stats.WrittenBytes += uint64(len(b))
+	d := decide(p.rng, &p.imp)
+	if d.lost {
+		p.stats.Lost++
+		return false
+	}
+	if p.pending() >= MaxPending {
+		p.stats.QueueDropped++
+		return false
+	}
+	start := now
+	if bw := p.imp.Bandwidth; bw > 0 {
+		p.linkFree = max(p.linkFree, now)
+		waiting := (p.linkFree - now).Seconds() * float64(bw) // bytes not yet sent
+		if waiting >= 1 && waiting+float64(len(b)) > float64(p.imp.queueLimit()) {
+			p.stats.QueueDropped++
+			return false
+		}
+		p.linkFree += time.Duration(float64(len(b)) / float64(bw) * float64(time.Second))
+		start = p.linkFree
+	}
+	if d.copies == 2 {
+		p.stats.Duplicated++
+	}
+	before := p.seq
+	for i := range d.copies {
+		if d.reordered[i] {
+			p.stats.Reordered++
+		}
+		p.seq++
+		p.q.push(datagram{due: start + d.delay[i], seq: p.seq, buf: newBuffer(b), ap: ap, addr: addr})
+	}
+	// Wake the scheduler if it sleeps past a new earliest datagram. When
+	// it is busy it looks at q again before it sleeps.
+	wake = p.idle && p.q[0].seq > before
+	if wake {
+		p.idle = false
+	}
+	return wake
+}
+
+// signal wakes whoever waits on ch, without blocking: a wake-up that is
+// pending already will do.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
 // Conn is a net.PacketConn whose writes go through a simulated network
-// before they reach the conn it wraps. Reads pass through untouched. A
-// Conn is safe for concurrent use.
+// before they reach the conn it wraps and, when its Config impairs what
+// is read (Config.Inbound or Config.BothWays), whose reads come through a
+// simulated network too. Otherwise reads pass through untouched. A Conn
+// is safe for concurrent use.
 type Conn struct {
 	inner net.PacketConn
 	apw   addrPortWriter // inner, if it can write to a netip.AddrPort
@@ -73,27 +161,29 @@ type Conn struct {
 
 	mu       sync.Mutex
 	cfg      Config
-	src      *rand.PCG
-	rng      *rand.Rand
-	q        schedule
-	seq      uint64        // datagrams scheduled so far
-	linkFree time.Duration // since epoch: when the Bandwidth link is idle again
-	stats    Stats         // Pending is computed by Stats
-	writing  int           // datagrams the scheduler took out of q and is writing
-	idle     bool          // the scheduler sleeps until q[0] is due or it is woken
+	out      *path
+	in       *path // nil: reads pass through
 	closed   bool
 	broken   error     // the wrapped conn's net.ErrClosed error, once seen
 	deadline time.Time // write deadline, as set by SetWriteDeadline
 
-	wake   chan struct{} // a new earliest datagram was scheduled
-	done   chan struct{} // closed by Close
-	exited chan struct{} // closed when the scheduler returns
+	// Reads through in.
+	readDeadline time.Time
+	deadlineSet  chan struct{} // closed and replaced when readDeadline changes
+	readErr      error         // a transient error of the wrapped conn, for the next ReadFrom
+	readBroken   error         // the wrapped conn cannot be read any more
+	readable     chan struct{} // in.ready got datagrams, or reading ended
+
+	done chan struct{} // closed by Close
+	wg   sync.WaitGroup
 }
 
 var _ net.PacketConn = (*Conn)(nil)
 
-// Wrap returns a Conn that impairs what is written to conn as cfg says.
-// The Conn owns conn from then on: closing the Conn closes conn.
+// Wrap returns a Conn that impairs what is written to conn as cfg says,
+// and what is read from it when cfg impairs reads (Config.Inbound or
+// Config.BothWays). The Conn owns conn from then on: closing the Conn
+// closes conn, and a Conn that impairs reads reads conn itself.
 func Wrap(conn net.PacketConn, cfg Config) (*Conn, error) {
 	if conn == nil {
 		return nil, errors.New("netsim: Wrap of a nil conn")
@@ -101,19 +191,27 @@ func Wrap(conn net.PacketConn, cfg Config) (*Conn, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	src := rand.NewPCG(cfg.Seed, pcgStream)
 	c := &Conn{
-		inner:  conn,
-		epoch:  time.Now(),
-		cfg:    cfg,
-		src:    src,
-		rng:    rand.New(src),
-		wake:   make(chan struct{}, 1),
-		done:   make(chan struct{}),
-		exited: make(chan struct{}),
+		inner:       conn,
+		epoch:       time.Now(),
+		cfg:         cfg,
+		out:         newPath(cfg.outbound(), cfg.Seed, pcgStream),
+		deadlineSet: make(chan struct{}),
+		readable:    make(chan struct{}, 1),
+		done:        make(chan struct{}),
 	}
 	c.apw, _ = conn.(addrPortWriter)
+	c.wg.Add(1)
 	go c.run()
+	if in := cfg.inbound(); in.Enabled() {
+		c.in = newPath(in, cfg.Seed, pcgStreamIn)
+		// The reader owns conn's reads: a deadline set before would make
+		// it spin on timeouts. The Conn keeps its own read deadline.
+		_ = conn.SetReadDeadline(time.Time{})
+		c.wg.Add(2)
+		go c.readLoop()
+		go c.runInbound()
+	}
 	return c, nil
 }
 
@@ -136,23 +234,42 @@ func Listen(network, address string, cfg Config) (*Conn, error) {
 }
 
 // Unwrap returns the wrapped conn. Writing to it bypasses the simulated
-// network; closing it makes the Conn's later writes fail.
+// network; closing it makes the Conn's later writes fail. When the Conn
+// impairs reads, it reads the wrapped conn itself: a read from the
+// wrapped conn takes a datagram from the Conn.
 func (c *Conn) Unwrap() net.PacketConn { return c.inner }
 
-// SetConfig changes the impairment of the datagrams written from now on;
-// datagrams already in flight keep their delays. If cfg.Seed differs
-// from the current Seed the random source is reseeded, otherwise its
-// sequence continues. An invalid cfg is refused and changes nothing.
+// errNoInbound is SetConfig's answer to an inbound impairment on a Conn
+// made without one.
+var errNoInbound = errors.New("netsim: SetConfig: this Conn was made with reads untouched; wrap the conn with an inbound impairment to impair them")
+
+// SetConfig changes the impairment of the datagrams written, and read,
+// from now on; datagrams already in flight keep their delays. If
+// cfg.Seed differs from the current Seed the random sources are reseeded,
+// otherwise their sequences continue. Whether reads go through the
+// simulated network is settled by Wrap: SetConfig can change or remove the
+// inbound impairment of a Conn made with one, but cannot add one to a
+// Conn made without. An invalid cfg is refused and changes nothing.
 func (c *Conn) SetConfig(cfg Config) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.in == nil && cfg.inbound().Enabled() {
+		return errNoInbound
+	}
 	if cfg.Seed != c.cfg.Seed {
-		c.src.Seed(cfg.Seed, pcgStream)
+		c.out.src.Seed(cfg.Seed, pcgStream)
+		if c.in != nil {
+			c.in.src.Seed(cfg.Seed, pcgStreamIn)
+		}
 	}
 	c.cfg = cfg
-	c.mu.Unlock()
+	c.out.imp = cfg.outbound()
+	if c.in != nil {
+		c.in.imp = cfg.inbound()
+	}
 	return nil
 }
 
@@ -163,32 +280,223 @@ func (c *Conn) Config() Config {
 	return c.cfg
 }
 
-// Stats returns the counters so far.
+// Stats returns the counters of what was written so far.
 func (c *Conn) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.stats
-	s.Pending = uint64(len(c.q) + c.writing)
+	return c.out.statsLocked()
+}
+
+// InboundStats returns the counters of what was read so far, when the
+// Conn impairs reads; otherwise zero, since reads pass through uncounted.
+func (c *Conn) InboundStats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.in == nil {
+		return Stats{}
+	}
+	return c.in.statsLocked()
+}
+
+func (p *path) statsLocked() Stats {
+	s := p.stats
+	s.Pending = uint64(p.pending())
 	return s
 }
 
-// ReadFrom reads from the wrapped conn, unimpaired.
-func (c *Conn) ReadFrom(p []byte) (int, net.Addr, error) { return c.inner.ReadFrom(p) }
+// ReadFrom reads the next datagram. When the Conn impairs reads, the
+// datagram has been through the simulated network: it waited its delay
+// and was not lost; otherwise ReadFrom reads the wrapped conn directly.
+// As with UDP, a datagram longer than p is cut to len(p). After Close,
+// ReadFrom fails with an error wrapping [net.ErrClosed]; past the read
+// deadline, with one wrapping [os.ErrDeadlineExceeded].
+func (c *Conn) ReadFrom(p []byte) (int, net.Addr, error) {
+	if c.in == nil {
+		return c.inner.ReadFrom(p)
+	}
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		c.mu.Lock()
+		switch {
+		case c.closed:
+			c.mu.Unlock()
+			return 0, nil, c.opError("read", nil, net.ErrClosed)
+		case c.readErr != nil:
+			err := c.readErr
+			c.readErr = nil
+			c.mu.Unlock()
+			return 0, nil, err
+		case len(c.in.ready) > 0:
+			d := c.in.ready[0]
+			c.in.ready[0] = datagram{}
+			c.in.ready = c.in.ready[1:]
+			n := copy(p, d.buf.b)
+			c.in.stats.Delivered++
+			c.in.stats.DeliveredBytes += uint64(len(d.buf.b))
+			more := len(c.in.ready) > 0
+			c.mu.Unlock()
+			d.buf.free()
+			if more {
+				signal(c.readable) // for another reader
+			}
+			return n, d.addr, nil
+		case c.readBroken != nil:
+			err := c.readBroken
+			c.mu.Unlock()
+			return 0, nil, err
+		}
+		dl, changed := c.readDeadline, c.deadlineSet
+		c.mu.Unlock()
+
+		var expired <-chan time.Time
+		if !dl.IsZero() {
+			wait := time.Until(dl)
+			if wait <= 0 {
+				return 0, nil, c.opError("read", nil, os.ErrDeadlineExceeded)
+			}
+			if timer == nil {
+				timer = time.NewTimer(wait)
+			} else {
+				timer.Reset(wait)
+			}
+			expired = timer.C
+		}
+		select {
+		case <-c.readable:
+		case <-changed:
+		case <-c.done:
+		case <-expired:
+		}
+	}
+}
+
+// readLoop reads the wrapped conn and hands each datagram to the inbound
+// path, until the Conn or the wrapped conn closes.
+func (c *Conn) readLoop() {
+	defer c.wg.Done()
+	buf := make([]byte, maxRead)
+	for {
+		n, addr, err := c.inner.ReadFrom(buf)
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return
+		}
+		if err != nil {
+			ended := errors.Is(err, net.ErrClosed)
+			if ended {
+				c.readBroken = err
+				c.in.stats.Discarded += uint64(len(c.in.q))
+				c.in.q = nil
+			} else {
+				// A transient error such as an ICMP port unreachable:
+				// the next ReadFrom reports it, as the socket would.
+				c.readErr = err
+			}
+			c.mu.Unlock()
+			signal(c.readable)
+			if ended {
+				return
+			}
+			continue
+		}
+		now := time.Since(c.epoch)
+		wake := c.in.admitLocked(now, buf[:n], netip.AddrPort{}, addr)
+		ready := c.in.promoteLocked(now) // what is due at once skips the scheduler
+		c.mu.Unlock()
+		if wake {
+			signal(c.in.wake)
+		}
+		if ready {
+			signal(c.readable)
+		}
+	}
+}
+
+// promoteLocked moves the datagrams of p due by now to p.ready and reports
+// whether it moved any.
+func (p *path) promoteLocked(now time.Duration) bool {
+	moved := false
+	for len(p.q) > 0 && p.q[0].due <= now {
+		p.ready = append(p.ready, p.q.pop())
+		moved = true
+	}
+	return moved
+}
+
+// runInbound is the inbound scheduler: it hands each datagram read to
+// ReadFrom when it is due, until Close.
+func (c *Conn) runInbound() {
+	defer c.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return
+		}
+		now := time.Since(c.epoch)
+		moved := c.in.promoteLocked(now)
+		wait := time.Duration(-1)
+		if len(c.in.q) > 0 {
+			wait = c.in.q[0].due - now
+		}
+		c.in.idle = true
+		c.mu.Unlock()
+		if moved {
+			signal(c.readable)
+		}
+		if wait >= 0 {
+			timer.Reset(wait)
+		} else {
+			timer.Stop()
+		}
+		select {
+		case <-c.done:
+			return
+		case <-c.in.wake:
+		case <-timer.C:
+		}
+	}
+}
 
 // LocalAddr returns the wrapped conn's local address.
 func (c *Conn) LocalAddr() net.Addr { return c.inner.LocalAddr() }
 
-// SetDeadline sets the read deadline of the wrapped conn and the write
-// deadline of c; see SetWriteDeadline.
+// SetDeadline sets the read and write deadlines; see SetReadDeadline and
+// SetWriteDeadline.
 func (c *Conn) SetDeadline(t time.Time) error {
-	if err := c.inner.SetReadDeadline(t); err != nil {
+	if err := c.SetReadDeadline(t); err != nil {
 		return err
 	}
 	return c.SetWriteDeadline(t)
 }
 
-// SetReadDeadline sets the read deadline of the wrapped conn.
-func (c *Conn) SetReadDeadline(t time.Time) error { return c.inner.SetReadDeadline(t) }
+// SetReadDeadline makes ReadFrom calls fail with an error wrapping
+// [os.ErrDeadlineExceeded] once t has passed, including a call already
+// waiting; the zero time removes the deadline. Without an inbound
+// impairment it sets the wrapped conn's read deadline.
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	if c.in == nil {
+		return c.inner.SetReadDeadline(t)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return c.opError("set", nil, net.ErrClosed)
+	}
+	c.readDeadline = t
+	close(c.deadlineSet)
+	c.deadlineSet = make(chan struct{})
+	return nil
+}
 
 // SetWriteDeadline makes WriteTo calls after t fail with an error that
 // wraps [os.ErrDeadlineExceeded]; the zero time removes the deadline.
@@ -252,64 +560,18 @@ func (c *Conn) write(p []byte, addr net.Addr, ap netip.AddrPort) (int, error) {
 		}
 		return 0, c.opError("write", addr, err)
 	}
-
-	now := time.Since(c.epoch)
-	c.stats.Written++
-	c.stats.WrittenBytes += uint64(len(p))
-	d := decide(c.rng, &c.cfg)
-	if d.lost {
-		c.stats.Lost++
-		c.mu.Unlock()
-		return len(p), nil
-	}
-	if len(c.q)+c.writing >= MaxPending {
-		c.stats.QueueDropped++
-		c.mu.Unlock()
-		return len(p), nil
-	}
-	start := now
-	if bw := c.cfg.Bandwidth; bw > 0 {
-		c.linkFree = max(c.linkFree, now)
-		waiting := (c.linkFree - now).Seconds() * float64(bw) // bytes not yet sent
-		if waiting >= 1 && waiting+float64(len(p)) > float64(c.cfg.queueLimit()) {
-			c.stats.QueueDropped++
-			c.mu.Unlock()
-			return len(p), nil
-		}
-		c.linkFree += time.Duration(float64(len(p)) / float64(bw) * float64(time.Second))
-		start = c.linkFree
-	}
-	if d.copies == 2 {
-		c.stats.Duplicated++
-	}
-	before := c.seq
-	for i := range d.copies {
-		if d.reordered[i] {
-			c.stats.Reordered++
-		}
-		c.seq++
-		c.q.push(datagram{due: start + d.delay[i], seq: c.seq, buf: newBuffer(p), ap: ap, addr: addr})
-	}
-	// Wake the scheduler if it sleeps past a new earliest datagram. When
-	// it is busy it looks at q again before it sleeps.
-	wake := c.idle && c.q[0].seq > before
-	if wake {
-		c.idle = false
-	}
+	wake := c.out.admitLocked(time.Since(c.epoch), p, ap, addr)
 	c.mu.Unlock()
 	if wake {
-		select {
-		case c.wake <- struct{}{}:
-		default: // a wake-up is pending already
-		}
+		signal(c.out.wake)
 	}
 	return len(p), nil
 }
 
-// run is the scheduler: it writes each datagram to the wrapped conn when
-// it is due, until Close.
+// run is the outbound scheduler: it writes each datagram to the wrapped
+// conn when it is due, until Close.
 func (c *Conn) run() {
-	defer close(c.exited)
+	defer c.wg.Done()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
@@ -317,6 +579,7 @@ func (c *Conn) run() {
 		batch []datagram // taken out of q, being written
 		t     tally      // what became of batch
 	)
+	out := c.out
 	for {
 		c.mu.Lock()
 		c.settleLocked(&t)
@@ -327,15 +590,15 @@ func (c *Conn) run() {
 			return
 		}
 		now := time.Since(c.epoch)
-		for len(c.q) > 0 && c.q[0].due <= now {
-			batch = append(batch, c.q.pop())
+		for len(out.q) > 0 && out.q[0].due <= now {
+			batch = append(batch, out.q.pop())
 		}
-		c.writing = len(batch)
+		out.writing = len(batch)
 		wait := time.Duration(-1)
-		if len(c.q) > 0 {
-			wait = c.q[0].due - now
+		if len(out.q) > 0 {
+			wait = out.q[0].due - now
 		}
-		c.idle = len(batch) == 0
+		out.idle = len(batch) == 0
 		c.mu.Unlock()
 
 		if len(batch) > 0 {
@@ -350,7 +613,7 @@ func (c *Conn) run() {
 		select {
 		case <-c.done:
 			return
-		case <-c.wake:
+		case <-out.wake:
 		case <-timer.C:
 		}
 	}
@@ -396,15 +659,16 @@ func (c *Conn) deliver(batch []datagram) (t tally) {
 
 // settleLocked counts a tally.
 func (c *Conn) settleLocked(t *tally) {
-	c.stats.Delivered += t.delivered
-	c.stats.DeliveredBytes += t.bytes
-	c.stats.Failed += t.failed
-	c.stats.Discarded += t.discarded
-	c.writing = 0
+	out := c.out
+	out.stats.Delivered += t.delivered
+	out.stats.DeliveredBytes += t.bytes
+	out.stats.Failed += t.failed
+	out.stats.Discarded += t.discarded
+	out.writing = 0
 	if t.broken != nil && c.broken == nil && !c.closed {
 		c.broken = t.broken
-		c.stats.Discarded += uint64(len(c.q))
-		c.q = nil
+		out.stats.Discarded += uint64(len(out.q))
+		out.q = nil
 	}
 	t.closed = t.closed || c.closed
 	t.delivered, t.bytes, t.failed, t.discarded, t.broken = 0, 0, 0, 0, nil
@@ -433,9 +697,9 @@ func (c *Conn) isClosed() bool {
 	}
 }
 
-// Close discards the datagrams still in flight, stops the scheduler
-// goroutine and closes the wrapped conn, returning the latter's error.
-// Calling Close again does nothing and returns nil.
+// Close discards the datagrams still in flight either way, stops the
+// Conn's goroutines and closes the wrapped conn, returning the latter's
+// error. Calling Close again does nothing and returns nil.
 func (c *Conn) Close() error {
 	c.mu.Lock()
 	if c.closed {
@@ -443,12 +707,16 @@ func (c *Conn) Close() error {
 		return nil
 	}
 	c.closed = true
-	c.stats.Discarded += uint64(len(c.q))
-	c.q = nil
+	c.out.stats.Discarded += uint64(len(c.out.q))
+	c.out.q = nil
+	if in := c.in; in != nil {
+		in.stats.Discarded += uint64(len(in.q) + len(in.ready))
+		in.q, in.ready = nil, nil
+	}
 	c.mu.Unlock()
 	close(c.done)
-	err := c.inner.Close() // also interrupts a write the scheduler is blocked in
-	<-c.exited
+	err := c.inner.Close() // also interrupts a write the scheduler is blocked in, and the reader
+	c.wg.Wait()
 	return err
 }
 

@@ -1,6 +1,7 @@
 // Package netsim impairs a [net.PacketConn] the way a bad network would:
 // one-way latency, jitter, loss, duplication, reordering and a bandwidth
-// cap with a tail-drop queue. It is peerstep's user-space substitute for
+// cap with a tail-drop queue, on what it sends and, if asked, on what it
+// receives. It is peerstep's user-space substitute for
 // Linux netem, used by tests, benchmarks and the demo game's flags.
 //
 // # Use
@@ -23,18 +24,36 @@
 // [Config.RegisterFlags]:
 //
 //	var cfg netsim.Config
-//	cfg.RegisterFlags(flag.CommandLine, "net-") // -net-latency 40ms -net-loss 0.02 ...
+//	cfg.RegisterFlags(flag.CommandLine, "net-") // -net-latency 40ms -net-loss 0.02 -net-both-ways ...
 //	flag.Parse()
-//	if err := cfg.Validate(); err != nil { ... }
+//	if err := cfg.CheckFlags("net-"); err != nil { ... } // "-net-latency 100h: at most 10s"
 //
 // # Direction
 //
-// Only what is written through a Conn is impaired; reads pass through
-// untouched. A Conn therefore models the path from its own socket to
-// every destination. To impair both directions of a link, wrap both
-// peers' sockets (each with its own Config, and preferably its own Seed).
-// An impairment applied on one side only is a one-way impairment: with
-// Latency 40ms on both sides the round trip gains 80ms.
+// The fields of [Config] impair what is written through a Conn: the path
+// from its socket to every destination. Reads pass through untouched
+// unless the Config impairs them too:
+//
+//   - Config.BothWays impairs what the Conn reads exactly as what it
+//     writes: one player's bad link, in both directions, without touching
+//     the other players' sockets (-both-ways on a command line);
+//   - Config.Inbound, an [Impairment], impairs what it reads on its own
+//     terms: a poor downlink beside a good uplink (-in-latency, -in-loss...).
+//
+// A Conn that impairs reads runs a reader goroutine that takes each
+// datagram off the wrapped conn as it arrives, decides its fate with a
+// random stream of its own (from the same Seed), and hands it to
+// [Conn.ReadFrom] when it is due; read deadlines keep working.
+// [Conn.InboundStats] counts what happened to what was read. Whether a
+// Conn impairs reads at all is settled by Wrap; SetConfig can change the
+// inbound impairment afterwards but not add one.
+//
+// The delays add up along a path: with Latency 40ms on a sender and an
+// Inbound Latency of 40ms on the receiver, a datagram between them takes
+// 80ms, and with BothWays and 40ms on one peer its round trip to an
+// unimpaired peer gains 80ms. Without BothWays or Inbound, an impairment
+// on one side only is a one-way impairment; wrap both peers' sockets (each
+// with its own Seed) to impair both directions of one link only.
 //
 // # How datagrams travel
 //
@@ -57,17 +76,21 @@
 // # Determinism
 //
 // Each Conn owns a PCG random source seeded from Config.Seed (zero is a
-// seed like any other). Every write draws the same number of values from
-// it whatever the Config says, so the same Seed and the same sequence of
-// writes make the same loss, duplication, jitter and reorder decisions,
-// and changing one probability does not reshuffle the others. Only tail
-// drops depend on the clock, because a queue drains in real time.
+// seed like any other), and a second one on another stream of the same
+// Seed for what it reads. Every datagram draws the same number of values
+// from its direction's source whatever the Config says, so the same Seed
+// and the same sequence of datagrams make the same loss, duplication,
+// jitter and reorder decisions, and changing one probability does not
+// reshuffle the others. Only tail drops depend on the clock, because a
+// queue drains in real time.
 //
 // # Errors and lifetime
 //
 // Errors the wrapped conn returns for a delayed datagram cannot be
 // reported to the WriteTo call that queued it long ago; they are counted
 // in the Failed field of [Stats]. If the wrapped conn turns out to be
-// closed, later writes fail with [net.ErrClosed]. [Conn.Close] discards the datagrams
-// still in flight, stops the scheduler and closes the wrapped conn.
+// closed, later writes fail with [net.ErrClosed], and so do reads through
+// an inbound impairment. [Conn.Close] discards the datagrams still in
+// flight either way, stops the Conn's goroutines and closes the wrapped
+// conn.
 package netsim

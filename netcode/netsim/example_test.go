@@ -60,10 +60,56 @@ func ExampleConfig_RegisterFlags() {
 		fmt.Println(err)
 		return
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.CheckFlags("net-"); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(cfg, "seed", cfg.Seed)
-	// Output: 40ms±5ms loss 2% seed 7
+
+	// CheckFlags names the flag a person got wrong.
+	if err := fs.Parse([]string{"-net-latency", "100h"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg.CheckFlags("net-"))
+	// Output:
+	// 40ms±5ms loss 2% seed 7
+	// -net-latency 100h: at most 10s
+}
+
+// Impair what a socket receives as well as what it sends: one player's bad
+// link, in both directions.
+func ExampleConfig_bothWays() {
+	sim, err := netsim.Listen("udp", "127.0.0.1:0", netsim.Config{Latency: 20 * time.Millisecond, BothWays: true, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sim.Close()
+	peer, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer peer.Close()
+
+	start := time.Now()
+	if _, err := peer.WriteTo([]byte("hello"), sim.LocalAddr()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	buf := make([]byte, 64)
+	sim.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, err := sim.ReadFrom(buf)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sim.Config())
+	fmt.Printf("%s, read after at least 20ms: %v\n", buf[:n], time.Since(start) >= 20*time.Millisecond)
+	fmt.Println("read through the simulator:", sim.InboundStats().Delivered)
+	// Output:
+	// 20ms both ways
+	// hello, read after at least 20ms: true
+	// read through the simulator: 1
 }

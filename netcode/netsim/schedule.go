@@ -7,8 +7,13 @@ import (
 	"time"
 )
 
-// pcgStream is the second PCG seed word: Config.Seed picks the first.
-const pcgStream = 0x6e657473696d // "netsim"
+// pcgStream and pcgStreamIn are the second PCG seed words of the
+// decisions about what is written and what is read: Config.Seed picks the
+// first, so that one Seed gives the two directions independent decisions.
+const (
+	pcgStream   = 0x6e657473696d   // "netsim"
+	pcgStreamIn = 0x6e657473696d69 // "netsimi"
+)
 
 // decision is the fate of one written datagram.
 type decision struct {
@@ -23,10 +28,10 @@ const drawsPerDecision = 6
 
 // decide draws one datagram's fate from r. It always draws exactly
 // drawsPerDecision values, whatever cfg says and whatever it decides, so
-// a write's decisions depend only on the seed, the number of writes
-// before it and cfg, and turning one impairment on or off does not
-// reshuffle the others' decisions.
-func decide(r *rand.Rand, cfg *Config) decision {
+// a datagram's decisions depend only on the seed, the number of datagrams
+// before it in its direction and cfg, and turning one impairment on or
+// off does not reshuffle the others' decisions.
+func decide(r *rand.Rand, cfg *Impairment) decision {
 	var u [drawsPerDecision]float64
 	for i := range u {
 		u[i] = r.Float64() // one 64-bit draw each, no rejection loop

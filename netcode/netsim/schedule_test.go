@@ -13,8 +13,9 @@ func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, pcgStre
 func decisions(seed uint64, cfg Config, n int) []decision {
 	r := newRand(seed)
 	out := make([]decision, n)
+	imp := cfg.outbound()
 	for i := range out {
-		out[i] = decide(r, &cfg)
+		out[i] = decide(r, &imp)
 	}
 	return out
 }
@@ -42,7 +43,7 @@ func TestDecideIndependentOfOtherImpairments(t *testing.T) {
 	}
 	r := newRand(1)
 	for range 100 {
-		decide(r, &Config{Loss: 0.5, Duplicate: 0.5})
+		decide(r, &Impairment{Loss: 0.5, Duplicate: 0.5})
 	}
 	want := newRand(1)
 	for range 100 * drawsPerDecision {

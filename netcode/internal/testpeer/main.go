@@ -4,6 +4,11 @@
 //
 //	testpeer -host -players 4 -frames 600          # prints "code <CODE>"
 //	testpeer -join CODE -frames 600 -record r.psreplay
+//	testpeer -join CODE -latency 60ms -loss 0.05 -both-ways -seed 3   # a bad link, both ways
+//
+// The network flags are netsim's (-latency, -jitter, -loss, -dup, -reorder,
+// -bandwidth, -seed, -both-ways, -in-latency...): they impair this peer's
+// socket. A bad flag gets one line on stderr naming it and exit status 2.
 //
 // It plays a deterministic stub simulation at the match's tick rate (60 Hz)
 // on 127.0.0.1 only, and prints one machine-readable line per fact on
@@ -12,7 +17,8 @@
 //	code <CODE>               the host's share code
 //	started <local> <players> the match started; this player's PlayerID
 //	frame <n>                 n frames simulated (every 30 frames)
-//	left <player> <frame>     a player left; every survivor agrees on the frame
+//	left <player> <frame>     a player was dropped: absent from frame <frame> on,
+//	                          as every survivor agrees (-1: it left the lobby)
 //	desync <frame> <players>  checksums differ
 //	checksum <frame> <hex>    the state after -frames frames; then it exits 0
 //	dropped <frame>           the others dropped this player; it closes and exits 3
@@ -30,11 +36,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/peerstep/peerstep/internal/cli"
 	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/lockstep/replay"
 	"github.com/peerstep/peerstep/netcode"
+	"github.com/peerstep/peerstep/netcode/netsim"
+	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
 // Exit codes.
@@ -62,28 +72,55 @@ type options struct {
 	name       string
 	timeout    time.Duration
 	verbose    bool
+	network    netsim.Config
 }
 
 func main() {
+	o, err := parseArgs(os.Args[1:], os.Stdout)
+	if err != nil {
+		os.Exit(cli.Report(os.Stderr, "testpeer", err)) // 0 for -help, exitUsage for the rest
+	}
+	os.Exit(run(o, os.Stdout))
+}
+
+// parseArgs reads and checks the command line; every error is a
+// *cli.UsageError of one line naming the flag, or flag.ErrHelp.
+func parseArgs(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("testpeer", flag.ContinueOnError)
 	fs.BoolVar(&o.host, "host", false, "host the match")
-	fs.StringVar(&o.join, "join", "", "join the match with this share code")
-	fs.IntVar(&o.players, "players", 4, "host: players to wait for (the host included) before starting")
+	fs.StringVar(&o.join, "join", "", "join the match with this share `code`")
+	fs.IntVar(&o.players, "players", 4, "host: players to wait for (the host included) before starting, 2 to 16")
 	fs.IntVar(&o.frames, "frames", 600, "frames to simulate before printing the checksum")
-	fs.DurationVar(&o.disconnect, "disconnect-timeout", 2*time.Second, "silence after which a player is dropped")
-	fs.StringVar(&o.record, "record", "", "record a replay to this file")
-	fs.StringVar(&o.name, "name", "", "player name")
+	fs.DurationVar(&o.disconnect, "disconnect-timeout", 2*time.Second, "silence after which a player is dropped (at least 100ms)")
+	fs.StringVar(&o.record, "record", "", "record a replay to this `file`")
+	fs.StringVar(&o.name, "name", "", "player name, up to 32 bytes")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "give up (exit 4) after this long")
 	fs.BoolVar(&o.verbose, "v", false, "log the session's diagnostics to stderr")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		os.Exit(exitUsage)
+	o.network.RegisterFlags(fs, "")
+	if err := cli.Parse(fs, args, stdout); err != nil {
+		return o, err
 	}
-	if o.host == (o.join != "") || fs.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "testpeer: give exactly one of -host and -join CODE")
-		os.Exit(exitUsage)
+	switch {
+	case o.host == (o.join != ""):
+		return o, cli.Usage(errors.New("give exactly one of -host and -join CODE"))
+	case o.players < lockstep.MinPlayers || o.players > lockstep.MaxPlayers:
+		return o, cli.Badf("players", o.players, "%d to %d", lockstep.MinPlayers, lockstep.MaxPlayers)
+	case o.frames < 1:
+		return o, cli.Badf("frames", o.frames, "at least 1")
+	case o.disconnect < 100*time.Millisecond:
+		return o, cli.Badf("disconnect-timeout", o.disconnect, "at least 100ms")
+	case o.timeout <= 0:
+		return o, cli.Badf("timeout", o.timeout, "more than 0s")
+	case len(o.name) > 32:
+		return o, cli.Badf("name", o.name, "up to 32 bytes")
 	}
-	os.Exit(run(o, os.Stdout))
+	if o.join != "" {
+		if _, err := sharecode.Parse(o.join); err != nil {
+			return o, cli.Badf("join", o.join, "%s", codeError(err))
+		}
+	}
+	return o, cli.Usage(o.network.CheckFlags(""))
 }
 
 // game is the stub simulation: a hash of every frame simulated, so that two
@@ -121,6 +158,9 @@ func run(o options, out io.Writer) int {
 		MaxPlayers:        o.players,
 		DisconnectTimeout: o.disconnect,
 		JoinTimeout:       10 * time.Second,
+	}
+	if o.network.Enabled() {
+		cfg.Network = &o.network
 	}
 	if o.verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -268,6 +308,16 @@ func readyFrame(f netcode.Frame[Input]) lockstep.ReadyFrame {
 		}
 	}
 	return rf
+}
+
+// codeError is what a share code error says, once: "sharecode: X: sharecode:
+// the code is incomplete" reads as "X".
+func codeError(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, ": sharecode: "); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimPrefix(s, "sharecode: ")
 }
 
 func oneLine(s string) string {

@@ -1,0 +1,91 @@
+// Package launch is the demo's command line without Ebiten: it reads and
+// checks the flags and runs what needs no window, so that -help, a bad
+// flag and -headless get their answer on a machine with no display, where
+// Ebiten cannot even load (package nodisplay calls NoDisplay before it
+// does).
+package launch
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/peerstep/peerstep/demo-game/play"
+	"github.com/peerstep/peerstep/internal/cli"
+)
+
+// Name is the demo's name in its messages.
+const Name = "neon trails"
+
+// BotHint points a player with no display to the headless bot.
+const BotHint = "go run ./demo-game/cmd/neonbot"
+
+// Command is the demo's command line: what to play (play.Flags) and the
+// window.
+type Command struct {
+	Flags         play.Flags
+	Width, Height int
+	Fullscreen    bool
+	NetGraph      bool
+}
+
+// Parse reads and checks the demo's command line. On -help it prints the
+// usage to stdout and returns flag.ErrHelp; any other error is a
+// *cli.UsageError of one line naming the flag.
+func Parse(args []string, stdout io.Writer) (*Command, error) {
+	var c Command
+	fs := flag.NewFlagSet(Name, flag.ContinueOnError)
+	c.Flags.Register(fs)
+	fs.IntVar(&c.Width, "width", 1280, "window width in `pixels`")
+	fs.IntVar(&c.Height, "height", 720, "window height in `pixels`")
+	fs.BoolVar(&c.Fullscreen, "fullscreen", false, "start in fullscreen (F11 toggles)")
+	fs.BoolVar(&c.NetGraph, "netgraph", false, "show the net graph from the start (TAB toggles it)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Neon Trails: light cycles for 2 to 8 friends, peer to peer.\n\n"+
+			"usage: %s [flags]\n\nWith no display, -headless plays without a window, and so does\n%s.\n\n",
+			os.Args[0], BotHint)
+		fs.PrintDefaults()
+	}
+	if err := cli.Parse(fs, args, stdout); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Width < 320 || c.Width > 16384:
+		return nil, cli.Badf("width", c.Width, "320 to 16384 pixels")
+	case c.Height < 240 || c.Height > 16384:
+		return nil, cli.Badf("height", c.Height, "240 to 16384 pixels")
+	}
+	if err := c.Flags.Check(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// RunHeadless plays the side the flags describe with no window, printing
+// what play.RunHeadless prints to stdout, until it is done or the process
+// is interrupted.
+func (c *Command) RunHeadless(stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return play.RunHeadless(ctx, c.Flags.HeadlessRun(), stdout)
+}
+
+// NoDisplay answers the command line args on a machine with no display,
+// for the reason why (as Display says it), and returns the exit status:
+// -help and bad flags as ever, -headless runs, and anything that needs the
+// window gets one line saying there is none and what to run instead.
+func NoDisplay(args []string, why string, stdout, stderr io.Writer) int {
+	c, err := Parse(args, stdout)
+	if err != nil {
+		return cli.Report(stderr, Name, err)
+	}
+	if c.Flags.Headless {
+		return cli.Report(stderr, Name, play.Explain(c.RunHeadless(stdout)))
+	}
+	fmt.Fprintf(stderr, "%s: %s, and the game needs a window: play without one with -headless, or run the headless bot: %s\n",
+		Name, why, BotHint)
+	return 1
+}

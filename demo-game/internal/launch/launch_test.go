@@ -1,0 +1,84 @@
+package launch
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/peerstep/peerstep/internal/cli"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // "" if fine
+	}{
+		{nil, ""},
+		{[]string{"-practice", "-width", "960", "-height", "540", "-netgraph", "-fullscreen"}, ""},
+		{[]string{"-width", "100"}, "-width 100: 320 to 16384 pixels"},
+		{[]string{"-height", "x"}, "-height x: want a whole number"},
+		{[]string{"-latency", "100h"}, "-latency 100h: at most 10s"},
+		{[]string{"-headless"}, "nothing to do: give -host, -join CODE, -practice or -replay"},
+		{[]string{"-join", ""}, `-join "": Type or paste a share code first.`},
+		{[]string{"-window"}, "-window: no such flag (-help lists them)"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out bytes.Buffer
+			c, err := Parse(tt.args, &out)
+			if tt.want == "" {
+				if err != nil || c == nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			var ue *cli.UsageError
+			if !errors.As(err, &ue) || err.Error() != tt.want || out.Len() != 0 {
+				t.Fatalf("Parse = %v, printed %q; want the usage error %q", err, out.String(), tt.want)
+			}
+		})
+	}
+	c, err := Parse([]string{"-practice", "-width", "960", "-netgraph"}, &bytes.Buffer{})
+	if err != nil || !c.Flags.Practice || c.Width != 960 || c.Height != 720 || !c.NetGraph || c.Fullscreen {
+		t.Errorf("Parse: %+v, %v", c, err)
+	}
+	var out bytes.Buffer
+	if _, err := Parse([]string{"-help"}, &out); !errors.Is(err, flag.ErrHelp) ||
+		!strings.HasPrefix(out.String(), "Neon Trails: light cycles") || !strings.Contains(out.String(), BotHint) {
+		t.Errorf("-help: %v, printed %q", err, out.String())
+	}
+}
+
+// TestNoDisplay: with no display, -help, bad flags and -headless answer as
+// ever, and a window gets one line saying there is none.
+func TestNoDisplay(t *testing.T) {
+	const why = "no display (DISPLAY is not set)"
+	tests := []struct {
+		args   []string
+		code   int
+		stdout *regexp.Regexp
+		stderr string
+	}{
+		{[]string{"-help"}, 0, regexp.MustCompile(`(?s)^Neon Trails: .*-headless`), ""},
+		{[]string{"-practice"}, 1, regexp.MustCompile(`^$`),
+			"neon trails: no display (DISPLAY is not set), and the game needs a window: play without one with -headless, or run the headless bot: go run ./demo-game/cmd/neonbot\n"},
+		{nil, 1, regexp.MustCompile(`^$`), "neon trails: no display (DISPLAY is not set), and the game needs a window"},
+		{[]string{"-loss", "2"}, 2, regexp.MustCompile(`^$`), "neon trails: -loss 2: want a probability of at least 0 and below 1\n"},
+		{[]string{"-headless", "-practice", "-frames", "30", "-name", "ada"}, 0,
+			regexp.MustCompile(`^match started: 4 players, you are player 0\nchecksum 30 [0-9a-f]{16}\n$`), ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := NoDisplay(tt.args, why, &stdout, &stderr)
+			if code != tt.code || !tt.stdout.MatchString(stdout.String()) || !strings.HasPrefix(stderr.String(), tt.stderr) ||
+				strings.Count(stderr.String(), "\n") > 1 {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d, stdout matching %q, stderr %q",
+					code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
+			}
+		})
+	}
+}
