@@ -42,14 +42,14 @@ func TestE2E(t *testing.T) {
 	size := []string{"-width", strconv.Itoa(winW), "-height", strconv.Itoa(winH)}
 
 	// The title screen, for a screenshot.
-	title := startProc(t, "title", env, bin, append(size, "-name", "ada", "-frames", "600")...)
+	title := startProc(t, "title", env, bin, append(size, "-offline", "-name", "ada", "-frames", "600")...)
 	title.Await(t, regexp.MustCompile(`^screen: title$`), 20*time.Second)
 	screenshot(t, display, "ada", 0, shots, "title.png")
 	title.Kill()
 
 	// A host with two bots in its lobby.
 	const frames = 600
-	common := append(size, "-listen", "127.0.0.1:0", "-frames", strconv.Itoa(frames), "-rounds", "5")
+	common := append(size, "-listen", "127.0.0.1:0", "-offline", "-frames", strconv.Itoa(frames), "-rounds", "5")
 	hostStart := time.Now()
 	host := startProc(t, "host", env, bin, append(common, "-host", "-name", "ada", "-bots", "2", "-players", "5")...)
 	code := host.Await(t, regexp.MustCompile(`^share code: (PS2-\S+)$`), 20*time.Second)[1]
@@ -63,7 +63,7 @@ func TestE2E(t *testing.T) {
 	joiner := startProc(t, "joiner", env, bin, append(common, "-join", code, "-name", "bob",
 		"-netgraph", "-latency", "30ms", "-jitter", "5ms", "-loss", "0.01")...)
 	joiner.Await(t, regexp.MustCompile(`^screen: lobby$`), 20*time.Second)
-	quitter := startProc(t, "neonbot", env, neonbot, "-join", code, "-name", "carol", "-listen", "127.0.0.1:0", "-frames", "300")
+	quitter := startProc(t, "neonbot", env, neonbot, "-join", code, "-name", "carol", "-listen", "127.0.0.1:0", "-offline", "-frames", "300")
 	for _, p := range []*proctest.Proc{host, joiner, quitter} {
 		p.Await(t, regexp.MustCompile(`^match started: 5 players, you are player \d$`), 20*time.Second)
 	}

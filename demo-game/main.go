@@ -14,9 +14,8 @@
 // window, and so does ./demo-game/cmd/neonbot, which does not link Ebiten.
 // Flags are read and checked before anything starts: a bad one gets one
 // line naming it and exit status 2. On a machine with no display, where
-// Ebiten cannot load, package nodisplay answers before it does: -help,
-// bad flags and -headless as ever, and one line saying there is no
-// display for anything that needs the window.
+// Ebiten cannot load, package nodisplay answers before it does, with one
+// line pointing to the headless bot, which takes the same flags.
 package main
 
 import (

@@ -11,7 +11,7 @@
 #
 # The demo game and the examples are left out (the demo's Ebiten packages
 # need a display to build their tests), except the demo's pure simulation,
-# whose state decoder is fuzzed too, and its command line (launch: the
+# whose state decoder is fuzzed too, and its display check (nodisplay: the
 # $DISPLAY parser), which links no Ebiten either.
 set -euo pipefail
 t=${1:-100000x}
@@ -22,7 +22,7 @@ trap 'rm -f "$log"' EXIT
 n=0
 start=$SECONDS
 while read -r pkg dir; do
-	case "$pkg" in */demo-game/sim | */demo-game/internal/launch) ;; */demo-game* | */examples*) continue ;; esac
+	case "$pkg" in */demo-game/sim | */demo-game/internal/nodisplay) ;; */demo-game* | */examples*) continue ;; esac
 	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u || true)
 	for f in $targets; do
 		echo "fuzz: $pkg $f ($t)"

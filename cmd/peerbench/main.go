@@ -67,6 +67,10 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs.IntVar(&o.players, "players", 4, "number of peers, 2 to 16")
 	o.net.Seed = 1
 	o.net.RegisterFlags(fs, "")
+	// Every peer is in this process, on loopback: no discovery beyond it
+	// unless the flags point the peers at a lab's servers.
+	o.reach = netcode.Local()
+	o.reach.RegisterFlags(fs, "")
 	fs.IntVar(&o.frames, "frames", 600, "frames measured on every peer (after -warmup)")
 	fs.IntVar(&o.warmup, "warmup", -1, "frames simulated before measuring (default: 2 s worth of frames)")
 	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz, 1 to 1000")

@@ -19,6 +19,8 @@ type options struct {
 	// net is every peer's network simulation; each gets a Seed of its
 	// own from net.Seed.
 	net netsim.Config
+	// reach is every peer's netcode.Config.Reach: Local by default.
+	reach netcode.Reach
 	// frames are measured after warmup frames; a run simulates
 	// warmup+frames frames on every peer.
 	frames int
@@ -514,6 +516,7 @@ func lobby(ctx context.Context, o options) ([]*netcode.Session[benchInput], erro
 		c := &netcode.Config{
 			Name:        fmt.Sprintf("p%d", i),
 			ListenAddr:  "127.0.0.1:0",
+			Reach:       o.reach,
 			MaxPlayers:  o.players,
 			TickRate:    o.tickHz,
 			KCP:         o.kcp,

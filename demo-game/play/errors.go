@@ -63,6 +63,10 @@ func shareCodeText(err error) (string, bool) {
 		return "That is too long to be a share code: paste only the code your host gave you.", true
 	case errors.Is(err, sharecode.ErrBadCharacter):
 		return "That is not a share code: " + detail(err, sharecode.ErrBadCharacter) + ".", true
+	case errors.Is(err, sharecode.ErrNotACode):
+		return "That is not a share code: a code is 18 letters and digits, like PS2-7KQ-M2X-9AB-CDE-FGH-J4W.", true
+	case errors.Is(err, sharecode.ErrTooManySymbols):
+		return "That code has extra characters: a short code has 18.", true
 	case errors.Is(err, sharecode.ErrTruncated):
 		return "That code is incomplete: a character is missing or extra.", true
 	case errors.Is(err, sharecode.ErrChecksum):
@@ -85,6 +89,7 @@ func netcodeText(err error) (string, bool) {
 	}{
 		{netcode.ErrCodeRejected, "The host does not know this code: it is wrong, or from an earlier match."},
 		{netcode.ErrHostUnreachable, "No answer from the host: is the match still open, and reachable from here?"},
+		{netcode.ErrHostNotFound, "No host answers under that code: check it with your host, and that their game is open and online."},
 		{netcode.ErrIncompatibleVersion, "The host runs another version of Neon Trails: both of you need the same release."},
 		{netcode.ErrLobbyFull, "That lobby is full."},
 		{netcode.ErrMatchStarted, "That match has already started."},

@@ -26,6 +26,7 @@ var sentinels = map[string]error{
 	"netcode.ErrBadConfig":           netcode.ErrBadConfig,
 	"netcode.ErrCodeRejected":        netcode.ErrCodeRejected,
 	"netcode.ErrHostUnreachable":     netcode.ErrHostUnreachable,
+	"netcode.ErrHostNotFound":        netcode.ErrHostNotFound,
 	"netcode.ErrIncompatibleVersion": netcode.ErrIncompatibleVersion,
 	"netcode.ErrLobbyFull":           netcode.ErrLobbyFull,
 	"netcode.ErrMatchStarted":        netcode.ErrMatchStarted,
@@ -45,6 +46,8 @@ var sentinels = map[string]error{
 	"sharecode.ErrVersion":           sharecode.ErrVersion,
 	"sharecode.ErrMalformed":         sharecode.ErrMalformed,
 	"sharecode.ErrAddress":           sharecode.ErrAddress,
+	"sharecode.ErrNotACode":          sharecode.ErrNotACode,
+	"sharecode.ErrTooManySymbols":    sharecode.ErrTooManySymbols,
 }
 
 // declaredErrors lists the Err* variables declared in a Go file.
@@ -111,7 +114,9 @@ func TestErrorTextKnowsEverySentinel(t *testing.T) {
 // real code paths where there is one.
 func TestErrorText(t *testing.T) {
 	_, badChar := sharecode.Parse("PS1-!!!")
-	_, typo := sharecode.Parse("PS1-HELLO-WORLD")
+	_, old := sharecode.Parse("PS1-HELLO-WORLD")
+	_, word := sharecode.Parse("hello")
+	_, cut := sharecode.Parse("PS2-008-J4C-T4A-NK7-F24-S5")
 	_, notThere := os.Open(filepath.Join(t.TempDir(), "gone.psreplay"))
 	tests := []struct {
 		err  error
@@ -119,7 +124,9 @@ func TestErrorText(t *testing.T) {
 	}{
 		{nil, ""},
 		{badChar, "That is not a share code: character '!' at position 5 is not part of a share code."},
-		{typo, "That code is incomplete: a character is missing or extra."},
+		{old, "That code was made by another release of Neon Trails: both of you need the same release."},
+		{word, "That is not a share code: a code is 18 letters and digits"},
+		{cut, "That code is incomplete: a character is missing or extra."},
 		{fmt.Errorf("%w: network simulation: netsim: loss probability 2 is outside [0, 1]", netcode.ErrBadConfig),
 			"The game's network settings are wrong: loss probability 2 is outside [0, 1]."},
 		{&replay.MismatchError{Frame: 41}, "The replay does not reproduce: the game's state differs from the recording at frame 41"},

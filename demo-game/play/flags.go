@@ -63,6 +63,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.IntVar(&f.Frames, "frames", 0, "play by itself (a bot steers) and exit after `N` frames, printing \"checksum N HEX\"")
 	fs.BoolVar(&f.Headless, "headless", false, "no window: a bot plays this side (for tests and to fill a lobby)")
 	f.Network.RegisterFlags(fs, "")
+	f.Reach.RegisterFlags(fs, "")
 }
 
 // Check reports the first flag that is out of range or contradicts

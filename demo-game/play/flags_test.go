@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/peerstep/peerstep/internal/cli"
+	"github.com/peerstep/peerstep/netcode"
 	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
@@ -55,7 +56,7 @@ func TestFlagsCheck(t *testing.T) {
 		{[]string{"-headless"}, false, "nothing to do"},
 		{[]string{"-join", ""}, true, `-join "": Type or paste a share code first.`},
 		{[]string{"-join="}, false, `-join "": Type or paste a share code first.`},
-		{[]string{"-join", "PS1-HELLO-WORLD"}, true, "-join PS1-HELLO-WORLD: That code is incomplete: a character is missing or extra."},
+		{[]string{"-join", "PS1-HELLO-WORLD"}, true, "-join PS1-HELLO-WORLD: That code was made by another release of Neon Trails: both of you need the same release."},
 		{[]string{"-join", "PS1-!!!"}, true, "-join PS1-!!!: That is not a share code: character '!' at position 5 is not part of a share code."},
 		{[]string{"-join", code[:len(code)-1] + flipLast(code)}, true, "That code has a typo"},
 		{[]string{"-host", "-join", code}, false, "use one of -host, -join, -practice and -replay"},
@@ -99,7 +100,7 @@ func TestFlagsCheck(t *testing.T) {
 // there).
 func validCode(t *testing.T) string {
 	t.Helper()
-	l, err := Host(t.Context(), Options{Name: "gone", ListenAddr: loopback})
+	l, err := Host(t.Context(), Options{Name: "gone", ListenAddr: loopback, Reach: netcode.Local()})
 	if err != nil {
 		t.Fatal(err)
 	}

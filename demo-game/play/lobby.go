@@ -109,13 +109,15 @@ func (l *Lobby) AddBots(n int) error {
 		name := fmt.Sprintf("bot-%s", PracticeNames[(l.nextBot-1)%len(PracticeNames)])
 		l.botNames[name] = true
 		opts := l.opts
-		opts.Name, opts.Record, opts.ListenAddr = name, "", opts.botListenAddr()
+		// A bot runs on the host's machine: it joins with the direct code
+		// and looks for nothing beyond it.
+		opts.Name, opts.Record, opts.ListenAddr, opts.Reach = name, "", opts.botListenAddr(), netcode.Local()
 		opts.Network.Seed += uint64(100 * l.nextBot)
 		b := newBot(l.ctx, name)
 		l.bots = append(l.bots, b)
 		l.mu.Unlock()
 		go func() {
-			if err := b.run(l.s.Code(), opts); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, netcode.ErrClosed) {
+			if err := b.run(l.s.DirectCode(), opts); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, netcode.ErrClosed) {
 				l.mu.Lock()
 				l.notices = append(l.notices, Notice{Text: name + ": " + ErrorText(err), Player: -1, Bad: true})
 				l.mu.Unlock()

@@ -36,6 +36,11 @@ type Options struct {
 	// Network impairs what this player sends (latency, jitter, loss...)
 	// when it is enabled, and with BothWays or Inbound what it receives.
 	Network netsim.Config
+	// Reach says how friends find this player's match and how it finds
+	// theirs (netcode.Config.Reach): LAN discovery, the DHT, STUN and
+	// port mapping, all on by default. netcode.Local() stays on this
+	// machine (tests, -offline).
+	Reach netcode.Reach
 	// Record, when set, records the match to this replay file.
 	Record string
 	// RoundsToWin is how many rounds win a match (host and practice
@@ -74,6 +79,7 @@ func (o Options) netConfig(seed uint64) *netcode.Config {
 	cfg := &netcode.Config{
 		Name:             o.Name,
 		ListenAddr:       o.ListenAddr,
+		Reach:            o.Reach,
 		TickRate:         o.tickRate(),
 		ChecksumInterval: ChecksumInterval,
 		Settings:         o.settings().encode(),

@@ -89,14 +89,14 @@ func TestHeadlessMatch(t *testing.T) {
 	const frames = 300
 	rec := filepath.Join(t.TempDir(), "match.psreplay")
 	host := start(ctx, "host", Headless{
-		Options: Options{Name: "host", ListenAddr: loopback, Record: rec},
+		Options: Options{Name: "host", ListenAddr: loopback, Reach: netcode.Local(), Record: rec},
 		Host:    true, Players: 4, Frames: frames,
 	})
 	code := host.await(t, regexp.MustCompile(`^share code: (\S+)$`), 10*time.Second)[1]
 	runs := []*run{host}
 	for _, name := range []string{"bot-a", "bot-b", "bot-c"} {
 		runs = append(runs, start(ctx, name, Headless{
-			Options: Options{Name: name, ListenAddr: loopback},
+			Options: Options{Name: name, ListenAddr: loopback, Reach: netcode.Local()},
 			Join:    code, Frames: frames,
 		}))
 	}
@@ -136,7 +136,7 @@ func TestHeadlessMatch(t *testing.T) {
 func TestHostBots(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	l, err := Host(ctx, Options{Name: "ada", ListenAddr: loopback, RoundsToWin: 1})
+	l, err := Host(ctx, Options{Name: "ada", ListenAddr: loopback, Reach: netcode.Local(), RoundsToWin: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,10 +201,10 @@ func TestHostBots(t *testing.T) {
 func TestLeaveGoesOn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
-	host := start(ctx, "host", Headless{Options: Options{Name: "host", ListenAddr: loopback}, Host: true, Players: 3, Frames: 360})
+	host := start(ctx, "host", Headless{Options: Options{Name: "host", ListenAddr: loopback, Reach: netcode.Local()}, Host: true, Players: 3, Frames: 360})
 	code := host.await(t, regexp.MustCompile(`^share code: (\S+)$`), 10*time.Second)[1]
-	quitter := start(ctx, "quitter", Headless{Options: Options{Name: "quitter", ListenAddr: loopback}, Join: code, Frames: 120})
-	stayer := start(ctx, "stayer", Headless{Options: Options{Name: "stayer", ListenAddr: loopback}, Join: code, Frames: 360})
+	quitter := start(ctx, "quitter", Headless{Options: Options{Name: "quitter", ListenAddr: loopback, Reach: netcode.Local()}, Join: code, Frames: 120})
+	stayer := start(ctx, "stayer", Headless{Options: Options{Name: "stayer", ListenAddr: loopback, Reach: netcode.Local()}, Join: code, Frames: 360})
 	quitter.await(t, checksumLine, 20*time.Second)
 	// The session says who was dropped at which frame before the match
 	// gets there; every survivor names the same frame.
@@ -266,7 +266,7 @@ func TestPracticeAndReplay(t *testing.T) {
 func TestJoinErrors(t *testing.T) {
 	ctx := context.Background()
 	// A code from a host that has gone: nobody answers.
-	l, err := Host(ctx, Options{Name: "gone", ListenAddr: loopback})
+	l, err := Host(ctx, Options{Name: "gone", ListenAddr: loopback, Reach: netcode.Local()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestJoinErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
-			_, err := Join(ctx, tc.code, Options{Name: "x", ListenAddr: loopback, JoinTimeout: 500 * time.Millisecond})
+			_, err := Join(ctx, tc.code, Options{Name: "x", ListenAddr: loopback, Reach: netcode.Local(), JoinTimeout: 500 * time.Millisecond})
 			if !errors.Is(err, tc.is) || !strings.Contains(ErrorText(err), tc.says) {
 				t.Errorf("Join: %v, says %q; want %v saying %q", err, ErrorText(err), tc.is, tc.says)
 			}

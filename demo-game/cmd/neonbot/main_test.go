@@ -25,7 +25,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-host", "-bots", "3", "-latency", "40ms", "-both-ways"}, ""},
 		{nil, "nothing to do: give -host, -join CODE, -practice or -replay"},
 		{[]string{"-join", ""}, `-join "": Type or paste a share code first.`},
-		{[]string{"-join", "PS1-HELLO-WORLD"}, "-join PS1-HELLO-WORLD: That code is incomplete: a character is missing or extra."},
+		{[]string{"-join", "PS1-HELLO-WORLD"}, "-join PS1-HELLO-WORLD: That code was made by another release of Neon Trails: both of you need the same release."},
 		{[]string{"-join", "PS1-!!!"}, "-join PS1-!!!: That is not a share code: character '!' at position 5 is not part of a share code."},
 		{[]string{"-practice", "-latency", "100h"}, "-latency 100h: at most 10s"},
 		{[]string{"-practice", "-jitter", "10s", "-latency", "1ms"}, "-jitter 10s: at most the latency (-latency 1ms)"},

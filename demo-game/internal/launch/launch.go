@@ -72,20 +72,3 @@ func (c *Command) RunHeadless(stdout io.Writer) error {
 	defer stop()
 	return play.RunHeadless(ctx, c.Flags.HeadlessRun(), stdout)
 }
-
-// NoDisplay answers the command line args on a machine with no display,
-// for the reason why (as Display says it), and returns the exit status:
-// -help and bad flags as ever, -headless runs, and anything that needs the
-// window gets one line saying there is none and what to run instead.
-func NoDisplay(args []string, why string, stdout, stderr io.Writer) int {
-	c, err := Parse(args, stdout)
-	if err != nil {
-		return cli.Report(stderr, Name, err)
-	}
-	if c.Flags.Headless {
-		return cli.Report(stderr, Name, play.Explain(c.RunHeadless(stdout)))
-	}
-	fmt.Fprintf(stderr, "%s: %s, and the game needs a window: play without one with -headless, or run the headless bot: %s\n",
-		Name, why, BotHint)
-	return 1
-}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -49,36 +48,5 @@ func TestParse(t *testing.T) {
 	if _, err := Parse([]string{"-help"}, &out); !errors.Is(err, flag.ErrHelp) ||
 		!strings.HasPrefix(out.String(), "Neon Trails: light cycles") || !strings.Contains(out.String(), BotHint) {
 		t.Errorf("-help: %v, printed %q", err, out.String())
-	}
-}
-
-// TestNoDisplay: with no display, -help, bad flags and -headless answer as
-// ever, and a window gets one line saying there is none.
-func TestNoDisplay(t *testing.T) {
-	const why = "no display (DISPLAY is not set)"
-	tests := []struct {
-		args   []string
-		code   int
-		stdout *regexp.Regexp
-		stderr string
-	}{
-		{[]string{"-help"}, 0, regexp.MustCompile(`(?s)^Neon Trails: .*-headless`), ""},
-		{[]string{"-practice"}, 1, regexp.MustCompile(`^$`),
-			"neon trails: no display (DISPLAY is not set), and the game needs a window: play without one with -headless, or run the headless bot: go run ./demo-game/cmd/neonbot\n"},
-		{nil, 1, regexp.MustCompile(`^$`), "neon trails: no display (DISPLAY is not set), and the game needs a window"},
-		{[]string{"-loss", "2"}, 2, regexp.MustCompile(`^$`), "neon trails: -loss 2: want a probability of at least 0 and below 1\n"},
-		{[]string{"-headless", "-practice", "-frames", "30", "-name", "ada"}, 0,
-			regexp.MustCompile(`^match started: 4 players, you are player 0\nchecksum 30 [0-9a-f]{16}\n$`), ""},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := NoDisplay(tt.args, why, &stdout, &stderr)
-			if code != tt.code || !tt.stdout.MatchString(stdout.String()) || !strings.HasPrefix(stderr.String(), tt.stderr) ||
-				strings.Count(stderr.String(), "\n") > 1 {
-				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d, stdout matching %q, stderr %q",
-					code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
-			}
-		})
 	}
 }

@@ -15,6 +15,7 @@
 // stdout:
 //
 //	code <CODE>               the host's share code
+//	direct <CODE>             the host's direct code, when the share code is short
 //	started <local> <players> the match started; this player's PlayerID
 //	frame <n>                 n frames simulated (every 30 frames)
 //	left <player> <frame>     a player was dropped: absent from frame <frame> on,
@@ -73,6 +74,8 @@ type options struct {
 	timeout    time.Duration
 	verbose    bool
 	network    netsim.Config
+	listen     string
+	reach      netcode.Reach
 }
 
 func main() {
@@ -98,6 +101,9 @@ func parseArgs(args []string, stdout io.Writer) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "give up (exit 4) after this long")
 	fs.BoolVar(&o.verbose, "v", false, "log the session's diagnostics to stderr")
 	o.network.RegisterFlags(fs, "")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "UDP `address` to bind")
+	o.reach = netcode.Local() // this machine only, unless the lab says otherwise
+	o.reach.RegisterFlags(fs, "")
 	if err := cli.Parse(fs, args, stdout); err != nil {
 		return o, err
 	}
@@ -154,7 +160,8 @@ func run(o options, out io.Writer) int {
 
 	cfg := &netcode.Config{
 		Name:              o.name,
-		ListenAddr:        "127.0.0.1:0",
+		ListenAddr:        o.listen,
+		Reach:             o.reach,
 		MaxPlayers:        o.players,
 		DisconnectTimeout: o.disconnect,
 		JoinTimeout:       10 * time.Second,
@@ -176,6 +183,9 @@ func run(o options, out io.Writer) int {
 		}
 		defer s.Close()
 		say("code %s", s.Code())
+		if s.DirectCode() != s.Code() {
+			say("direct %s", s.DirectCode())
+		}
 		if err := waitPlayers(ctx, s, o.players); err != nil {
 			return fail(err)
 		}
