@@ -230,6 +230,7 @@ func (c *core) onBroken(l *link) { c.peerGone(l) }
 
 // peerGone handles a link that said goodbye or broke.
 func (c *core) peerGone(l *link) {
+	l.gone.Store(true)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.started {

@@ -37,6 +37,7 @@ type endpoint struct {
 	received      atomic.Uint64 // datagrams read
 	dropped       atomic.Uint64 // datagrams that did not open or had no home
 	droppedReplay atomic.Uint64 // authentic datagrams seen before
+	relayed       atomic.Uint64 // bytes forwarded between two other players
 
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -152,7 +153,7 @@ func (e *endpoint) dispatch(b []byte, from netip.AddrPort) {
 			e.dropped.Add(1)
 			return
 		}
-		if err := l.receive(b, from); err != nil {
+		if err := l.receive(b, from, nil); err != nil {
 			if errors.Is(err, seal.ErrReplay) {
 				e.droppedReplay.Add(1)
 			} else {

@@ -37,9 +37,14 @@ const (
 	EventDropped
 	// EventInputDelayChanged: the automatic input delay moved to Delay.
 	EventInputDelayChanged
+	// EventLinkRelayed: this player's link to Player goes through the
+	// player Via (ViaName), as the two could not reach each other directly.
+	EventLinkRelayed
+	// EventLinkDirect: the link to Player, relayed before, is direct now.
+	EventLinkDirect
 )
 
-var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed"}
+var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed", "link-relayed", "link-direct"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventNames) && k != 0 {
@@ -60,6 +65,10 @@ type Event struct {
 	Frame   lockstep.Frame
 	Players []int
 	Delay   int
+	// Via is the slot (PlayerID in a match) of the player that relays a
+	// link, for EventLinkRelayed; ViaName its name.
+	Via     int
+	ViaName string
 }
 
 func (e Event) String() string {
@@ -83,6 +92,10 @@ func (e Event) String() string {
 		return fmt.Sprintf("dropped from the match at frame %d", e.Frame)
 	case EventInputDelayChanged:
 		return fmt.Sprintf("input delay is now %d frames", e.Delay)
+	case EventLinkRelayed:
+		return fmt.Sprintf("the link to %s goes through %s", e.Name, e.ViaName)
+	case EventLinkDirect:
+		return fmt.Sprintf("the link to %s is direct", e.Name)
 	}
 	return e.Kind.String()
 }

@@ -24,6 +24,8 @@ const (
 	subProbeAck byte = 1 // "yes"
 	subKCP      byte = 2 // a KCP datagram follows
 	subFast     byte = 3 // a wire.Fast follows: inputs beside KCP, unreliable
+	subRelay    byte = 4 // forward what follows: [link ID u32][a sealed link datagram]
+	subRelayed  byte = 5 // a sealed link datagram a relay forwarded
 )
 
 // linkQueue bounds the messages waiting for a link's writer. A link whose
@@ -54,9 +56,22 @@ type link struct {
 
 	addrMu     sync.Mutex
 	addr       netip.AddrPort   // where to send; zero until known
-	candidates []netip.AddrPort // where to probe until confirmed
-	confirmed  atomic.Bool      // an authentic datagram arrived
+	candidates []netip.AddrPort // where to probe until a datagram comes directly
+	confirmed  atomic.Bool      // an authentic datagram arrived, directly or relayed
+	direct     atomic.Bool      // an authentic datagram arrived directly
 	lastHeard  atomic.Int64     // unix nanos of the last authentic datagram
+	created    time.Time
+
+	// relay is the link to the player who forwards this link's datagrams
+	// while there is no direct path; nil: none. relayed counts the
+	// datagrams that came through a relay.
+	relay      atomic.Pointer[relayPath]
+	relaySince atomic.Int64 // unix nanos when relay was chosen
+	relayedIn  atomic.Uint64
+	forwarded  atomic.Uint64 // datagrams this peer forwarded for the remote player
+	fwdBudget  tokenBucket   // read goroutine only: bounds what the remote player may have forwarded
+	shownVia   *link         // lobby loop only: the relay the game was last told of
+	gone       atomic.Bool   // the player said goodbye, or the link broke
 
 	in   chan []byte // KCP datagrams for the session
 	sess *kcp.UDPSession
@@ -116,6 +131,8 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 		fec:        p.tuning.FECData > 0,
 		done:       make(chan struct{}),
 		sealBuf:    make([]byte, 0, 4096),
+		created:    time.Now(),
+		fwdBudget:  tokenBucket{rate: relayRate, burst: relayRate / 4},
 	}
 	l.maxSN.Store(-1)
 	if l.sealer, err = seal.NewLinkSealer(sendKey, l.sendID); err != nil {
@@ -199,13 +216,57 @@ func (c *linkConn) SetDeadline(t time.Time) error      { return nil }
 func (c *linkConn) SetReadDeadline(t time.Time) error  { return nil }
 func (c *linkConn) SetWriteDeadline(t time.Time) error { return nil }
 
-// send seals one datagram of the given subkind and sends it to the link's
-// address; without an address yet it is dropped (KCP will resend).
+// send seals one datagram of the given subkind and sends it on the link's
+// path: directly once a datagram came directly, through the relay while
+// there is one and no direct path, else to the address known (the host a
+// joiner joined); with none, it is dropped (KCP will resend).
 func (l *link) send(sub byte, payload []byte) error {
 	l.addrMu.Lock()
 	to := l.addr
 	l.addrMu.Unlock()
+	if p := l.relay.Load(); p != nil && !l.direct.Load() {
+		return l.sendRelayed(p, sub, payload)
+	}
 	if !to.IsValid() {
+		return nil
+	}
+	return l.sendTo(sub, payload, to)
+}
+
+// sendRelayed seals a datagram for the remote player with this link's own
+// keys and hands it to the relay r, which can neither read nor forge it.
+func (l *link) sendRelayed(p *relayPath, sub byte, payload []byte) error {
+	l.sendMu.Lock()
+	plain := l.sealBuf[:0]
+	plain = append(plain, sub)
+	plain = append(plain, payload...)
+	// [remote's ID at the relay][the sealed datagram]
+	out := make([]byte, 4, 4+len(plain)+64)
+	binary.BigEndian.PutUint32(out, p.id)
+	out, err := l.sealer.Seal(out, plain)
+	l.sealBuf = plain[:0]
+	l.sendMu.Unlock()
+	if err != nil {
+		return err
+	}
+	l.bytesOut.Add(uint64(len(out) - 4))
+	l.dgramsOut.Add(1)
+	return p.via.sendDirect(subRelay, out)
+}
+
+// relayPath is the way to a player through a third one.
+type relayPath struct {
+	via *link  // the link to the relay
+	id  uint32 // the relay's ID for its link to the remote player
+}
+
+// sendDirect sends on the direct path only: what a relay forwards, and
+// what goes to a relay, never takes a second hop.
+func (l *link) sendDirect(sub byte, payload []byte) error {
+	l.addrMu.Lock()
+	to := l.addr
+	l.addrMu.Unlock()
+	if !to.IsValid() || !l.direct.Load() {
 		return nil
 	}
 	return l.sendTo(sub, payload, to)
@@ -267,9 +328,10 @@ func (l *link) sendFast(payload []byte, copies int) {
 	}
 }
 
-// receive opens a datagram the endpoint routed here; called on the
-// endpoint's read goroutine only.
-func (l *link) receive(d []byte, from netip.AddrPort) error {
+// receive opens a datagram the endpoint routed here, which came from from,
+// or through the relay via when via is not nil; called on the endpoint's
+// read goroutine only.
+func (l *link) receive(d []byte, from netip.AddrPort, via *link) error {
 	// Open into a buffer the link reuses: a Fast datagram is decoded (and
 	// its inputs copied) before the next one arrives; a KCP datagram, which
 	// another goroutine reads, is copied out below.
@@ -285,16 +347,34 @@ func (l *link) receive(d []byte, from netip.AddrPort) error {
 	l.dgramsIn.Add(1)
 	l.countLoss()
 	l.lastHeard.Store(time.Now().UnixNano())
-	// An authentic datagram proves where the peer is now: follow it, as a
-	// roaming or rebinding NAT may move it.
-	l.addrMu.Lock()
-	l.addr = from
-	l.addrMu.Unlock()
+	if via == nil {
+		// An authentic datagram proves where the peer is now: follow it,
+		// as a roaming or rebinding NAT may move it.
+		l.addrMu.Lock()
+		l.addr = from
+		l.addrMu.Unlock()
+		l.direct.Store(true)
+	} else {
+		l.relayedIn.Add(1)
+		if l.relay.Load() == nil && !l.direct.Load() {
+			l.useRelay(via) // answer the way the peer came
+		}
+	}
 	l.confirmed.Store(true)
 	switch plain[0] {
 	case subProbe:
-		_ = l.sendTo(subProbeAck, nil, from)
+		if via == nil {
+			_ = l.sendTo(subProbeAck, nil, from)
+		} else {
+			_ = l.send(subProbeAck, nil) // the way it came: the relay
+		}
 	case subProbeAck:
+	case subRelay:
+		l.forward(plain[1:])
+	case subRelayed:
+		if via == nil {
+			l.receiveRelayed(plain[1:])
+		}
 	case subFast:
 		if l.onFast != nil {
 			l.onFast(l, plain[1:])
@@ -309,11 +389,15 @@ func (l *link) receive(d []byte, from netip.AddrPort) error {
 	return nil
 }
 
-// probe sends a probe to every candidate address until the link is
-// confirmed; both sides do it at once, which opens NAT mappings.
+// probe sends a probe to every candidate address until a datagram comes
+// directly; both sides do it at once, which opens NAT mappings. A relayed
+// link keeps probing, so that it turns direct when a path opens.
 func (l *link) probe() {
-	if l.confirmed.Load() {
+	if l.direct.Load() {
 		return
+	}
+	if p := l.relay.Load(); p != nil && !l.confirmed.Load() {
+		_ = l.sendRelayed(p, subProbe, nil) // can you hear me through the relay?
 	}
 	l.addrMu.Lock()
 	cands := append([]netip.AddrPort(nil), l.candidates...)
@@ -460,6 +544,108 @@ func (l *link) countSegments(p []byte) {
 		}
 		p = p[24+n:]
 	}
+}
+
+// relayRate bounds the datagrams a second a player may have this peer
+// forward: a match's links need about 130 each, a few links at once.
+const relayRate = 1000
+
+// forward passes on a datagram the remote player asked this peer to relay:
+// b is [the target's link ID at this peer][a sealed datagram for the
+// target]. Only to a player this peer reaches directly, and within the
+// sender's budget.
+func (l *link) forward(b []byte) {
+	if len(b) < 4+seal.LinkOverhead || !l.direct.Load() || !l.fwdBudget.take(time.Now()) {
+		l.ep.dropped.Add(1)
+		return
+	}
+	t := l.ep.link(binary.BigEndian.Uint32(b))
+	if t == nil || t == l || !t.direct.Load() {
+		l.ep.dropped.Add(1)
+		return
+	}
+	if err := t.sendDirect(subRelayed, b[4:]); err == nil {
+		l.forwarded.Add(1)
+		l.ep.relayed.Add(uint64(len(b) - 4))
+	}
+}
+
+// receiveRelayed takes a datagram the remote player forwarded for another
+// player: it opens, or not, with that player's link keys.
+func (l *link) receiveRelayed(d []byte) {
+	kind, id, ok := seal.Peek(d)
+	if !ok || kind != seal.KindLink {
+		l.ep.dropped.Add(1)
+		return
+	}
+	src := l.ep.link(id)
+	if src == nil || src == l {
+		l.ep.dropped.Add(1)
+		return
+	}
+	// The datagram is copied: the buffer it sits in is this link's.
+	inner := append([]byte(nil), d...)
+	if err := src.receive(inner, netip.AddrPort{}, l); err != nil {
+		if errors.Is(err, seal.ErrReplay) {
+			l.ep.droppedReplay.Add(1)
+		} else {
+			l.ep.dropped.Add(1)
+		}
+	}
+}
+
+// useRelay sends this link's datagrams through r while there is no direct
+// path.
+func (l *link) useRelay(r *link) {
+	if r == nil || r == l {
+		return
+	}
+	if old := l.relay.Load(); old != nil && old.via == r {
+		return
+	}
+	// At the relay, the link to this link's player is found by the ID
+	// that player's datagrams arrive with there.
+	l.relay.Store(&relayPath{via: r, id: seal.LinkID(l.pub, r.pub)})
+	l.relaySince.Store(time.Now().UnixNano())
+}
+
+// dropRelay stops using the relay r, if it is this link's.
+func (l *link) dropRelay(r *link) {
+	if p := l.relay.Load(); p != nil && p.via == r {
+		l.relay.CompareAndSwap(p, nil)
+	}
+}
+
+// via reports the relay of a link without a direct path, or nil.
+func (l *link) via() *link {
+	if l.direct.Load() {
+		return nil
+	}
+	if p := l.relay.Load(); p != nil {
+		return p.via
+	}
+	return nil
+}
+
+// tokenBucket is a rate limit with a burst; not safe for concurrent use.
+type tokenBucket struct {
+	rate, burst float64
+	tokens      float64
+	last        time.Time
+}
+
+func (b *tokenBucket) take(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = b.burst
+	} else {
+		b.tokens = min(b.burst, b.tokens+b.rate*now.Sub(b.last).Seconds())
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }
 
 func (l *link) rtt() time.Duration {

@@ -272,8 +272,11 @@ func (c *core) lobbyLoop() {
 		}
 		c.mu.Unlock()
 		for _, l := range links {
-			l.probe()
+			if l.via() == nil || n%20 == 0 {
+				l.probe() // a relayed link probes once a second
+			}
 		}
+		c.chooseRelays()
 		for _, l := range to {
 			l.write(msg)
 		}

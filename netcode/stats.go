@@ -13,6 +13,14 @@ type PeerStats struct {
 	Name   string
 	// Connected: an authenticated datagram has arrived on this link.
 	Connected bool
+	// Via is the player (slot before the match, PlayerID in it) through
+	// whom this link's datagrams go, when the two cannot reach each other
+	// directly; -1 when the link is direct.
+	Via int
+	// Relayed counts the datagrams from this player that came through a
+	// relay, and Forwarded those this peer forwarded for it to another.
+	Relayed   uint64
+	Forwarded uint64
 	// RTT is the smoothed round trip and Jitter its mean deviation, as the
 	// engine measures them (KCP's before the match).
 	RTT    time.Duration
@@ -49,6 +57,9 @@ type Stats struct {
 	// DatagramsDropped counts datagrams that did not open (garbage,
 	// another match, a wrong key) or were replays; none was parsed.
 	DatagramsDropped uint64
+	// BytesRelayed counts the bytes this peer forwarded between two other
+	// players, whose link it relays: the cost of being a relay.
+	BytesRelayed uint64
 	// NAT is what the session learned of its network: its public
 	// addresses (STUN) and whether its NAT maps per destination.
 	NAT   NATInfo
@@ -69,6 +80,7 @@ func (c *core) stats() Stats {
 	names := m.info.Players
 	m.mu.Unlock()
 	st.DatagramsDropped = c.ep.dropped.Load() + c.ep.droppedReplay.Load()
+	st.BytesRelayed = c.ep.relayed.Load()
 	st.NAT = c.natInfo()
 
 	add := func(id int, name string, l *link) {
@@ -82,6 +94,14 @@ func (c *core) stats() Stats {
 			DatagramsSent:     l.dgramsOut.Load(),
 			DatagramsReceived: l.dgramsIn.Load(),
 			Retransmits:       l.retransmits.Load(),
+			Via:               -1,
+			Relayed:           l.relayedIn.Load(),
+			Forwarded:         l.forwarded.Load(),
+		}
+		if v := l.via(); v != nil {
+			c.mu.Lock()
+			ps.Via = c.slotOfLocked(v.pub)
+			c.mu.Unlock()
 		}
 		ps.Loss = float64(l.lossIn.Load()) / 1000
 		for _, e := range es.Peers {
