@@ -3,12 +3,14 @@ package app
 import (
 	"context"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"github.com/peerstep/peerstep/demo-game/play"
+	"github.com/peerstep/peerstep/netcode"
 )
 
 // join is the screen where a player types or pastes a share code.
@@ -20,6 +22,9 @@ type join struct {
 	result  chan joinResult
 	errText string
 	backAt  int // ticks Backspace has been held
+
+	progressMu sync.Mutex
+	progress   string // how joining goes, as netcode says it
 }
 
 type joinResult struct {
@@ -45,6 +50,14 @@ func (j *join) submit(a *App) {
 	ctx, cancel := context.WithCancel(context.Background())
 	j.cancel = cancel
 	code, opts := string(j.code), a.options()
+	opts.OnProgress = func(p netcode.Progress) {
+		j.progressMu.Lock()
+		j.progress = p.String()
+		j.progressMu.Unlock()
+		if a.autoplay {
+			a.println("join: %v", p)
+		}
+	}
 	go func() {
 		l, err := play.Join(ctx, code, opts)
 		if err == nil && ctx.Err() != nil { // the player gave up meanwhile
@@ -147,7 +160,7 @@ func (j *join) draw(a *App, dst *ebiten.Image) {
 		bold.text(dst, l, W/2-fw/2+float64(12*s), y+float64(10*s+i*lineHeight(cs)), cs, colText, left)
 	}
 	if len(j.code) == 0 {
-		regular.text(dst, "PS2-XXXX-XXXX-...", W/2-fw/2+float64(12*s+8*cs), y+float64(10*s), cs, colFaint, left)
+		regular.text(dst, "PS2-XXX-XXX-XXX-XXX-XXX-XXX", W/2-fw/2+float64(12*s+8*cs), y+float64(10*s), cs, colFaint, left)
 	}
 	y += fh + float64(18*s)
 
@@ -156,7 +169,13 @@ func (j *join) draw(a *App, dst *ebiten.Image) {
 		dots := strings.Repeat(".", j.ticks/15%4)
 		bold.text(dst, "joining"+dots, W/2, y, 2*s, colWarn, center)
 		y += float64(lineHeight(2*s) + 6*s)
-		regular.text(dst, "reaching the host and saying hello (ESC to give up)", W/2, y, s, colDim, center)
+		j.progressMu.Lock()
+		step := j.progress
+		j.progressMu.Unlock()
+		if step == "" {
+			step = "reaching the host and saying hello"
+		}
+		regular.text(dst, step+"  (ESC to give up)", W/2, y, s, colDim, center)
 	case j.errText != "":
 		for _, l := range wrap(j.errText, int(W*0.8)/(8*2*s)) {
 			bold.text(dst, l, W/2, y, 2*s, colBad, center)

@@ -442,6 +442,9 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 				ping, pc = "silent", colBad
 			case pi.RTT > 0 && pi.RTT < time.Millisecond:
 				ping, pc = "<1 ms", colGood
+			case pi.RTT > 0 && pi.Via >= 0:
+				// Relayed: the datagrams take a detour through another player.
+				ping, pc = fmt.Sprintf("%d ms via %d", pi.RTT.Milliseconds(), pi.Via+1), pingColor(pi.RTT)
 			case pi.RTT > 0:
 				ping, pc = fmt.Sprintf("%d ms", pi.RTT.Milliseconds()), pingColor(pi.RTT)
 			default:

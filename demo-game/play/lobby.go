@@ -177,6 +177,10 @@ func (l *Lobby) Update() (*Match, error) {
 			l.notices = append(l.notices, Notice{Text: e.Name + " left the lobby", Player: e.Player, Bad: true})
 		case netcode.EventHostLeft:
 			l.notices = append(l.notices, Notice{Text: "the host closed the lobby", Player: 0, Bad: true})
+		case netcode.EventLinkRelayed:
+			l.notices = append(l.notices, Notice{Text: "no direct path to " + e.Name + ": " + e.ViaName + " relays", Player: e.Player})
+		case netcode.EventLinkDirect:
+			l.notices = append(l.notices, Notice{Text: "direct path to " + e.Name, Player: e.Player})
 		}
 	}
 	select {

@@ -91,6 +91,9 @@ type PeerInfo struct {
 	Loss        float64
 	// Silent: no word from the player for a while (it may be dropped).
 	Silent bool
+	// Via is the player whose machine relays the link to this one (the
+	// two could not reach each other directly), -1 when it is direct.
+	Via int
 }
 
 // NetInfo is what the HUD and the net graph show about the network.
@@ -327,6 +330,10 @@ func (m *Match) pollEvents() {
 			m.notice(Notice{Text: fmt.Sprintf("waiting for %v", who), Player: -1, Bad: true})
 		case netcode.EventDropped:
 			m.notice(Notice{Text: "the others dropped you from the match", Player: m.local, Bad: true})
+		case netcode.EventLinkRelayed:
+			m.notice(Notice{Text: "no direct path to " + m.name(e.Player) + ": " + m.name(e.Via) + " relays", Player: e.Player})
+		case netcode.EventLinkDirect:
+			m.notice(Notice{Text: "direct path to " + m.name(e.Player), Player: e.Player})
 		}
 	}
 }
@@ -379,11 +386,11 @@ func (m *Match) Net() NetInfo {
 		ni.InputDelay, ni.Stalls, ni.Advantage = st.InputDelay, st.FramesStalled, st.Advantage
 	}
 	for p, name := range m.names {
-		pi := PeerInfo{Player: p, Name: name, Local: p == m.local, Present: m.present[p], Silent: m.silent[p]}
+		pi := PeerInfo{Player: p, Name: name, Local: p == m.local, Present: m.present[p], Silent: m.silent[p], Via: -1}
 		if st != nil {
 			for _, ps := range st.Peers {
 				if ps.Player == p {
-					pi.RTT, pi.Jitter, pi.Loss = ps.RTT, ps.Jitter, ps.Loss
+					pi.RTT, pi.Jitter, pi.Loss, pi.Via = ps.RTT, ps.Jitter, ps.Loss, ps.Via
 				}
 			}
 		}

@@ -41,6 +41,8 @@ type Options struct {
 	// port mapping, all on by default. netcode.Local() stays on this
 	// machine (tests, -offline).
 	Reach netcode.Reach
+	// OnProgress, when set, hears how joining goes (netcode.Config.OnProgress).
+	OnProgress func(netcode.Progress)
 	// Record, when set, records the match to this replay file.
 	Record string
 	// RoundsToWin is how many rounds win a match (host and practice
@@ -80,6 +82,7 @@ func (o Options) netConfig(seed uint64) *netcode.Config {
 		Name:             o.Name,
 		ListenAddr:       o.ListenAddr,
 		Reach:            o.Reach,
+		OnProgress:       o.OnProgress,
 		TickRate:         o.tickRate(),
 		ChecksumInterval: ChecksumInterval,
 		Settings:         o.settings().encode(),
