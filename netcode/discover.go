@@ -207,8 +207,7 @@ func (c *core) rendezvousLoop(ctx context.Context, own, other [20]byte, found fu
 			wait = min(2*wait, announceEvery)
 		}
 	}()
-	t := time.NewTicker(lookupEvery)
-	defer t.Stop()
+	wait := lookupEvery / 4 // soon again at first: the other side may be announcing now
 	for {
 		peers, err := n.Lookup(ctx, other)
 		if err != nil && ctx.Err() == nil {
@@ -219,11 +218,14 @@ func (c *core) rendezvousLoop(ctx context.Context, own, other [20]byte, found fu
 				found(p)
 			}
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
 		case <-t.C:
 		}
+		wait = min(2*wait, lookupEvery)
 	}
 }
 

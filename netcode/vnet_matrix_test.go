@@ -58,14 +58,14 @@ func TestNATMatrix(t *testing.T) {
 					if !errors.Is(err, ErrHostUnreachable) || !strings.Contains(err.Error(), "neither side") {
 						t.Fatalf("join: %v, want ErrHostUnreachable saying neither side reaches the other", err)
 					}
-					t.Logf("%v after %v", err, took)
+					t.Logf("cell %s %s failed after %v: %v", hk.name, jk.name, took, err)
 					return
 				}
 				if err != nil {
 					t.Fatalf("join: %v after %v; host DHT %+v, host NAT %+v", err, took, host.c.dht.Load().Stats(), host.Stats().NAT)
 				}
 				defer j.Close()
-				t.Logf("joined in %v", took)
+				t.Logf("cell %s %s joined in %v", hk.name, jk.name, took)
 				sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				defer cancel()
 				if err := host.WaitPlayers(sctx, 2); err != nil {
