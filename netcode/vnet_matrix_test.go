@@ -125,8 +125,10 @@ func TestRelay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res := play(t, peers, 120, nil)
+	before, start := host.Stats().BytesRelayed, time.Now()
+	res := play(t, peers, 300, nil)
 	checkEqual(t, res, nil)
+	t.Logf("the host relayed %.0f B/s between the two joiners during the match", float64(host.Stats().BytesRelayed-before)/time.Since(start).Seconds())
 	for i, j := range peers[1:] {
 		other := 2 - i // the other joiner's PlayerID
 		var via []int
