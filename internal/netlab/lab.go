@@ -178,7 +178,7 @@ func (l *Lab) Router(name string, cfg RouterConfig) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := run(routerRules(cfg), "ip", "netns", "exec", ns, "iptables-restore"); err != nil {
+	if _, err := run(routerRules(cfg, lan), "ip", "netns", "exec", ns, "iptables-restore"); err != nil {
 		return nil, err
 	}
 	r := &Router{

@@ -149,8 +149,9 @@ func (c RouterConfig) validate() error {
 
 func (c RouterConfig) miniupnpd() bool { return c.UPnP || c.NATPMP }
 
-// routerRules is a router's iptables-restore input.
-func routerRules(c RouterConfig) string {
+// routerRules is a router's iptables-restore input, for a router whose LAN
+// is lan.
+func routerRules(c RouterConfig, lan netip.Prefix) string {
 	var b strings.Builder
 	b.WriteString("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n")
 	b.WriteString("-A INPUT -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n")
@@ -167,7 +168,10 @@ func routerRules(c RouterConfig) string {
 	b.WriteString("-A FORWARD -i wan -j DROP\n")
 	b.WriteString("COMMIT\n")
 	b.WriteString("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n")
-	b.WriteString("-A POSTROUTING -o wan -j MASQUERADE")
+	// Only the LAN's traffic: the router's own (miniupnpd's STUN check)
+	// leaves from its own ports, or --random-fully would make miniupnpd
+	// see a NAT upstream of itself.
+	fmt.Fprintf(&b, "-A POSTROUTING -s %s -o wan -j MASQUERADE", lan.Masked())
 	if c.NAT == MasqueradeRandomFully {
 		b.WriteString(" --random-fully")
 	}

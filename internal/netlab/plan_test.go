@@ -73,15 +73,15 @@ func TestStaleOwner(t *testing.T) {
 }
 
 func TestRouterRules(t *testing.T) {
-	plain := routerRules(RouterConfig{})
-	random := routerRules(RouterConfig{NAT: MasqueradeRandomFully, UPnP: true})
+	plain := routerRules(RouterConfig{}, routerLAN(1))
+	random := routerRules(RouterConfig{NAT: MasqueradeRandomFully, UPnP: true}, routerLAN(2))
 	for _, tc := range []struct {
 		rules, line string
 		want        bool
 	}{
-		{plain, "-A POSTROUTING -o wan -j MASQUERADE\n", true},
+		{plain, "-A POSTROUTING -s 192.168.1.0/24 -o wan -j MASQUERADE\n", true},
 		{plain, "--random-fully", false},
-		{random, "-A POSTROUTING -o wan -j MASQUERADE --random-fully\n", true},
+		{random, "-A POSTROUTING -s 192.168.2.0/24 -o wan -j MASQUERADE --random-fully\n", true},
 		{plain, "-A FORWARD -i wan -j DROP\n", true},
 		{plain, "-A INPUT -i wan -j DROP\n", true},
 		{plain, "203.0.113.4/31", false},
