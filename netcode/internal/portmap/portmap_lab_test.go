@@ -43,7 +43,8 @@ func TestMain(m *testing.M) {
 const wait = 30 * time.Second
 
 // mapChild LIFETIME TIMEOUT SCOPE: binds a UDP socket, maps its port and
-// prints "mapped PROTOCOL EXTERNAL PORT", or "error nomapping=BOOL ERR".
+// prints "mapped PROTOCOL EXTERNAL PORT after DURATION", or
+// "error nomapping=BOOL after DURATION: ERR".
 // It echoes every datagram ("got PAYLOAD from SRC"). On the input line
 // "close" it closes the mapping ("closed ERR"), then checks that no
 // goroutine is left ("leaks none").
@@ -68,7 +69,7 @@ func mapChild(c *netlab.Child) error {
 		conn.Close()
 		return leaks(ignore)
 	}
-	fmt.Println("mapped", m.Protocol(), m.External(), port)
+	fmt.Println("mapped", m.Protocol(), m.External(), port, "after", time.Since(start).Round(time.Millisecond))
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
@@ -178,7 +179,7 @@ func upnpOnceChild(c *netlab.Child) error {
 }
 
 var (
-	reMapped = regexp.MustCompile(`^mapped (\S+) (\S+) ([0-9]+)$`)
+	reMapped = regexp.MustCompile(`^mapped (\S+) (\S+) ([0-9]+) after (\S+)$`)
 	reClosed = regexp.MustCompile(`^closed (.*)$`)
 	reLeaks  = regexp.MustCompile(`^leaks none$`)
 	reEcho   = regexp.MustCompile(`^(echoed|no echo)$`)
@@ -243,7 +244,7 @@ func TestMap(t *testing.T) {
 			m := p.Await(t, reMapped, wait)
 			proto, ext, port := m[1], netip.MustParseAddrPort(m[2]), m[3]
 			internal := netip.MustParseAddrPort(a1.Addr().String() + ":" + port)
-			t.Logf("%s mapped %v → %v", proto, ext, internal)
+			t.Logf("%s mapped %v → %v after %s", proto, ext, internal, m[4])
 			if !slices.Contains(tc.want, proto) {
 				t.Fatalf("mapped with %s, want one of %v", proto, tc.want)
 			}
@@ -321,10 +322,10 @@ func TestLeaseRenewed(t *testing.T) {
 			if !gone {
 				t.Fatalf("the router kept a %v mapping that nobody renewed; miniupnpd:\n%s", lease, a.MiniupnpdOutput())
 			}
-			p.Await(t, regexp.MustCompile(`msg="portmap: renewed"`), wait)
 			if !forwarded(t, a, ext.Port(), internal) {
-				t.Fatalf("the renewed mapping %v → %v is gone from the router; host:\n%s", ext, internal, p.Output())
+				t.Fatalf("the mapping %v → %v is gone from the router too; host:\n%s", ext, internal, p.Output())
 			}
+			p.Await(t, regexp.MustCompile(`msg="portmap: renewed"`), wait)
 			if !knock(t, lab, ext, 20) {
 				t.Fatalf("the renewed mapping %v does not forward", ext)
 			}
