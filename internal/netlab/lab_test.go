@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
@@ -448,5 +449,38 @@ func TestRouterServesMappings(t *testing.T) {
 	}
 	if _, err := lab.Host("B1", b); !errors.Is(err, ErrBadName) {
 		t.Errorf("a second host B1: %v, want ErrBadName", err)
+	}
+}
+
+// TestSweep: New removes the namespaces of a lab whose process died
+// before its cleanup ran, and the processes left in them.
+func TestSweep(t *testing.T) {
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if processExists(gone.Process.Pid) {
+		t.Fatalf("process %d still exists after it ended", gone.Process.Pid)
+	}
+	ns := fmt.Sprintf("%s%d-abcdef-A", labPrefix, gone.Process.Pid)
+	if _, err := run("", "ip", "netns", "add", ns); err != nil {
+		t.Fatal(err)
+	}
+	left := exec.Command("ip", "netns", "exec", ns, "sleep", "600")
+	if err := left.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- left.Wait() }()
+	t.Cleanup(func() { // should the sweep fail
+		_ = left.Process.Kill()
+		_ = removeNamespace(ns)
+	})
+	newLab(t)
+	if _, err := os.Stat("/run/netns/" + ns); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the dead run's namespace %s is still there (%v)", ns, err)
+	}
+	if err := <-waited; err == nil {
+		t.Fatal("the process left in the dead run's namespace ended by itself")
 	}
 }
