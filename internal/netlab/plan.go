@@ -113,6 +113,7 @@ const (
 	MasqueradeRandomFully
 )
 
+// String names the NAT as iptables would.
 func (n NAT) String() string {
 	switch n {
 	case Masquerade:

@@ -35,6 +35,7 @@ const (
 	SSDPGateway
 )
 
+// String names the scope: "interface" or "gateway".
 func (s SSDPScope) String() string {
 	switch s {
 	case SSDPInterface:

@@ -211,6 +211,7 @@ func upnpCode(err error) int {
 // limitedBodies cuts every answer's body at maxHTTPBody.
 type limitedBodies struct{ rt http.RoundTripper }
 
+// RoundTrip sends req and cuts the answer's body at maxHTTPBody.
 func (l limitedBodies) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := l.rt.RoundTrip(req)
 	if err != nil {
