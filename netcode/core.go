@@ -299,6 +299,7 @@ func (c *core) close() error {
 		}
 		c.ep.close()
 		c.wg.Wait()
+		c.unmapPort() // after the goroutine that maps has ended
 	})
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/peerstep/peerstep/netcode/internal/portmap"
 	"github.com/peerstep/peerstep/netcode/internal/rendezvous"
 	"github.com/peerstep/peerstep/netcode/internal/seal"
 	"github.com/peerstep/peerstep/netcode/internal/stunc"
@@ -25,6 +26,8 @@ type reachState struct {
 	stunAsked   int              // servers asked
 	mapsPerDest bool             // two servers saw two different mappings
 	dhtFound    int              // addresses the DHT gave for the other side
+	mapping     *portmap.Mapping // the router's port mapping, if any
+	mapErr      error            // why there is none
 }
 
 // NATInfo is what a session learned about its own network.
@@ -38,6 +41,12 @@ type NATInfo struct {
 	MapsPerDestination bool
 	// DHTNodes counts the DHT nodes in this session's routing table.
 	DHTNodes int
+	// Mapped is the public address the home router forwards to this
+	// socket (NAT-PMP or UPnP-IGD, said by MapProtocol), zero when none
+	// did; MapError says why not.
+	Mapped      netip.AddrPort
+	MapProtocol string
+	MapError    string
 }
 
 // stunTimeout bounds the wait for a STUN server.
@@ -78,7 +87,52 @@ func (c *core) startReach() error {
 	if r.useSTUN() {
 		c.goWithSession(c.learnPublic)
 	}
+	if r.usePortMap() {
+		c.goWithSession(c.mapPort)
+	}
 	return nil
+}
+
+// mapPort asks the home router to forward a public port to this socket,
+// and makes the mapped address the session's first candidate.
+func (c *core) mapPort(ctx context.Context) {
+	m, err := portmap.Map(ctx, portmap.Config{
+		InternalPort: c.ep.localAddr().Port(),
+		Gateway:      c.cfg.Reach.Gateway,
+		Logger:       c.cfg.Logger,
+	})
+	c.reach.mu.Lock()
+	c.reach.mapping, c.reach.mapErr = m, err
+	c.reach.mu.Unlock()
+	if err != nil {
+		c.cfg.Logger.Info("no port mapping", "err", err)
+		return
+	}
+	c.cfg.Logger.Info("port mapped", "protocol", m.Protocol(), "addr", m.External())
+	c.addOwnCandidate(m.External())
+}
+
+// mapped is the address the router maps to this socket, or zero.
+func (c *core) mapped() netip.AddrPort {
+	c.reach.mu.Lock()
+	defer c.reach.mu.Unlock()
+	if c.reach.mapping == nil {
+		return netip.AddrPort{}
+	}
+	return c.reach.mapping.External()
+}
+
+// unmapPort removes the router's mapping, if any.
+func (c *core) unmapPort() {
+	c.reach.mu.Lock()
+	m := c.reach.mapping
+	c.reach.mapping = nil
+	c.reach.mu.Unlock()
+	if m != nil {
+		if err := m.Close(); err != nil {
+			c.cfg.Logger.Info("port mapping", "err", err)
+		}
+	}
 }
 
 // goWithSession runs f in a goroutine with a context that ends when the
@@ -139,17 +193,20 @@ func (c *core) learnPublic(ctx context.Context) {
 	wg.Wait()
 }
 
-// addOwnCandidate adds an address where others may reach this session.
+// addOwnCandidate adds an address where others may reach this session,
+// first: what a router maps or a STUN server saw reaches farther than an
+// interface's address.
 func (c *core) addOwnCandidate(ap netip.AddrPort) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !slices.Contains(c.extraCands, ap) {
-		c.extraCands = append(c.extraCands, ap)
+		c.extraCands = append([]netip.AddrPort{ap}, c.extraCands...)
 	}
 	if c.isHost && len(c.players) > 0 {
 		m := c.players[0]
-		if !slices.Contains(m.addrs, ap) && len(m.addrs) < wire.MaxAddrs {
-			m.addrs = append(m.addrs, ap)
+		if !slices.Contains(m.addrs, ap) {
+			m.addrs = append([]netip.AddrPort{ap}, m.addrs...)
+			m.addrs = m.addrs[:min(len(m.addrs), wire.MaxAddrs)]
 			c.lobbyVersion++
 		}
 	}
@@ -159,6 +216,11 @@ func (c *core) addOwnCandidate(ap netip.AddrPort) {
 func (c *core) natInfo() NATInfo {
 	c.reach.mu.Lock()
 	info := NATInfo{Public: slices.Clone(c.reach.public), MapsPerDestination: c.reach.mapsPerDest}
+	if m := c.reach.mapping; m != nil {
+		info.Mapped, info.MapProtocol = m.External(), m.Protocol()
+	} else if c.reach.mapErr != nil {
+		info.MapError = c.reach.mapErr.Error()
+	}
 	c.reach.mu.Unlock()
 	if n := c.dht.Load(); n != nil {
 		info.DHTNodes = n.Stats().Nodes
@@ -194,7 +256,9 @@ func (c *core) rendezvousLoop(ctx context.Context, own, other [20]byte, found fu
 		// now.
 		wait := 2 * time.Second
 		for {
-			if _, err := n.Announce(ctx, own); err != nil && ctx.Err() == nil {
+			// A port the router maps reaches this socket from anywhere:
+			// announce it rather than the one the NAT shows the DHT.
+			if _, err := n.Announce(ctx, own, c.mapped().Port()); err != nil && ctx.Err() == nil {
 				c.cfg.Logger.Debug("DHT announce", "err", err)
 			}
 			t := time.NewTimer(wait)

@@ -146,22 +146,22 @@ func resolve(ctx context.Context, hostport string) ([]netip.AddrPort, error) {
 func (n *Node) Deliver(b []byte, from netip.AddrPort) bool { return n.conn.deliver(b, from) }
 
 // Announce tells the DHT nodes closest to infohash that this socket is a
-// peer of it, with the implied port: each node records the address and
-// port it sees, the NAT's mapping. It returns once the closest nodes were
-// asked, with the peers they already hold.
-func (n *Node) Announce(ctx context.Context, infohash [20]byte) ([]netip.AddrPort, error) {
-	return n.traverse(ctx, infohash, true)
+// peer of it: at port, or with port 0 at the implied port, the one each
+// node sees the announce come from (the NAT's mapping). It returns once
+// the closest nodes were asked, with the peers they already hold.
+func (n *Node) Announce(ctx context.Context, infohash [20]byte, port uint16) ([]netip.AddrPort, error) {
+	return n.traverse(ctx, infohash, true, port)
 }
 
 // Lookup asks the DHT for the peers of infohash.
 func (n *Node) Lookup(ctx context.Context, infohash [20]byte) ([]netip.AddrPort, error) {
-	return n.traverse(ctx, infohash, false)
+	return n.traverse(ctx, infohash, false, 0)
 }
 
-func (n *Node) traverse(ctx context.Context, infohash [20]byte, announce bool) ([]netip.AddrPort, error) {
+func (n *Node) traverse(ctx context.Context, infohash [20]byte, announce bool, port uint16) ([]netip.AddrPort, error) {
 	var opts []dht.AnnounceOpt
 	if announce {
-		opts = append(opts, dht.AnnouncePeer(dht.AnnouncePeerOpts{ImpliedPort: true}))
+		opts = append(opts, dht.AnnouncePeer(dht.AnnouncePeerOpts{Port: int(port), ImpliedPort: port == 0}))
 	}
 	a, err := n.srv.AnnounceTraversal(infohash, opts...)
 	if err != nil {

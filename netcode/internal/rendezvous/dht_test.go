@@ -64,7 +64,7 @@ func TestAnnounceAndLookup(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ih := [20]byte{1, 2, 3}
-	if _, err := host.Announce(ctx, ih); err != nil {
+	if _, err := host.Announce(ctx, ih, 0); err != nil {
 		t.Fatal(err)
 	}
 	// The nodes store an announced peer a moment after they answer: look

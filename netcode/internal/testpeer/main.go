@@ -21,9 +21,16 @@
 //	left <player> <frame>     a player was dropped: absent from frame <frame> on,
 //	                          as every survivor agrees (-1: it left the lobby)
 //	desync <frame> <players>  checksums differ
+//	progress <stage> <addr> <source>  how the join goes (netcode.Progress)
+//	nat public=<addrs> perdest=<bool> mapped=<protocol:addr|none>  what it learned of its network
+//	link <player> via <player>        before the checksum: who relays the link to each player (-1: direct)
 //	checksum <frame> <hex>    the state after -frames frames; then it exits 0
 //	dropped <frame>           the others dropped this player; it closes and exits 3
 //	error <text>              anything else; exit 1 (4 on -timeout)
+//
+// With -dht-node it plays nothing: it runs a DHT node on -listen (the DHT
+// library peerstep uses, storing the peers announced to it) until killed,
+// and prints "dht <addr>" once it listens.
 //
 // Diagnostics go to stderr.
 package main
@@ -36,6 +43,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -44,6 +52,7 @@ import (
 	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/lockstep/replay"
 	"github.com/peerstep/peerstep/netcode"
+	"github.com/peerstep/peerstep/netcode/internal/rendezvous/dhttest"
 	"github.com/peerstep/peerstep/netcode/netsim"
 	"github.com/peerstep/peerstep/netcode/sharecode"
 )
@@ -74,6 +83,7 @@ type options struct {
 	timeout    time.Duration
 	verbose    bool
 	network    netsim.Config
+	dhtNode    bool
 	listen     string
 	reach      netcode.Reach
 }
@@ -92,6 +102,7 @@ func parseArgs(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("testpeer", flag.ContinueOnError)
 	fs.BoolVar(&o.host, "host", false, "host the match")
+	fs.BoolVar(&o.dhtNode, "dht-node", false, "run a DHT node on -listen instead of playing (the namespace lab's internet)")
 	fs.StringVar(&o.join, "join", "", "join the match with this share `code`")
 	fs.IntVar(&o.players, "players", 4, "host: players to wait for (the host included) before starting, 2 to 16")
 	fs.IntVar(&o.frames, "frames", 600, "frames to simulate before printing the checksum")
@@ -108,6 +119,10 @@ func parseArgs(args []string, stdout io.Writer) (options, error) {
 		return o, err
 	}
 	switch {
+	case o.dhtNode && (o.host || o.join != ""):
+		return o, cli.Usage(errors.New("-dht-node plays no match: leave out -host and -join"))
+	case o.dhtNode:
+		return o, nil
 	case o.host == (o.join != ""):
 		return o, cli.Usage(errors.New("give exactly one of -host and -join CODE"))
 	case o.players < lockstep.MinPlayers || o.players > lockstep.MaxPlayers:
@@ -148,6 +163,9 @@ func (g *game) step(f netcode.Frame[Input]) {
 
 func run(o options, out io.Writer) int {
 	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	if o.dhtNode {
+		return runDHTNode(o, say)
+	}
 	fail := func(err error) int {
 		say("error %s", oneLine(err.Error()))
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -165,6 +183,9 @@ func run(o options, out io.Writer) int {
 		MaxPlayers:        o.players,
 		DisconnectTimeout: o.disconnect,
 		JoinTimeout:       10 * time.Second,
+		OnProgress: func(p netcode.Progress) {
+			say("progress %s %v %s", p.Stage, p.Addr, p.Source)
+		},
 	}
 	if o.network.Enabled() {
 		cfg.Network = &o.network
@@ -203,6 +224,12 @@ func run(o options, out io.Writer) int {
 	}
 	info, _ := s.Match()
 	say("started %d %d", info.Local, len(info.Players))
+	nat := s.Stats().NAT
+	mapped := "none"
+	if nat.Mapped.IsValid() {
+		mapped = nat.MapProtocol + ":" + nat.Mapped.String()
+	}
+	say("nat public=%v perdest=%v mapped=%s", nat.Public, nat.MapsPerDestination, mapped)
 
 	var rec *replay.FileWriter
 	if o.record != "" {
@@ -279,6 +306,9 @@ func run(o options, out io.Writer) int {
 			return fail(err)
 		}
 	}
+	for _, ps := range s.Stats().Peers {
+		say("link %d via %d", ps.Player, ps.Via)
+	}
 	say("checksum %d %016x", g.frame, g.sum)
 	if err := finish(); err != nil {
 		return fail(err)
@@ -338,4 +368,22 @@ func oneLine(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// runDHTNode serves a DHT node on o.listen until the process is killed.
+func runDHTNode(o options, say func(string, ...any)) int {
+	conn, err := net.ListenPacket("udp4", o.listen)
+	if err != nil {
+		say("error %s", oneLine(err.Error()))
+		return exitError
+	}
+	nodes, err := dhttest.Serve(conn)
+	if err != nil {
+		say("error %s", oneLine(err.Error()))
+		return exitError
+	}
+	defer nodes.Close()
+	say("dht %s", conn.LocalAddr())
+	time.Sleep(o.timeout)
+	return exitOK
 }

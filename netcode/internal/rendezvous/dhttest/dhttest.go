@@ -5,6 +5,7 @@
 package dhttest
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -31,11 +32,28 @@ type Nodes struct {
 // announced to them.
 func Start(t testing.TB, conns ...net.PacketConn) *Nodes {
 	t.Helper()
+	n, err := Serve(conns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.Close)
+	return n
+}
+
+// Close stops the nodes.
+func (n *Nodes) Close() {
+	for _, s := range n.Servers {
+		s.Close()
+	}
+}
+
+// Serve is Start for a program: the nodes run until Close.
+func Serve(conns ...net.PacketConn) (*Nodes, error) {
 	n := &Nodes{}
 	for _, c := range conns {
 		ap, err := netip.ParseAddrPort(c.LocalAddr().String())
 		if err != nil {
-			t.Fatalf("dhttest: node address %v: %v", c.LocalAddr(), err)
+			return nil, fmt.Errorf("dhttest: node address %v: %v", c.LocalAddr(), err)
 		}
 		n.Addrs = append(n.Addrs, netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()))
 	}
@@ -59,9 +77,9 @@ func Start(t testing.TB, conns ...net.PacketConn) *Nodes {
 		sc.Logger = lg
 		s, err := dht.NewServer(sc)
 		if err != nil {
-			t.Fatalf("dhttest: %v", err)
+			n.Close()
+			return nil, fmt.Errorf("dhttest: %v", err)
 		}
-		t.Cleanup(s.Close)
 		n.Servers = append(n.Servers, s)
 	}
 	// Each node knows every other from the start.
@@ -74,11 +92,12 @@ func Start(t testing.TB, conns ...net.PacketConn) *Nodes {
 			ni.ID = o.ID()
 			ni.Addr.FromAddrPort(n.Addrs[j])
 			if err := s.AddNode(ni); err != nil {
-				t.Fatalf("dhttest: %v", err)
+				n.Close()
+				return nil, fmt.Errorf("dhttest: %v", err)
 			}
 		}
 	}
-	return n
+	return n, nil
 }
 
 // Bootstrap lists the nodes as "ip:port", for rendezvous.Config.Bootstrap.
