@@ -21,7 +21,7 @@
 //	left <player> <frame>     a player was dropped: absent from frame <frame> on,
 //	                          as every survivor agrees (-1: it left the lobby)
 //	desync <frame> <players>  checksums differ
-//	progress <stage> <addr> <source>  how the join goes (netcode.Progress)
+//	progress <stage> <addr> <source>  how the join goes (netcode.Progress; - for none)
 //	nat public=<addrs> perdest=<bool> mapped=<protocol:addr|none>  what it learned of its network
 //	link <player> via <player>        before the checksum: who relays the link to each player (-1: direct)
 //	checksum <frame> <hex>    the state after -frames frames; then it exits 0
@@ -184,7 +184,14 @@ func run(o options, out io.Writer) int {
 		DisconnectTimeout: o.disconnect,
 		JoinTimeout:       10 * time.Second,
 		OnProgress: func(p netcode.Progress) {
-			say("progress %s %v %s", p.Stage, p.Addr, p.Source)
+			addr, source := "-", "-"
+			if p.Addr.IsValid() {
+				addr = p.Addr.String()
+			}
+			if p.Source != "" {
+				source = p.Source
+			}
+			say("progress %s %s %s", p.Stage, addr, source)
 		},
 	}
 	if o.network.Enabled() {
