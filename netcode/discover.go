@@ -261,12 +261,8 @@ func (c *core) rendezvousLoop(ctx context.Context, own, other [20]byte, found fu
 			if _, err := n.Announce(ctx, own, c.mapped().Port()); err != nil && ctx.Err() == nil {
 				c.cfg.Logger.Debug("DHT announce", "err", err)
 			}
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			if !sleep(ctx, wait) {
 				return
-			case <-t.C:
 			}
 			wait = min(2*wait, announceEvery)
 		}
@@ -282,14 +278,23 @@ func (c *core) rendezvousLoop(ctx context.Context, own, other [20]byte, found fu
 				found(p)
 			}
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleep(ctx, wait) {
 			return
-		case <-t.C:
 		}
 		wait = min(2*wait, lookupEvery)
+	}
+}
+
+// sleep waits for d, or less if ctx ends first; it reports whether ctx is
+// still alive.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

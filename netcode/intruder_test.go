@@ -645,13 +645,7 @@ func TestReplayedDatagramsRejected(t *testing.T) {
 // them; a real player joins during the flood and the match starts.
 func TestJoinFlood(t *testing.T) {
 	ctx := context.Background()
-	hcfg := localConfig("host", nil)
-	hcfg.MaxPlayers = 4
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
+	host := localHost(t, 4)
 	j1, err := Join[testInput](ctx, host.Code(), localConfig("ada", nil))
 	if err != nil {
 		t.Fatal(err)
@@ -790,13 +784,7 @@ var helloSize = func() int {
 func TestNoClaimingAnotherSlot(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	hcfg := localConfig("host", nil)
-	hcfg.MaxPlayers = 3
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
+	host := localHost(t, 3)
 	ada, err := Join[testInput](ctx, host.Code(), localConfig("ada", nil))
 	if err != nil {
 		t.Fatal(err)

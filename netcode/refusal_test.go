@@ -23,13 +23,7 @@ import (
 // plays.
 func TestWrongCodeStorm(t *testing.T) {
 	ctx := context.Background()
-	hcfg := localConfig("host", nil)
-	hcfg.MaxPlayers = 3
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
+	host := localHost(t, 3)
 	code, err := sharecode.Parse(host.Code())
 	if err != nil {
 		t.Fatal(err)

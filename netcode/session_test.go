@@ -67,6 +67,20 @@ func localConfig(name string, sim *netsim.Config) *Config {
 	}
 }
 
+// localHost opens a lobby on loopback for up to maxPlayers; the test's end
+// closes it.
+func localHost(t *testing.T, maxPlayers int) *Session[testInput] {
+	t.Helper()
+	cfg := localConfig("host", nil)
+	cfg.MaxPlayers = maxPlayers
+	host, err := Host[testInput](context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { host.Close() })
+	return host
+}
+
 // lobby hosts a match and joins n-1 players to it, then starts it.
 func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[testInput] {
 	t.Helper()
@@ -335,13 +349,7 @@ func TestHostLeavesMidMatch(t *testing.T) {
 
 func TestJoinErrors(t *testing.T) {
 	ctx := context.Background()
-	hcfg := localConfig("host", nil)
-	hcfg.MaxPlayers = 2
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
+	host := localHost(t, 2)
 	code, err := sharecode.Parse(host.Code())
 	if err != nil {
 		t.Fatal(err)

@@ -89,42 +89,9 @@ func TestNATMatrix(t *testing.T) {
 // events say through whom.
 func TestRelay(t *testing.T) {
 	w := newVnetWorld(t)
-	ctx := context.Background()
-	hcfg := w.config("host", w.player(natFull))
-	hcfg.MaxPlayers = 3
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peers := []*Session[testInput]{host}
-	defer func() {
-		for _, p := range peers {
-			p.Close()
-		}
-	}()
-	for _, name := range []string{"ada", "bob"} {
-		j, err := Join[testInput](ctx, host.Code(), w.config(name, w.player(natSym)))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		peers = append(peers, j)
-	}
-	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := host.WaitPlayers(sctx, 3); err != nil {
-		for i, p := range peers {
-			t.Logf("player %d: lobby %+v stats %+v", i, p.Lobby(), p.Stats().Peers)
-		}
-		t.Fatalf("the lobby never got ready: %v", err)
-	}
-	if err := host.Start(sctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range peers[1:] {
-		if err := p.WaitStart(sctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	peers := w.hostAndJoin(t, natFull, natSym, natSym)
+	startAll(t, peers)
+	host := peers[0]
 	before, start := host.Stats().BytesRelayed, time.Now()
 	res := play(t, peers, 300, nil)
 	checkEqual(t, res, nil)
@@ -162,47 +129,8 @@ func TestRelay(t *testing.T) {
 // equal checksums.
 func TestRelayLeaves(t *testing.T) {
 	w := newVnetWorld(t)
-	ctx := context.Background()
-	hcfg := w.config("host", w.player(natPublic))
-	hcfg.MaxPlayers = 4
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peers := []*Session[testInput]{host}
-	defer func() {
-		for _, p := range peers {
-			p.Close()
-		}
-	}()
-	for i, k := range []natKind{natSym, natSym, natFull} {
-		j, err := Join[testInput](ctx, host.Code(), w.config(fmt.Sprintf("p%d", i+1), w.player(k)))
-		if err != nil {
-			t.Fatalf("player %d: %v", i+1, err)
-		}
-		peers = append(peers, j)
-	}
-	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := host.WaitPlayers(sctx, 4); err != nil {
-		t.Fatalf("the lobby never got ready: %v", err)
-	}
-	if err := host.Start(sctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range peers[1:] {
-		if err := p.WaitStart(sctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	viaOf := func(s *Session[testInput], player int) int {
-		for _, ps := range s.Stats().Peers {
-			if ps.Player == player {
-				return ps.Via
-			}
-		}
-		return -2
-	}
+	peers := w.hostAndJoin(t, natPublic, natSym, natSym, natFull)
+	startAll(t, peers)
 	if v := viaOf(peers[1], 2); v != 0 && v != 3 {
 		t.Fatalf("the symmetric joiners' link goes via %d, want a relay", v)
 	}
@@ -269,14 +197,6 @@ func TestRelayTurnsDirect(t *testing.T) {
 	if err := host.WaitPlayers(sctx, 3); err != nil {
 		t.Fatalf("the lobby never got ready: %v", err)
 	}
-	viaOf := func(s *Session[testInput], player int) int {
-		for _, ps := range s.Stats().Peers {
-			if ps.Player == player {
-				return ps.Via
-			}
-		}
-		return -2
-	}
 	if v := viaOf(peers[1], 2); v != 0 {
 		t.Fatalf("with the path blocked, the link goes via %d, want the host", v)
 	}
@@ -298,4 +218,65 @@ func TestRelayTurnsDirect(t *testing.T) {
 	if !direct {
 		t.Error("no EventLinkDirect once the path opened")
 	}
+}
+
+// hostAndJoin opens a lobby for a host behind hk and joins one player
+// behind each of jks, with the short code; the test's end closes them all.
+func (w *vnetWorld) hostAndJoin(t *testing.T, hk natKind, jks ...natKind) []*Session[testInput] {
+	t.Helper()
+	ctx := context.Background()
+	hcfg := w.config("host", w.player(hk))
+	hcfg.MaxPlayers = 1 + len(jks)
+	host, err := Host[testInput](ctx, hcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := []*Session[testInput]{host}
+	t.Cleanup(func() {
+		for _, p := range peers {
+			p.Close()
+		}
+	})
+	for i, k := range jks {
+		j, err := Join[testInput](ctx, host.Code(), w.config(fmt.Sprintf("p%d", i+1), w.player(k)))
+		if err != nil {
+			t.Fatalf("player %d, behind a %s NAT: %v", i+1, k.name, err)
+		}
+		peers = append(peers, j)
+	}
+	return peers
+}
+
+// startAll waits until the host's lobby holds every one of peers, each
+// linked to every other, starts the match and waits for every joiner to
+// see it start.
+func startAll(t *testing.T, peers []*Session[testInput]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := peers[0].WaitPlayers(ctx, len(peers)); err != nil {
+		for i, p := range peers {
+			t.Logf("player %d: lobby %+v stats %+v", i, p.Lobby(), p.Stats().Peers)
+		}
+		t.Fatalf("the lobby never got ready: %v", err)
+	}
+	if err := peers[0].Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range peers[1:] {
+		if err := p.WaitStart(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// viaOf is the player through whom s's link to player goes (-1 direct,
+// -2 no such link).
+func viaOf(s *Session[testInput], player int) int {
+	for _, ps := range s.Stats().Peers {
+		if ps.Player == player {
+			return ps.Via
+		}
+	}
+	return -2
 }

@@ -12,13 +12,7 @@ import (
 // own error.
 func TestWaitPlayers(t *testing.T) {
 	ctx := context.Background()
-	hcfg := localConfig("host", nil)
-	hcfg.MaxPlayers = 3
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer host.Close()
+	host := localHost(t, 3)
 
 	for _, tt := range []struct {
 		n    int
@@ -29,7 +23,7 @@ func TestWaitPlayers(t *testing.T) {
 		}
 	}
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
-	err = host.WaitPlayers(short, 2)
+	err := host.WaitPlayers(short, 2)
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("WaitPlayers with nobody joining = %v, want the context's deadline", err)

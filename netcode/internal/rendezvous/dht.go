@@ -40,8 +40,8 @@ type Config struct {
 	// Bootstrap lists the nodes to start from, "host:port". Empty means
 	// the DHT's well-known routers.
 	Bootstrap []string
-	// Resolve turns a bootstrap "host:port" into addresses. Nil uses the
-	// system resolver.
+	// Resolve turns a bootstrap "host:port" into addresses. Nil takes IP
+	// literals only.
 	Resolve func(ctx context.Context, hostport string) ([]netip.AddrPort, error)
 	// QueriesPerSecond bounds what the node sends. Default 50.
 	QueriesPerSecond float64
@@ -74,7 +74,7 @@ func New(cfg Config) (*Node, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Resolve == nil {
-		cfg.Resolve = resolve
+		cfg.Resolve = literal
 	}
 	n := &Node{cfg: cfg}
 	n.conn = newPipeConn(cfg.Send, cfg.LocalAddr)
@@ -117,27 +117,13 @@ func (n *Node) startingNodes() ([]dht.Addr, error) {
 	return out, nil
 }
 
-func resolve(ctx context.Context, hostport string) ([]netip.AddrPort, error) {
-	if ap, err := netip.ParseAddrPort(hostport); err == nil {
-		return []netip.AddrPort{ap}, nil
-	}
-	host, port, err := net.SplitHostPort(hostport)
+// literal is the Resolve of a Config that gives none: IP literals only.
+func literal(_ context.Context, hostport string) ([]netip.AddrPort, error) {
+	ap, err := netip.ParseAddrPort(hostport)
 	if err != nil {
 		return nil, err
 	}
-	p, err := net.LookupPort("udp", port)
-	if err != nil {
-		return nil, err
-	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return nil, err
-	}
-	var out []netip.AddrPort
-	for _, ip := range ips {
-		out = append(out, netip.AddrPortFrom(ip.Unmap(), uint16(p)))
-	}
-	return out, nil
+	return []netip.AddrPort{netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())}, nil
 }
 
 // Deliver hands the node a datagram that arrived on the shared socket. It
