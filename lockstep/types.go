@@ -103,6 +103,7 @@ const (
 	KindKicked
 )
 
+// String names the kind, for logs.
 func (k MessageKind) String() string {
 	switch k {
 	case KindInput:
@@ -265,6 +266,7 @@ const (
 	EventInputDelayChanged
 )
 
+// String names the kind, for logs.
 func (k EventKind) String() string {
 	switch k {
 	case EventPlayerLeft:
@@ -293,6 +295,7 @@ type Event struct {
 	Delay   int
 }
 
+// String says what happened in one line, for logs.
 func (e Event) String() string {
 	switch e.Kind {
 	case EventPlayerLeft:

@@ -46,6 +46,7 @@ const (
 
 var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed", "link-relayed", "link-direct"}
 
+// String names the kind, for logs.
 func (k EventKind) String() string {
 	if int(k) < len(eventNames) && k != 0 {
 		return eventNames[k]
@@ -71,6 +72,7 @@ type Event struct {
 	ViaName string
 }
 
+// String says what happened in one line, for logs and notices.
 func (e Event) String() string {
 	switch e.Kind {
 	case EventPlayerJoined:

@@ -26,6 +26,7 @@ const (
 
 var stageNames = [...]string{"", "looking", "trying", "host-found", "joined"}
 
+// String is the stage's short name ("looking", "trying", ...).
 func (s ProgressStage) String() string {
 	if int(s) < len(stageNames) && s != 0 {
 		return stageNames[s]
@@ -41,6 +42,7 @@ type Progress struct {
 	Detail string
 }
 
+// String says the step in words a join screen can show.
 func (p Progress) String() string {
 	switch p.Stage {
 	case ProgressLooking:

@@ -44,6 +44,7 @@ type UsageError struct {
 	Err error
 }
 
+// Error is the underlying error's text: the one line a command prints.
 func (e *UsageError) Error() string { return e.Err.Error() }
 
 // Unwrap returns Err, so that errors.Is sees what it wraps.

@@ -39,6 +39,7 @@ type MismatchError struct {
 	Got uint64
 }
 
+// Error names the frame and the two checksums that differ.
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("replay: checksum mismatch at frame %d: recorded %#016x, got %#016x",
 		e.Frame, e.Recorded, e.Got)

@@ -25,6 +25,7 @@ type MismatchError struct {
 	Second uint64
 }
 
+// Error names the frame and the two checksums that differ.
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("synctest: nondeterminism at frame %d: checksum %#x on first run, %#x on re-simulation",
 		e.Frame, e.First, e.Second)

@@ -406,6 +406,7 @@ func Decode(b []byte) (Message, error) {
 	return m, nil
 }
 
+// String names the message type, for logs.
 func (t Type) String() string {
 	names := [...]string{"", "hello", "cookie", "join", "welcome", "refused", "lobby", "mesh", "start", "engine", "bye", "knock"}
 	if int(t) < len(names) && t != 0 {
