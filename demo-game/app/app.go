@@ -44,7 +44,7 @@ type App struct {
 	out      io.Writer
 	scr      screen
 	w, h     int // screen size in pixels
-	s        int // the text scale: 1 up to about 1000 pixels high, then 2...
+	s        int // the text scale (textScale): 1 up to about 810 pixels high, then 2...
 	toasts   toasts
 	autoplay bool // -frames: a bot steers and the app exits after the frames
 	attract  *attract
@@ -212,7 +212,7 @@ func (a *App) Layout(outsideWidth, outsideHeight int) (int, int) {
 	k := ebiten.Monitor().DeviceScaleFactor()
 	a.w = max(320, int(math.Ceil(float64(outsideWidth)*k)))
 	a.h = max(240, int(math.Ceil(float64(outsideHeight)*k)))
-	a.s = max(1, int(float64(a.h)/540+0.2))
+	a.s = textScale(a.w, a.h)
 	return a.w, a.h
 }
 

@@ -256,6 +256,44 @@ func (v *arenaView) draw(dst *ebiten.Image, st *sim.State, x, y, w, h float64, l
 	v.q.flush(dst, ebiten.BlendLighter)
 }
 
+// labelName is the name on player p's label.
+func labelName(names []string, p, local int) string {
+	if p == local {
+		return "YOU"
+	}
+	return names[p]
+}
+
+// labelRect is where rider r's name label goes: by its head, on the side
+// it comes from, inside the arena as last placed.
+func (v *arenaView) labelRect(r sim.Rider, name string, s int) rect {
+	hx, hy := v.center(r.X, r.Y)
+	lw := float64(textWidth(name, s) + 8*s)
+	lh := float64(lineHeight(s) + 2*s)
+	dx, dy := r.Dir.Delta()
+	lx, ly := hx-lw/2, hy+v.cell*1.5
+	if dy > 0 {
+		ly = hy - v.cell*1.5 - lh
+	}
+	if dx != 0 {
+		ly = hy - lh - v.cell
+	}
+	lx = math.Max(v.ox, math.Min(v.ox+v.aw-lw, lx))
+	ly = math.Max(v.oy, math.Min(v.oy+v.ah-lh, ly))
+	return rect{lx, ly, lw, lh}
+}
+
+// labelRects are the labels of the living riders, as drawLabels draws them.
+func (v *arenaView) labelRects(st *sim.State, names []string, local int, s int) []rect {
+	var out []rect
+	for p, r := range st.Riders() {
+		if r.Alive {
+			out = append(out, v.labelRect(r, labelName(names, p, local), s))
+		}
+	}
+	return out
+}
+
 // drawLabels draws each living rider's name by its head (at the start of a
 // round, so that everyone finds themselves), with an arrow for its way.
 func (v *arenaView) drawLabels(dst *ebiten.Image, st *sim.State, names []string, local int, s int) {
@@ -263,29 +301,15 @@ func (v *arenaView) drawLabels(dst *ebiten.Image, st *sim.State, names []string,
 		if !r.Alive {
 			continue
 		}
-		hx, hy := v.center(r.X, r.Y)
-		name := names[p]
-		if p == local {
-			name = "YOU"
-		}
+		name := labelName(names, p, local)
 		col := playerColor(p)
-		lw := float64(textWidth(name, s) + 8*s)
-		lh := float64(lineHeight(s) + 2*s)
-		dx, dy := r.Dir.Delta()
-		// The label sits on the side the rider comes from.
-		lx, ly := hx-lw/2, hy+v.cell*1.5
-		if dy > 0 {
-			ly = hy - v.cell*1.5 - lh
-		}
-		if dx != 0 {
-			ly = hy - lh - v.cell
-		}
-		lx = math.Max(v.ox, math.Min(v.ox+v.aw-lw, lx))
-		ly = math.Max(v.oy, math.Min(v.oy+v.ah-lh, ly))
-		fillRect(dst, lx, ly, lw, lh, scaleCol(colBG, 1, 0.85))
-		strokeRect(dst, lx, ly, lw, lh, 1, col)
-		bold.text(dst, name, lx+lw/2, ly+float64(s), s, col, center)
+		l := v.labelRect(r, name, s)
+		fillRect(dst, l.x, l.y, l.w, l.h, scaleCol(colBG, 1, 0.85))
+		strokeRect(dst, l.x, l.y, l.w, l.h, 1, col)
+		bold.text(dst, name, l.x+l.w/2, l.y+float64(s), s, col, center)
 		// The arrow: three dots ahead of the head.
+		hx, hy := v.center(r.X, r.Y)
+		dx, dy := r.Dir.Delta()
 		for i := 1; i <= 3; i++ {
 			ax, ay := hx+float64(dx*i)*v.cell*1.2, hy+float64(dy*i)*v.cell*1.2
 			sz := math.Max(2, v.cell*0.5*(1-float64(i)*0.2))

@@ -145,7 +145,7 @@ func (j *join) draw(a *App, dst *ebiten.Image) {
 	if !j.joining && j.ticks/30%2 == 0 {
 		cursor = "_"
 	}
-	lines := splitRunes(text+cursor, perLine)
+	lines := fieldLines(text+cursor, perLine)
 	if len(lines) == 0 {
 		lines = []string{cursor}
 	}
@@ -192,16 +192,27 @@ func (j *join) close() error {
 	return nil
 }
 
-// splitRunes cuts s into lines of n runes.
-func splitRunes(s string, n int) []string {
-	r := []rune(s)
-	var out []string
-	for len(r) > n {
-		out = append(out, string(r[:n]))
-		r = r[n:]
+// fieldLines cuts what is typed into the join field into lines of at
+// most n runes, after a dash where it can, so that a code wraps between
+// its groups; a run without dashes longer than a line is cut anywhere.
+func fieldLines(s string, n int) []string {
+	var lines []string
+	cur := []rune{}
+	for _, g := range strings.SplitAfter(s, "-") {
+		r := []rune(g)
+		if len(cur) > 0 && len(cur)+len(r) > n {
+			lines = append(lines, string(cur))
+			cur = cur[:0]
+		}
+		for len(cur)+len(r) > n {
+			k := n - len(cur)
+			lines = append(lines, string(append(cur, r[:k]...)))
+			cur, r = cur[:0], r[k:]
+		}
+		cur = append(cur, r...)
 	}
-	if len(r) > 0 {
-		out = append(out, string(r))
+	if len(cur) > 0 {
+		lines = append(lines, string(cur))
 	}
-	return out
+	return lines
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -134,95 +133,70 @@ func codeLines(code string, n int) []string {
 
 func (lb *lobby) draw(a *App, dst *ebiten.Image) {
 	s := a.s
+	fs := float64(s)
 	W, H := float64(a.w), float64(a.h)
 	info := lb.info
-
-	// Lay out the code first: the rest is centred around it.
-	code := lb.l.Code()
-	cs := 3 * s
-	if H < 700 {
-		cs = 2 * s
-	}
-	maxw := int(W * 0.92)
-	lines := []string{code}
-	for textWidth(code, cs) > maxw && cs > 2*s {
-		cs -= s
-	}
-	if textWidth(code, cs) > maxw {
-		lines = codeLines(code, maxw/(8*cs)-1)
-	}
-	bw := 0
-	for _, l := range lines {
-		bw = max(bw, textWidth(l, cs))
-	}
-	boxW, boxH := float64(bw+32*s), float64(len(lines)*lineHeight(cs)+24*s)
-	rh := float64(lineHeight(s) + 14*s)
-	if H < 700 {
-		rh = float64(lineHeight(s) + 10*s)
-	}
 	slots := max(info.MaxPlayers, len(info.Players))
-	rows := (slots + 1) / 2
-	bh := float64(lineHeight(2*s) + 12*s)
-	total := float64(lineHeight(3*s)+14*s+lineHeight(s)+10*s) + boxH + float64(12*s) +
-		float64(2*lineHeight(s)+36*s) + float64(lineHeight(s)+18*s) + float64(rows)*rh + bh
-	y := math.Max(float64(16*s), (H-float64(70*s)-total)/2)
+	l := layLobby(W, H, s, lb.l.Code(), slots, lb.l.IsHost())
 
 	head := "LOBBY"
 	if lb.l.IsHost() {
 		head = "YOUR LOBBY"
 	}
-	bold.glowText(dst, head, W/2, y, 3*s, colAccent, center)
-	y += float64(lineHeight(3*s) + 14*s)
-	regular.text(dst, "Share this code with your friends: they choose JOIN and paste it.", W/2, y, s, colDim, center)
-	y += float64(lineHeight(s) + 10*s)
+	bold.glowText(dst, head, W/2, l.head.y, l.headScale, colAccent, center)
+	if !l.hint.empty() {
+		regular.text(dst, "Share this code with your friends: they choose JOIN and paste it.", W/2, l.hint.y, s, colDim, center)
+	}
 
 	// The code, as large as fits.
-	fillRect(dst, W/2-boxW/2, y, boxW, boxH, colPanel)
-	glowRect(dst, W/2-boxW/2, y, boxW, boxH, colAccent)
-	for i, l := range lines {
-		bold.text(dst, l, W/2, y+float64(12*s+i*lineHeight(cs)), cs, colText, center)
+	c := l.code
+	fillRect(dst, c.x, c.y, c.w, c.h, colPanel)
+	glowRect(dst, c.x, c.y, c.w, c.h, colAccent)
+	lh := float64(lineHeight(l.codeScale))
+	top := c.y + (c.h-lh*float64(len(l.codeLines)))/2
+	for i, line := range l.codeLines {
+		bold.text(dst, line, W/2, top+float64(i)*lh, l.codeScale, colText, center)
 	}
-	y += boxH + float64(12*s)
 
 	// Copy.
+	cb := l.copyBtn
 	label := "COPY CODE (C)"
-	lb.copyBtn = button{label: label, x: W/2 - float64(textWidth(label, s)+24*s)/2, y: y, w: float64(textWidth(label, s) + 24*s), h: float64(lineHeight(s) + 10*s)}
-	panel(dst, lb.copyBtn.x, lb.copyBtn.y, lb.copyBtn.w, lb.copyBtn.h, colPanelHi, colAccent)
-	bold.text(dst, label, W/2, y+float64(5*s), s, colText, center)
-	y += lb.copyBtn.h + float64(6*s)
+	lb.copyBtn = button{label: label, x: cb.x, y: cb.y, w: cb.w, h: cb.h}
+	panel(dst, cb.x, cb.y, cb.w, cb.h, colPanelHi, colAccent)
+	bold.text(dst, label, W/2, cb.y+5*fs, s, colText, center)
 	if lb.copyMsg != "" {
 		c := colGood
 		if lb.copyBad {
 			c = colBad
 		}
-		regular.text(dst, fit(lb.copyMsg, int(W*0.9)/(8*s)), W/2, y, s, c, center)
+		m := l.copyMsg
+		msg := fit(lb.copyMsg, int(m.w)/(8*s))
+		if m.x < W*0.1 { // a line of its own: centred under the button
+			regular.text(dst, msg, W/2, m.y, s, c, center)
+		} else {
+			regular.text(dst, msg, m.x, m.y, s, c, left)
+		}
 	}
-	y += float64(lineHeight(s) + 14*s)
 
 	// The players, in two columns.
-	pw := float64(min(int(W*0.86), 110*8*s))
-	px := W/2 - pw/2
-	bold.text(dst, fmt.Sprintf("PLAYERS %d/%d", len(info.Players), info.MaxPlayers), px, y, s, colDim, left)
+	p := l.players
+	bold.text(dst, fmt.Sprintf("PLAYERS %d/%d", len(info.Players), info.MaxPlayers), p.x, p.y, s, colDim, left)
 	if sn := a.cfg.Flags.Network; sn.Enabled() {
-		regular.text(dst, "simulated network: "+sn.String(), px+pw, y, s, colWarn, right)
+		regular.text(dst, "simulated network: "+sn.String(), p.right(), p.y, s, colWarn, right)
 	}
-	y += float64(lineHeight(s) + 6*s)
-	gap := float64(10 * s)
-	cw := (pw - gap) / 2
-	for i := range slots {
-		rx, ry := px+float64(i/rows)*(cw+gap), y+float64(i%rows)*rh
-		ty := ry + (rh-float64(3*s)-float64(lineHeight(s)))/2
+	for i, r := range l.slots {
+		ty := r.y + (r.h-float64(lineHeight(s)))/2
 		if i >= len(info.Players) {
-			fillRect(dst, rx, ry, cw, rh-float64(3*s), scaleCol(colPanel, 1, 0.55))
-			regular.text(dst, "open", rx+float64(18*s), ty, s, colFaint, left)
+			fillRect(dst, r.x, r.y, r.w, r.h, scaleCol(colPanel, 1, 0.55))
+			regular.text(dst, "open", r.x+18*fs, ty, s, colFaint, left)
 			continue
 		}
 		p := info.Players[i]
 		col := playerColor(i)
-		fillRect(dst, rx, ry, cw, rh-float64(3*s), colPanel)
-		fillRect(dst, rx, ry, float64(6*s), rh-float64(3*s), col)
+		fillRect(dst, r.x, r.y, r.w, r.h, colPanel)
+		fillRect(dst, r.x, r.y, 6*fs, r.h, col)
 		name := fit(p.Name, 16)
-		bold.text(dst, name, rx+float64(18*s), ty, s, col, left)
+		bold.text(dst, name, r.x+18*fs, ty, s, col, left)
 		var tags []string
 		if p.Host {
 			tags = append(tags, "host")
@@ -234,7 +208,7 @@ func (lb *lobby) draw(a *App, dst *ebiten.Image) {
 			tags = append(tags, "bot")
 		}
 		if len(tags) > 0 {
-			regular.text(dst, strings.Join(tags, ", "), rx+float64(18*s+textWidth(name+" ", s)), ty, s, colDim, left)
+			regular.text(dst, strings.Join(tags, ", "), r.x+18*fs+float64(textWidth(name+" ", s)), ty, s, colDim, left)
 		}
 		state, sc := "linked", colGood
 		switch {
@@ -243,11 +217,12 @@ func (lb *lobby) draw(a *App, dst *ebiten.Image) {
 		case !p.Connected:
 			state, sc = fmt.Sprintf("linking %d/%d", p.Links, len(info.Players)-1), colWarn
 		}
-		regular.text(dst, state, rx+cw-float64(10*s), ty, s, sc, right)
+		regular.text(dst, state, r.right()-10*fs, ty, s, sc, right)
 	}
-	y += float64(rows)*rh + float64(12*s)
 
 	// Start, or wait.
+	st := l.start
+	ty := st.y + (st.h-float64(lineHeight(l.startText)))/2
 	if lb.l.IsHost() {
 		label, c := "START (ENTER)", colText
 		switch {
@@ -258,23 +233,18 @@ func (lb *lobby) draw(a *App, dst *ebiten.Image) {
 		case !info.Ready:
 			label, c = "LINKING PLAYERS"+strings.Repeat(".", lb.ticks/15%4), colWarn
 		}
-		w := float64(textWidth("WAITING FOR PLAYERS", 2*s) + 48*s)
-		lb.goBtn = button{label: label, x: W/2 - w/2, y: y, w: w, h: bh}
+		lb.goBtn = button{label: label, x: st.x, y: st.y, w: st.w, h: st.h}
 		if lb.canStart() {
-			fillRect(dst, lb.goBtn.x, y, w, bh, colPanelHi)
-			glowRect(dst, lb.goBtn.x, y, w, bh, colGood)
+			fillRect(dst, st.x, st.y, st.w, st.h, colPanelHi)
+			glowRect(dst, st.x, st.y, st.w, st.h, colGood)
 			c = colGood
 		} else {
-			panel(dst, lb.goBtn.x, y, w, bh, colPanel, colFaint)
+			panel(dst, st.x, st.y, st.w, st.h, colPanel, colFaint)
 		}
-		bold.text(dst, label, W/2, y+float64(6*s), 2*s, c, center)
+		bold.text(dst, label, W/2, ty, l.startText, c, center)
 	} else {
 		msg := "waiting for the host to start" + strings.Repeat(".", lb.ticks/15%4)
-		bold.text(dst, msg, W/2, y+float64(6*s), 2*s, colWarn, center)
+		bold.text(dst, msg, W/2, ty, l.startText, colWarn, center)
 	}
-	foot := "C: copy code    ESC: leave"
-	if lb.l.IsHost() {
-		foot = "ENTER: start    B: add a bot    N: remove a bot    C: copy code    ESC: close the lobby"
-	}
-	regular.text(dst, foot, W/2, H-float64(lineHeight(s)+10*s), s, colDim, center)
+	regular.text(dst, l.footText, W/2, l.foot.y, s, colDim, center)
 }

@@ -26,6 +26,7 @@ type feedLine struct {
 type feedPart struct {
 	text string
 	col  color.RGBA
+	name bool // a player's name, which wrapping keeps whole
 }
 
 // matchScreen plays a match: arena, HUD, overlays, results.
@@ -109,7 +110,7 @@ func (ms *matchScreen) update(a *App) error {
 		ms.graph = !ms.graph
 	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
-		if ms.done || (ms.escAt > 0 && ms.ticks-ms.escAt < 120) || m.Kind() == play.Replay {
+		if escLeaves(m.Kind(), st.Phase(), ms.done, ms.escAt > 0 && ms.ticks-ms.escAt < 120) {
 			if err := m.Close(); err != nil {
 				a.notify(err.Error(), true)
 			}
@@ -173,6 +174,14 @@ func (ms *matchScreen) update(a *App) error {
 	return nil
 }
 
+// escLeaves reports whether one ESC leaves the match: from the results
+// (which say "ESC: leave"), from a match that has ended, and from a
+// replay. In play it takes a second ESC while armed (within two seconds
+// of the first), so that a stray press does not throw a round away.
+func escLeaves(kind play.Kind, phase sim.Phase, done, armed bool) bool {
+	return done || armed || kind == play.Replay || phase == sim.MatchOver
+}
+
 // printChecksum prints the line tests compare, once.
 func (ms *matchScreen) printChecksum(a *App) {
 	if !ms.printed {
@@ -206,9 +215,9 @@ func (ms *matchScreen) say(parts ...feedPart) {
 
 func (ms *matchScreen) who(p int) feedPart {
 	if p == ms.m.Local() {
-		return feedPart{"you", playerColor(p)}
+		return feedPart{text: "you", col: playerColor(p), name: true}
 	}
-	return feedPart{fit(ms.m.Names()[p], 12), playerColor(p)}
+	return feedPart{text: fit(ms.m.Names()[p], 12), col: playerColor(p), name: true}
 }
 
 // event reacts to what happened in the simulation: effects and the feed.
@@ -223,13 +232,13 @@ func (ms *matchScreen) event(a *App, e sim.Event) {
 		}
 		switch {
 		case e.Cause == sim.CauseWall:
-			ms.say(ms.who(e.Player), feedPart{" hit the wall", dim})
+			ms.say(ms.who(e.Player), feedPart{text: " hit the wall", col: dim})
 		case e.Cause == sim.CauseTrail && e.By == e.Player:
-			ms.say(ms.who(e.Player), feedPart{" cut their own trail", dim})
+			ms.say(ms.who(e.Player), feedPart{text: " cut their own trail", col: dim})
 		case e.Cause == sim.CauseTrail:
-			ms.say(ms.who(e.Player), feedPart{" crashed into ", dim}, ms.who(e.By))
+			ms.say(ms.who(e.Player), feedPart{text: " crashed into ", col: dim}, ms.who(e.By))
 		case e.Cause == sim.CauseHeadOn && e.Player < e.By:
-			ms.say(ms.who(e.Player), feedPart{" and ", dim}, ms.who(e.By), feedPart{" met head on", dim})
+			ms.say(ms.who(e.Player), feedPart{text: " and ", col: dim}, ms.who(e.By), feedPart{text: " met head on", col: dim})
 		}
 	case sim.EventMatchOver:
 		if a.autoplay {
@@ -237,38 +246,94 @@ func (ms *matchScreen) event(a *App, e sim.Event) {
 		}
 	case sim.EventRoundOver:
 		if e.Player >= 0 {
-			ms.say(ms.who(e.Player), feedPart{fmt.Sprintf(" won round %d", e.N), dim})
+			ms.say(ms.who(e.Player), feedPart{text: fmt.Sprintf(" won round %d", e.N), col: dim})
 		} else {
-			ms.say(feedPart{fmt.Sprintf("round %d: a draw", e.N), dim})
+			ms.say(feedPart{text: fmt.Sprintf("round %d: a draw", e.N), col: dim})
 		}
 	case sim.EventGo:
 		ms.goFlash = 36
 	case sim.EventRematch:
 		ms.feed = nil
-		ms.say(feedPart{"rematch!", colAccent})
+		ms.say(feedPart{text: "rematch!", col: colAccent})
 	case sim.EventReady:
-		ms.say(ms.who(e.Player), feedPart{" wants a rematch", dim})
+		ms.say(ms.who(e.Player), feedPart{text: " wants a rematch", col: dim})
 	}
 }
 
-// layout of the match screen.
+// matchLayout places the match screen: the top bar, the arena, and the
+// side column of player rows, feed and net graph.
 type matchLayout struct {
 	top, bottom  float64 // heights of the top bar and the hint line
 	pad          float64
 	sideX, sideW float64
-	ax, ay       float64 // the arena's rectangle
+	ax, ay       float64 // the rectangle the arena is fitted into
 	aw, ah       float64
+	rowH         float64 // a player's row in the side column, with its gap
+	rows         []rect  // the players' rows
+	feed         rect    // the event feed, under the rows
+	graph        rect    // the net graph; empty when off
+	// graphOver says the side column had no room for the graph: it is
+	// drawn translucent over the arena's bottom left corner instead.
+	graphOver bool
 }
 
-func (ms *matchScreen) layout(a *App) matchLayout {
-	s := float64(a.s)
-	W, H := float64(a.w), float64(a.h)
-	l := matchLayout{top: float64(lineHeight(a.s)) + 14*s, bottom: float64(lineHeight(a.s)) + 10*s, pad: 10 * s}
-	l.sideW = math.Max(190*s, math.Min(260*s, W*0.2))
+// graphHeight is the height of the net graph's panel at scale s with gh
+// pixels of bars.
+func graphHeight(s int, gh float64) float64 {
+	return gh + float64(3*lineHeight(s)+16*s)
+}
+
+// layMatch lays out the match screen for a W x H window at text scale s,
+// players riders and the net graph when graph is set. The player rows
+// tighten to fit the column; the graph docks at the foot of the column,
+// out of the arena, its bars as tall as the room left allows.
+func layMatch(W, H float64, s, players int, graph bool) matchLayout {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	l := matchLayout{top: lh + 14*fs, bottom: lh + 10*fs, pad: 10 * fs}
+	l.sideW = math.Max(190*fs, math.Min(260*fs, W*0.2))
 	l.sideX = W - l.sideW - l.pad
 	l.ax, l.ay = l.pad, l.top+l.pad
 	l.aw, l.ah = l.sideX-2*l.pad, H-l.top-l.bottom-2*l.pad
+	y := l.ay + lh + 6*fs
+	end := l.ay + l.ah
+	minGraph := graphHeight(s, 16*fs) + 6*fs
+	room := end - y - 10*fs
+	if graph {
+		room -= minGraph
+	}
+	l.rowH = 2*lh + 12*fs
+	if players > 0 {
+		l.rowH = math.Max(2*lh+5*fs, math.Min(l.rowH, math.Floor(room/float64(players))))
+	}
+	for range players {
+		l.rows = append(l.rows, rect{l.sideX, y, l.sideW, l.rowH - 3*fs})
+		y += l.rowH
+	}
+	y += 10 * fs
+	if graph {
+		gh := math.Max(16*fs, math.Min(60*fs, end-y-minGraph+16*fs))
+		h := graphHeight(s, gh)
+		if y+h+6*fs <= end {
+			l.graph = rect{l.sideX, end - h, l.sideW, h}
+			end = l.graph.y - 6*fs
+		} else {
+			h = graphHeight(s, 40*fs)
+			l.graph, l.graphOver = rect{l.ax + 8*fs, l.ay + l.ah - h - 8*fs, l.sideW, h}, true
+		}
+	}
+	l.feed = rect{l.sideX, y, l.sideW, math.Max(0, end-y)}
 	return l
+}
+
+func (ms *matchScreen) layout(a *App) matchLayout {
+	return layMatch(float64(a.w), float64(a.h), a.s, len(ms.m.Names()), ms.graphShown())
+}
+
+// graphShown reports whether the net graph is drawn: when asked for, and
+// not over the results.
+func (ms *matchScreen) graphShown() bool {
+	return ms.graph && !ms.done && ms.m.State().Phase() != sim.MatchOver
 }
 
 func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
@@ -290,8 +355,8 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	ms.drawTopBar(a, dst, l)
 	ms.drawSide(a, dst, l)
 	ms.drawOverlay(a, dst)
-	if ms.graph && !ms.done {
-		ms.drawGraph(a, dst)
+	if ms.graphShown() {
+		ms.drawGraph(a, dst, l.graph, l.graphOver)
 	}
 
 	hint := "steer: arrows / WASD    boost: SPACE    TAB: net graph    ESC: leave"
@@ -302,6 +367,8 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 		hint = "press ESC again to leave the match"
 	case ms.done:
 		hint = "ENTER: back to the title    ESC: back"
+	case st.Phase() == sim.MatchOver:
+		hint = "SPACE: rematch    ESC: leave"
 	}
 	c := colDim
 	if strings.HasPrefix(hint, "press ESC") {
@@ -369,8 +436,10 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 	riders := st.Riders()
 	scores := st.Scores()
 	goal := st.Config().RoundsToWin
-	rh := float64(2*lineHeight(s) + 12*s)
 	for p, name := range m.Names() {
+		row := l.rows[p]
+		y = row.y
+		ip := math.Floor((row.h - float64(2*lineHeight(s))) / 2) // the row's inner margin
 		r := riders[p]
 		col := playerColor(p)
 		present := m.Present(p) && r.Active
@@ -378,12 +447,12 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 		if p == m.Local() {
 			bg = colPanelHi
 		}
-		fillRect(dst, x, y, w, rh-3*fs, bg)
+		fillRect(dst, x, y, w, row.h, bg)
 		sw := col
 		if !present || (!r.Alive && st.Phase() == sim.Playing) {
 			sw = scaleCol(col, 1, 0.35)
 		}
-		fillRect(dst, x, y, 6*fs, rh-3*fs, sw)
+		fillRect(dst, x, y, 6*fs, row.h, sw)
 		nc := col
 		if !present {
 			nc = colFaint
@@ -392,23 +461,23 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 		if p == m.Local() {
 			label = fit(name, max(4, int(w/(8*fs))-18)) + " (you)"
 		}
-		bold.text(dst, label, x+14*fs, y+5*fs, s, nc, left)
+		bold.text(dst, label, x+14*fs, y+ip, s, nc, left)
 		// Rounds won, as pips.
 		pip := 8 * fs
 		px := x + w - 8*fs - float64(goal)*(pip+3*fs)
 		if goal > 8 {
-			regular.text(dst, fmt.Sprintf("%d/%d", scores[p], goal), x+w-8*fs, y+5*fs, s, col, right)
+			regular.text(dst, fmt.Sprintf("%d/%d", scores[p], goal), x+w-8*fs, y+ip, s, col, right)
 		} else {
 			for i := range goal {
 				c := colFaint
 				if i < scores[p] {
 					c = col
 				}
-				fillRect(dst, px+float64(i)*(pip+3*fs), y+9*fs, pip, pip, c)
+				fillRect(dst, px+float64(i)*(pip+3*fs), y+ip+4*fs, pip, pip, c)
 			}
 		}
 		// The second line: state and ping.
-		y2 := y + 5*fs + float64(lineHeight(s))
+		y2 := y + ip + float64(lineHeight(s))
 		state, sc := "", colDim
 		switch {
 		case !present:
@@ -452,31 +521,117 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 			}
 		}
 		regular.text(dst, ping, x+w-8*fs, y2, s, pc, right)
-		y += rh
 	}
 
-	// The feed.
-	y += 10 * fs
-	maxChars := int(w / (8 * fs))
-	for i := len(ms.feed) - 1; i >= 0 && y < l.ay+l.ah-float64(lineHeight(s)); i-- {
+	// The feed, newest first; a line too long for the column wraps
+	// between words rather than cutting a name.
+	fd := l.feed
+	y = fd.y
+	lh := float64(lineHeight(s) + 3*s)
+	for i := len(ms.feed) - 1; i >= 0; i-- {
 		f := ms.feed[i]
+		rows := feedRows(f.parts, int(fd.w/(8*fs)))
+		if y+float64(len(rows))*lh-3*fs > fd.bottom() {
+			break
+		}
 		a := 1.0
 		if f.age > 8*60 {
 			a = math.Max(0.35, 1-float64(f.age-8*60)/120)
 		}
-		fx := x
-		n := 0
-		for _, part := range f.parts {
-			t := part.text
-			if n+len(t) > maxChars {
-				t = fit(t, max(0, maxChars-n))
+		for r, row := range rows {
+			fx := x
+			if r > 0 {
+				fx += 16 * fs // a wrapped line is indented
 			}
-			regular.text(dst, t, fx, y, s, scaleCol(part.col, 1, a), left)
-			fx += float64(textWidth(t, s))
-			n += len(t)
+			for _, part := range row {
+				regular.text(dst, part.text, fx, y, s, scaleCol(part.col, 1, a), left)
+				fx += float64(textWidth(part.text, s))
+			}
+			y += lh
 		}
-		y += float64(lineHeight(s) + 3*s)
 	}
+}
+
+// feedRows cuts a feed line into rows of at most n characters (rows after
+// the first are two characters shorter, for their indent). It breaks
+// between the words of the text and never inside a name, unless a name
+// alone is longer than a row.
+func feedRows(parts []feedPart, n int) [][]feedPart {
+	var words []feedPart
+	for _, p := range parts {
+		if p.name {
+			words = append(words, p)
+			continue
+		}
+		// Each word keeps the space before it.
+		start := 0
+		for k := 1; k <= len(p.text); k++ {
+			if k == len(p.text) || (p.text[k] == ' ' && p.text[k-1] != ' ') {
+				words = append(words, feedPart{text: p.text[start:k], col: p.col})
+				start = k
+			}
+		}
+	}
+	var rows [][]feedPart
+	var row []feedPart
+	used, width := 0, n
+	end := func() { // a row ends without the space before the next word
+		if k := len(row) - 1; k >= 0 && !row[k].name {
+			row[k].text = strings.TrimRight(row[k].text, " ")
+		}
+		rows = append(rows, row)
+	}
+	for _, w := range words {
+		if used > 0 && used+len(strings.TrimRight(w.text, " ")) > width {
+			end()
+			row, used, width = nil, 0, max(1, n-2)
+		}
+		if used == 0 {
+			w.text = strings.TrimLeft(w.text, " ")
+			w.text = fit(w.text, width)
+		}
+		row = append(row, w)
+		used += len(w.text)
+	}
+	if len(row) > 0 {
+		end()
+	}
+	return rows
+}
+
+// countdownDigit is the box of the countdown's digit at its largest, in
+// the middle of the arena v.
+func countdownDigit(v *arenaView, s int) rect {
+	h := 1.5 * float64(lineHeight(6*s))
+	return centred(v.ox+v.aw/2, v.oy+v.ah/2-h/2, big.width("0", h), h)
+}
+
+// countdownPlace places the countdown's subtitle sub, with its backdrop,
+// in the arena v: under the digit, else above it, else at the arena's top
+// or bottom edge; the first of these that covers no rider's label in
+// labels (a label hidden would leave a player not knowing which rider is
+// theirs), or under the digit when all do.
+func countdownPlace(v *arenaView, s int, sub string, labels []rect) rect {
+	fs := float64(s)
+	w, h := float64(textWidth(sub, s))+16*fs, float64(lineHeight(s))+6*fs
+	d := countdownDigit(v, s)
+	cx := v.ox + v.aw/2
+	places := []rect{
+		centred(cx, d.bottom()+4*fs, w, h),
+		centred(cx, d.y-4*fs-h, w, h),
+		centred(cx, v.oy+8*fs, w, h),
+		centred(cx, v.oy+v.ah-8*fs-h, w, h),
+	}
+	for _, p := range places {
+		free := true
+		for _, l := range labels {
+			free = free && !p.overlaps(l)
+		}
+		if free {
+			return p
+		}
+	}
+	return places[0]
 }
 
 // drawOverlay draws the countdown, GO!, the round's winner, and the results.
@@ -484,6 +639,7 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 	m := ms.m
 	st := m.State()
 	s := a.s
+	fs := float64(s)
 	v := &ms.view
 	cx, cy := v.ox+v.aw/2, v.oy+v.ah/2
 	tps := st.Config().TicksPerSecond
@@ -492,20 +648,28 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 		left := st.PhaseTicksLeft()
 		n := (left + tps - 1) / tps
 		frac := float64(left%tps) / float64(tps)
-		sc := 6*s + int(frac*float64(3*s))
-		bold.glowText(dst, fmt.Sprint(n), cx, cy-float64(lineHeight(sc))/2, sc, colText, center)
+		dh := float64(lineHeight(6*s)) * (1 + 0.5*frac)
+		big.draw(dst, fmt.Sprint(n), cx, cy-dh/2, dh, colText)
 		sub := "GET READY"
 		if st.Round() == 1 {
 			sub = "steer with the arrows - last rider standing wins"
 		}
-		bold.text(dst, sub, cx, cy+float64(lineHeight(6*s))/2+float64(8*s), s, colDim, center)
+		sub = fit(sub, int(v.aw)/(8*s)-2)
+		r := countdownPlace(v, s, sub, v.labelRects(st, m.Names(), m.Local(), s))
+		fillRect(dst, r.x, r.y, r.w, r.h, scaleCol(colBG, 1, 0.75))
+		bold.text(dst, sub, cx, r.y+float64(3*s), s, colDim, center)
 	case sim.Playing:
 		if ms.goFlash > 0 {
-			bold.glowText(dst, "GO!", cx, cy-float64(lineHeight(6*s))/2, 6*s, colGood, center)
+			h := float64(lineHeight(6 * s))
+			big.draw(dst, "GO!", cx, cy-h/2, h, colGood)
 		}
 		if l := m.Local(); l >= 0 {
 			if r := st.Rider(l); !r.Alive && r.Active && st.Tick()-r.CrashTick > 20 {
-				bold.text(dst, "you're out - watch the others finish the round", cx, v.oy+float64(12*s), s, colDim, center)
+				t := fit("you're out - watch the others finish the round", int(v.aw)/(8*s)-2)
+				b := textRect(t, cx, v.oy+float64(12*s), s, center)
+				fillRect(dst, b.x-8*fs, b.y-4*fs, b.w+16*fs, b.h+8*fs, scaleCol(colBG, 1, 0.82))
+				strokeRect(dst, b.x-8*fs, b.y-4*fs, b.w+16*fs, b.h+8*fs, 1, colFaint)
+				bold.text(dst, t, cx, b.y, s, colDim, center)
 			}
 		}
 	case sim.RoundOver:
@@ -631,30 +795,29 @@ func (ms *matchScreen) drawResults(a *App, dst *ebiten.Image) {
 	bold.text(dst, msg, px+pw/2, y, s, colText, center)
 }
 
-// drawGraph draws the net graph: a bar for each tick's worth of time
-// (green: frames ran, yellow: a tick caught up several frames, red: a stall
-// waiting for the network, grey: this machine did not tick) under the
-// round trip's line.
-func (ms *matchScreen) drawGraph(a *App, dst *ebiten.Image) {
+// drawGraph draws the net graph into r, at the foot of the side column
+// (or, over says, translucent over the arena when the column is full): a
+// bar for each tick's worth of time (green: frames ran, yellow: a tick
+// caught up several frames, red: a stall waiting for the network, grey:
+// this machine did not tick) under the round trip's line.
+func (ms *matchScreen) drawGraph(a *App, dst *ebiten.Image, r rect, over bool) {
 	s := a.s
 	fs := float64(s)
-	v := &ms.view
+	fill := 0.88
+	if over { // over the arena: let the riders show through
+		fill = 0.45
+	}
+	panel(dst, r.x, r.y, r.w, r.h, scaleCol(colBG, 1, fill), colFaint)
 	if ms.m.Kind() != play.Online {
-		t := "no network here: every tick runs one frame"
-		w, h := float64(textWidth(t, s)+16*s), float64(lineHeight(s)+10*s)
-		x, y := v.ox+8*fs, v.oy+v.ah-h-8*fs
-		panel(dst, x, y, w, h, scaleCol(colBG, 1, 0.88), colFaint)
-		regular.text(dst, t, x+8*fs, y+5*fs, s, colDim, left)
+		for i, t := range wrap("no network here: every tick runs one frame", int(r.w-16*fs)/(8*s)) {
+			regular.text(dst, t, r.x+8*fs, r.y+8*fs+float64(i*lineHeight(s)), s, colDim, left)
+		}
 		return
 	}
 	g := ms.ni.Graph
-	gw, gh := float64(play.GraphLen)*fs, 60*fs
-	th := float64(3*lineHeight(s)) + 8*fs
-	pw := math.Max(gw, float64(textWidth("stalls 0000 (red)   late ticks 000 (grey)", s))) + 16*fs
-	x, y := v.ox+8*fs, v.oy+v.ah-gh-th-8*fs
-	fillRect(dst, x, y, pw, gh+th+8*fs, scaleCol(colBG, 1, 0.88))
-	strokeRect(dst, x, y, pw, gh+th+8*fs, 1, colFaint)
-	bx, by := x+8*fs, y+4*fs+gh
+	gw, gh := r.w-16*fs, r.h-graphHeight(s, 0)
+	bw := gw / float64(play.GraphLen)
+	bx, by := r.x+8*fs, r.y+4*fs+gh
 	const maxRTT = 200.0
 	var rtt time.Duration
 	stalls, idle := 0, 0
@@ -671,23 +834,25 @@ func (ms *matchScreen) drawGraph(a *App, dst *ebiten.Image) {
 			h, c = gh*0.2*float64(smp.Frames-smp.Ticks+1), colWarn
 		}
 		h = math.Min(h, gh)
-		fillRect(dst, bx+float64(i)*fs, by-h, fs, h, scaleCol(c, 1, 0.75))
+		x := bx + float64(i)*bw
+		fillRect(dst, x, by-h, math.Max(bw, 1), h, scaleCol(c, 1, 0.75))
 		ry := by - gh*math.Min(1, float64(smp.RTT.Milliseconds())/maxRTT)
-		fillRect(dst, bx+float64(i)*fs, ry-fs, fs, 2*fs, colAccent)
+		fillRect(dst, x, ry-fs, math.Max(bw, 1), 2*fs, colAccent)
 		rtt = smp.RTT
 	}
 	fillRect(dst, bx, by-gh*0.5, gw, 1, scaleCol(colFaint, 1, 0.6))
 	ty := by + 6*fs
 	ni := ms.ni
-	lines := []struct {
-		t string
-		c color.RGBA
-	}{
-		{fmt.Sprintf("rtt %d ms (blue line, top %.0f ms)", rtt.Milliseconds(), maxRTT), colAccent},
-		{fmt.Sprintf("input delay %d f   ahead %+.1f f", ni.InputDelay, ni.Advantage), colText},
-		{fmt.Sprintf("stalls %d (red)   late ticks %d (grey)", stalls, idle), colDim},
+	lines := [][]feedPart{
+		{{text: fmt.Sprintf("rtt %d ms", rtt.Milliseconds()), col: colAccent}, {text: fmt.Sprintf(" (top %.0f)", maxRTT), col: colFaint}},
+		{{text: fmt.Sprintf("delay %df  ahead %+.1ff", ni.InputDelay, ni.Advantage), col: colText}},
+		{{text: fmt.Sprintf("stalls %d", stalls), col: colBad}, {text: fmt.Sprintf("  late %d", idle), col: colDim}},
 	}
 	for i, l := range lines {
-		regular.text(dst, l.t, bx, ty+float64(i*lineHeight(s)), s, l.c, left)
+		x := bx
+		for _, p := range l {
+			regular.text(dst, p.text, x, ty+float64(i*lineHeight(s)), s, p.col, left)
+			x += float64(textWidth(p.text, s))
+		}
 	}
 }

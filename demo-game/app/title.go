@@ -127,52 +127,35 @@ func (t *title) draw(a *App, dst *ebiten.Image) {
 	at.view.draw(dst, at.st, 0, 0, W, H, -1, s)
 	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.72))
 
-	// The logo.
-	big := 5 * s
-	if textWidth("NEON TRAILS", big) > int(W*0.9) {
-		big = 4 * s
-	}
-	y := H * 0.16
-	bold.glowText(dst, "NEON TRAILS", W/2, y, big, colAccent, center)
-	y += float64(lineHeight(big)) + float64(6*s)
-	// A stripe of the riders' colours under the logo.
-	sw := float64(textWidth("NEON TRAILS", big)) / float64(len(playerColors))
+	name := a.cfg.Flags.Name
+	l := layTitle(W, H, s,
+		fmt.Sprintf("playing as %q  (-name to change)   steer: arrows / WASD   boost: SPACE   F11: fullscreen", name),
+		fmt.Sprintf("playing as %q   arrows/WASD + SPACE", name))
+
+	// The logo, and a stripe of the riders' colours under it.
+	bold.glowText(dst, "NEON TRAILS", W/2, l.logo.y, l.logoScale, colAccent, center)
+	sw := l.stripe.w / float64(len(playerColors))
 	for i, c := range playerColors {
-		fillRect(dst, W/2-sw*float64(len(playerColors))/2+sw*float64(i), y, sw-2, float64(3*s), c)
+		fillRect(dst, l.stripe.x+sw*float64(i), l.stripe.y, sw-2, l.stripe.h, c)
 	}
-	y += float64(14 * s)
-	regular.text(dst, "light cycles for 2 to 8 friends - peer to peer, no server", W/2, y, s, colDim, center)
-	y += float64(lineHeight(s)*3 + 8*s)
+	regular.text(dst, "light cycles for 2 to 8 friends - peer to peer, no server", W/2, l.tagline.y, s, colDim, center)
 
 	// The menu, on a panel of its own over the bots' match.
-	bw := float64(max(textWidth("PRACTICE  < 7 BOTS >", 2*s)+48*s, int(W*0.3)))
-	bh := float64(lineHeight(2*s) + 14*s)
-	gap := float64(6 * s)
-	if H < 700 {
-		y -= float64(lineHeight(s) + 4*s)
-		gap = float64(3 * s)
-	}
-	menuH := 4*bh + 3*gap
-	fillRect(dst, W/2-bw/2-float64(10*s), y-float64(10*s), bw+float64(20*s), menuH+float64(20*s), scaleCol(colBG, 1, 0.78))
+	b := l.backdrop
+	fillRect(dst, b.x, b.y, b.w, b.h, scaleCol(colBG, 1, 0.78))
 	t.buttons = t.buttons[:0]
-	for i, l := range t.labels() {
-		b := button{label: l, x: W/2 - bw/2, y: y, w: bw, h: bh}
+	for i, label := range t.labels() {
+		r := l.buttons[i]
+		b := button{label: label, x: r.x, y: r.y, w: r.w, h: r.h}
 		t.buttons = append(t.buttons, b)
-		drawButton(dst, b, 2*s, i == t.sel, true)
-		y += bh + gap
+		drawButton(dst, b, l.menuScale, i == t.sel, true)
 	}
-	y += float64(14*s) - gap
 	hint := "arrows + ENTER to choose"
 	if t.sel == itemPractice {
 		hint = "LEFT / RIGHT: how many bots"
 	}
-	regular.text(dst, hint, W/2, y, s, colFaint, center)
+	regular.text(dst, hint, W/2, l.hint.y, s, colFaint, center)
 
 	// Who you are, and the controls, at the bottom.
-	name := a.cfg.Flags.Name
-	foot := fmt.Sprintf("playing as %q  (-name to change)   steer: arrows / WASD   boost: SPACE   F11: fullscreen", name)
-	if textWidth(foot, s) > int(W)-16*s {
-		foot = fmt.Sprintf("playing as %q   arrows/WASD + SPACE", name)
-	}
-	regular.text(dst, foot, W/2, H-float64(lineHeight(s)+10*s), s, colDim, center)
+	regular.text(dst, l.footText, W/2, l.foot.y, s, colDim, center)
 }

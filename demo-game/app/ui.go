@@ -96,6 +96,7 @@ func loadFonts() {
 	if regular == nil {
 		regular, bold = newFont(inconsolata.Regular8x16), newFont(inconsolata.Bold8x16)
 	}
+	loadBigText()
 }
 
 // lineHeight is the height of a line of text at scale s.

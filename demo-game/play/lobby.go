@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,7 +74,9 @@ func (l *Lobby) IsHost() bool { return l.host }
 // LobbyInfo is a snapshot of the lobby for the lobby screen.
 type LobbyInfo struct {
 	netcode.Lobby
-	// Bots marks, by slot, the computer players this host added.
+	// Bots marks, by slot, the computer players: on the host, the bots it
+	// added; on a joiner, whose lobby data says nothing of bots, the
+	// players whose name starts with BotPrefix.
 	Bots []bool
 	// Starting: the host asked to start; waiting for every link.
 	Starting bool
@@ -86,10 +89,20 @@ func (l *Lobby) Info() LobbyInfo {
 	defer l.mu.Unlock()
 	info := LobbyInfo{Lobby: lb, Starting: l.starting, Bots: make([]bool, len(lb.Players))}
 	for i, p := range lb.Players {
-		info.Bots[i] = l.botNames[p.Name]
+		info.Bots[i] = l.botNames[p.Name] || (!l.host && IsBotName(p.Name))
 	}
 	return info
 }
+
+// BotPrefix starts the name of every bot a host adds to its lobby
+// ("bot-Volt"). The lobby's wire data carries names and no more, so a
+// joiner tells bots by this prefix.
+const BotPrefix = "bot-"
+
+// IsBotName reports whether name is a bot's by the naming convention of
+// AddBots. A player may choose such a name too: only the host knows for
+// sure.
+func IsBotName(name string) bool { return strings.HasPrefix(name, BotPrefix) }
 
 // AddBots adds n computer players to the host's lobby: each is a session
 // of its own that joins with the share code over this machine's network,
@@ -106,7 +119,7 @@ func (l *Lobby) AddBots(n int) error {
 			return fmt.Errorf("play: at most %d bots", sim.MaxPlayers-1)
 		}
 		l.nextBot++
-		name := fmt.Sprintf("bot-%s", PracticeNames[(l.nextBot-1)%len(PracticeNames)])
+		name := BotPrefix + PracticeNames[(l.nextBot-1)%len(PracticeNames)]
 		l.botNames[name] = true
 		opts := l.opts
 		// A bot runs on the host's machine: it joins with the direct code

@@ -278,6 +278,7 @@ func TestJoinErrors(t *testing.T) {
 		says string
 	}{
 		{"", sharecode.ErrEmpty, "Type or paste"},
+		{"hello", sharecode.ErrNotACode, "That is not a share code"},
 		{"PS1-HELLO-WORLD", sharecode.ErrBadShareCode, "code"},
 		{code[:len(code)-1] + string("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[(strings.IndexByte("0123456789ABCDEFGHJKMNPQRSTVWXYZ", code[len(code)-1])+1)%32]), sharecode.ErrBadShareCode, "typo"},
 		{code, netcode.ErrHostUnreachable, "No answer from the host"},
@@ -379,6 +380,50 @@ func TestTruncatedReplay(t *testing.T) {
 		}
 		if rp.ReplayTruncated() != truncated {
 			t.Errorf("%s: ReplayTruncated() = %v", path, rp.ReplayTruncated())
+		}
+	}
+}
+
+// TestJoinerSeesBots: a joiner's lobby marks the host's bots, which it
+// knows only by their names, and not the humans.
+func TestJoinerSeesBots(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	host, err := Host(ctx, Options{Name: "ada", ListenAddr: loopback, Reach: netcode.Local()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	if err := host.AddBots(1); err != nil {
+		t.Fatal(err)
+	}
+	joiner, err := Join(ctx, host.Code(), Options{Name: "bob", ListenAddr: loopback, Reach: netcode.Local()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer joiner.Close()
+	for {
+		info := joiner.Info()
+		if len(info.Players) == 3 {
+			bots := 0
+			for i, p := range info.Players {
+				want := p.Name != "ada" && p.Name != "bob"
+				if info.Bots[i] != want {
+					t.Errorf("the joiner's lobby: %s marked bot %v, want %v", p.Name, info.Bots[i], want)
+				}
+				if info.Bots[i] {
+					bots++
+				}
+			}
+			if bots != 1 {
+				t.Errorf("the joiner's lobby shows %d bots, want 1: %+v", bots, info.Players)
+			}
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the joiner never saw three players: %+v", info)
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }
