@@ -1,4 +1,4 @@
-// Package synctest finds nondeterminism in a game's simulation on one
+// Package determinism finds nondeterminism in a game's simulation on one
 // machine.
 //
 // A lockstep match stays in sync only if every peer's simulation computes
@@ -14,12 +14,12 @@
 // Quick start, in a test of the game's package:
 //
 //	func TestDeterministic(t *testing.T) {
-//		err := synctest.Run(NewGame(), synctest.Config{Players: 4, Frames: 2000})
+//		err := determinism.Run(NewGame(), determinism.Config{Players: 4, Frames: 2000})
 //		if err != nil {
-//			t.Fatal(err) // e.g. "synctest: nondeterminism at frame 117: ..."
+//			t.Fatal(err) // e.g. "determinism: the state differs at frame 117: ..."
 //		}
 //	}
 //
 // The game implements Game: Save and Load its whole state, Step a frame,
 // Checksum the state. A *MismatchError names the first frame that differs.
-package synctest
+package determinism

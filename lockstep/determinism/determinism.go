@@ -1,4 +1,4 @@
-package synctest
+package determinism
 
 import (
 	"fmt"
@@ -108,7 +108,7 @@ func Run(g Game, cfg Config) error {
 		f := lockstep.Frame(i)
 		state, err := g.Save()
 		if err != nil {
-			return fmt.Errorf("synctest: save before frame %d: %w", f, err)
+			return fmt.Errorf("determinism: save before frame %d: %w", f, err)
 		}
 		slot := i % n
 		saved[slot] = state
@@ -120,7 +120,7 @@ func Run(g Game, cfg Config) error {
 
 		start := max(0, i-n+1)
 		if err := g.Load(saved[start%n]); err != nil {
-			return fmt.Errorf("synctest: load the state saved before frame %d: %w", start, err)
+			return fmt.Errorf("determinism: load the state saved before frame %d: %w", start, err)
 		}
 		for k := start; k <= i; k++ {
 			g.Step(cloneFrame(frames[k%n]))

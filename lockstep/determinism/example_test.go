@@ -1,4 +1,4 @@
-package synctest_test
+package determinism_test
 
 import (
 	"encoding/binary"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/peerstep/peerstep/lockstep"
-	"github.com/peerstep/peerstep/lockstep/synctest"
+	"github.com/peerstep/peerstep/lockstep/determinism"
 )
 
 // walker moves each player by its input, and gives both a one-time bonus
@@ -47,15 +47,15 @@ func (w *walker) Step(f lockstep.ReadyFrame) {
 func (w *walker) Checksum() uint64 { return uint64(w.pos[0])<<32 ^ uint64(w.pos[1]) }
 
 func Example() {
-	err := synctest.Run(&walker{}, synctest.Config{Players: 2, Frames: 150})
+	err := determinism.Run(&walker{}, determinism.Config{Players: 2, Frames: 150})
 	fmt.Println("150 frames:", err)
 
-	err = synctest.Run(&walker{}, synctest.Config{Players: 2, Frames: 600})
-	var mismatch *synctest.MismatchError
+	err = determinism.Run(&walker{}, determinism.Config{Players: 2, Frames: 600})
+	var mismatch *determinism.MismatchError
 	if errors.As(err, &mismatch) {
-		fmt.Println("600 frames: nondeterminism at frame", mismatch.Frame)
+		fmt.Println("600 frames: the state differs at frame", mismatch.Frame)
 	}
 	// Output:
 	// 150 frames: <nil>
-	// 600 frames: nondeterminism at frame 200
+	// 600 frames: the state differs at frame 200
 }

@@ -1,4 +1,4 @@
-package synctest
+package determinism
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package synctest
+package determinism
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 // ErrInvalid is wrapped by the errors of Run that come from its arguments:
 // a nil game, a Config out of range, an input generator that returns an
 // oversize input.
-var ErrInvalid = errors.New("synctest: invalid argument")
+var ErrInvalid = errors.New("determinism: invalid argument")
 
 // MismatchError is what Run returns when the game is not deterministic: the
 // checksum after Frame differed between its first simulation and a
@@ -27,6 +27,6 @@ type MismatchError struct {
 
 // Error names the frame and the two checksums that differ.
 func (e *MismatchError) Error() string {
-	return fmt.Sprintf("synctest: nondeterminism at frame %d: checksum %#x on first run, %#x on re-simulation",
+	return fmt.Sprintf("determinism: the state differs at frame %d: checksum %#x on first run, %#x on re-simulation",
 		e.Frame, e.First, e.Second)
 }
