@@ -44,7 +44,8 @@ type Config struct {
 	// joiners use the host's. Default 60.
 	TickRate int
 	// InputDelay is the input delay in frames. Default: automatic, from
-	// the measured round trip (see AutoInputDelay).
+	// the round trips measured in the lobby, and adjusted as they change
+	// during the match.
 	InputDelay int
 	// FixedInputDelay turns the automatic input delay off and uses
 	// InputDelay as it is (which may then be 0).

@@ -212,7 +212,7 @@ func (c *core) onMessage(l *link, m wire.Message) {
 func (c *core) onFast(l *link, b []byte) {
 	f, err := wire.DecodeFast(b)
 	if err != nil {
-		c.cfg.Logger.Debug("bad fast datagram", "slot", l.slot, "err", err)
+		c.cfg.Logger.Debug("bad fast datagram", "link", l.recvID, "err", err)
 		return
 	}
 	c.mu.Lock()

@@ -205,7 +205,7 @@ func (c *core) sendFastCopy(l *link, f *wire.Fast, copies int) bool {
 	m := &c.match
 	b, err := wire.AppendFast(m.fastBuf[:0], f)
 	if err != nil {
-		c.cfg.Logger.Warn("cannot encode fast datagram", "slot", l.slot, "err", err)
+		c.cfg.Logger.Warn("cannot encode fast datagram", "link", l.recvID, "err", err)
 		return false
 	}
 	m.fastBuf = b

@@ -39,7 +39,6 @@ const linkQueue = 2048
 // knows about addresses.
 type link struct {
 	ep     *endpoint
-	slot   uint8 // the remote player's lobby slot
 	pub    []byte
 	sendID uint32 // the ID the remote side knows this link by
 	recvID uint32 // the ID our datagrams arrive with
@@ -97,7 +96,6 @@ type link struct {
 }
 
 type linkParams struct {
-	slot       uint8
 	secret     []byte
 	localPub   []byte
 	remotePub  []byte
@@ -117,7 +115,6 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 	}
 	l := &link{
 		ep:         ep,
-		slot:       p.slot,
 		pub:        append([]byte(nil), p.remotePub...),
 		sendID:     seal.LinkID(p.localPub, p.remotePub),
 		recvID:     seal.LinkID(p.remotePub, p.localPub),
@@ -479,7 +476,7 @@ func (l *link) readLoop() {
 		if err != nil {
 			// An authenticated peer sent something we cannot parse:
 			// skip it, the stream framing is intact.
-			l.ep.log.Warn("bad message from peer", "slot", l.slot, "err", err)
+			l.ep.log.Warn("bad message from peer", "link", l.recvID, "addr", l.currentAddr(), "err", err)
 			continue
 		}
 		l.onMessage(l, m)

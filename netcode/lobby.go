@@ -358,7 +358,6 @@ func (c *core) startMatch(ctx context.Context) error {
 				Seed:             seed,
 				TickHz:           uint16(c.cfg.TickRate),
 				InputDelay:       uint8(c.cfg.InputDelay),
-				AutoInputDelay:   !c.cfg.FixedInputDelay,
 				ChecksumInterval: int16(c.cfg.ChecksumInterval),
 				Settings:         c.cfg.Settings,
 			}

@@ -152,7 +152,6 @@ type Start struct {
 	Names            []string
 	TickHz           uint16
 	InputDelay       uint8
-	AutoInputDelay   bool
 	ChecksumInterval int16
 	Settings         []byte
 }

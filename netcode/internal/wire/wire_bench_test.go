@@ -21,7 +21,7 @@ func benchMessages() []Message {
 		&Refused{Reason: RefusedFull, Text: "the lobby is full"},
 		&Lobby{Version: 7, MaxPlayers: 8, Players: players},
 		&Mesh{Version: 7, Links: 0b1111},
-		&Start{Seed: 42, Pubs: [][]byte{pub(1), pub(2), pub(3), pub(4)}, Names: []string{"a", "b", "c", "d"}, TickHz: 60, InputDelay: 3, AutoInputDelay: true, ChecksumInterval: 30},
+		&Start{Seed: 42, Pubs: [][]byte{pub(1), pub(2), pub(3), pub(4)}, Names: []string{"a", "b", "c", "d"}, TickHz: 60, InputDelay: 3, ChecksumInterval: 30},
 		// A tick's batch to one player: an input and a ping.
 		&Engine{Msgs: [][]byte{bytes.Repeat([]byte{7}, 14), bytes.Repeat([]byte{8}, 16)}},
 		&Bye{},
