@@ -30,6 +30,9 @@ type Config struct {
 	Out io.Writer
 	// NetGraph shows the net graph from the start of a match.
 	NetGraph bool
+	// Warn receives the one-line warnings (no sound device). Nil means
+	// os.Stderr.
+	Warn io.Writer
 }
 
 // screen is one screen of the game.
@@ -50,6 +53,8 @@ type App struct {
 	attract  *attract
 	lastDraw time.Time
 	drawn    int // frames drawn of this screen, for -frames runs
+	snd      *sound
+	hum      float64 // the engine hum's level this tick, set by the match screen
 }
 
 // setScreen switches to scr.
@@ -79,6 +84,12 @@ func New(cfg Config) (*App, error) {
 	if a.out == nil {
 		a.out = os.Stdout
 	}
+	warn := cfg.Warn
+	if warn == nil {
+		warn = os.Stderr
+	}
+	// A run that plays by itself (-frames, the tests) stays silent.
+	a.snd = newSound(!a.autoplay, 0.8, false, warn)
 	f := cfg.Flags
 	switch {
 	case f.Host:
@@ -172,7 +183,33 @@ func (a *App) Update() error {
 	if inpututil.IsKeyJustPressed(ebiten.KeyF11) || (inpututil.IsKeyJustPressed(ebiten.KeyEnter) && ebiten.IsKeyPressed(ebiten.KeyAlt)) {
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
 	}
-	return a.scr.update(a)
+	a.soundKeys()
+	a.hum = 0
+	err := a.scr.update(a)
+	a.snd.setHum(a.hum)
+	return err
+}
+
+// typing is a screen that takes text: its letters are not shortcuts.
+type typing interface{ typing() bool }
+
+// soundKeys are M to mute and unmute, - and = (or the keypad's - and +)
+// for the volume, on every screen that does not take text.
+func (a *App) soundKeys() {
+	if t, ok := a.scr.(typing); ok && t.typing() {
+		return
+	}
+	switch {
+	case inpututil.IsKeyJustPressed(ebiten.KeyM):
+		a.snd.muted = !a.snd.muted
+	case inpututil.IsKeyJustPressed(ebiten.KeyMinus) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadSubtract):
+		a.snd.adjust(-0.1)
+	case inpututil.IsKeyJustPressed(ebiten.KeyEqual) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadAdd):
+		a.snd.adjust(0.1)
+	default:
+		return
+	}
+	a.notify(a.snd.status(), false)
 }
 
 // Draw draws the screen; it only reads the state.

@@ -12,6 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
+	"github.com/peerstep/peerstep/demo-game/internal/synth"
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/demo-game/sim"
 	"github.com/peerstep/peerstep/netcode"
@@ -45,6 +46,7 @@ type matchScreen struct {
 	linger   int
 	hitFlash int // ticks left of the local player's crash flash
 	goFlash  int // ticks left of "GO!"
+	rider    riderSound
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
@@ -140,9 +142,11 @@ func (ms *matchScreen) update(a *App) error {
 			break
 		}
 	}
-	for _, e := range m.Events() {
+	events := m.Events()
+	for _, e := range events {
 		ms.event(a, e)
 	}
+	ms.sounds(a, events)
 	for _, n := range m.Notices() {
 		a.notify(n.Text, n.Bad)
 	}
@@ -172,6 +176,19 @@ func (ms *matchScreen) update(a *App) error {
 		return ms.lingerOrExit(a)
 	}
 	return nil
+}
+
+// sounds plays the tick's sounds: the cues of its events, a tick when the
+// local rider turned, and the engine's hum while it rides.
+func (ms *matchScreen) sounds(a *App, events []sim.Event) {
+	turned, hum := ms.rider.update(ms.m.State(), ms.m.Local())
+	if turned {
+		a.snd.play(cue{synth.Turn, 0.5})
+	}
+	for _, c := range cues(events, ms.m.Local()) {
+		a.snd.play(c)
+	}
+	a.hum = hum
 }
 
 // escLeaves reports whether one ESC leaves the match: from the results
