@@ -9,6 +9,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2/audio"
 
+	"github.com/peerstep/peerstep/demo-game/internal/prefs"
 	"github.com/peerstep/peerstep/demo-game/internal/synth"
 	"github.com/peerstep/peerstep/demo-game/sim"
 )
@@ -110,7 +111,7 @@ func (s *sound) setHum(target float64) {
 
 // adjust changes the volume by d (clamped to 0..1) and unmutes.
 func (s *sound) adjust(d float64) {
-	s.volume = math.Round(math.Max(0, math.Min(1, s.volume+d))*10) / 10
+	s.volume = prefs.Clamp(s.volume + d)
 	s.muted = false
 }
 
