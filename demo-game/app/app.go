@@ -88,6 +88,8 @@ func screenName(scr screen) string {
 		return "match"
 	case *optionsScreen:
 		return "options"
+	case *hostSetup:
+		return "host setup"
 	}
 	return "?"
 }
@@ -200,13 +202,16 @@ func (a *App) notify(text string, bad bool) {
 	a.toasts.add(text, c)
 }
 
-func (a *App) host() error {
-	l, err := play.Host(context.Background(), a.options())
+func (a *App) host() error { return a.hostWith(a.options(), a.cfg.Flags.Bots) }
+
+// hostWith opens a lobby with opts' match settings and adds bots to it.
+func (a *App) hostWith(opts play.Options, bots int) error {
+	l, err := play.Host(context.Background(), opts)
 	if err != nil {
 		return err
 	}
 	a.println("share code: %s", l.Code())
-	if n := a.cfg.Flags.Bots; n > 0 {
+	if n := bots; n > 0 {
 		if err := l.AddBots(n); err != nil {
 			a.notify(err.Error(), true)
 		}

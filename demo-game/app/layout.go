@@ -272,10 +272,11 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 	return l
 }
 
-// optionsLayout places the options screen.
+// optionsLayout places a screen of rows of settings: the options, and
+// the host's match settings.
 type optionsLayout struct {
 	headScale int
-	head      rect // "OPTIONS"
+	head      rect // its title, "OPTIONS"
 	panel     rect // behind the rows
 	rows      []rect
 	valueX    float64 // where the rows' values start
@@ -285,9 +286,10 @@ type optionsLayout struct {
 	footText  string
 }
 
-// layOptions lays out the options screen for a W x H window at text
-// scale s, with the footer's hint: rows as tall as fit, roomy first.
-func layOptions(W, H float64, s int, hint string) optionsLayout {
+// layOptions lays out a screen of n rows under the title head for a W x H
+// window at text scale s, with the footer's hint: rows as tall as fit,
+// roomy first.
+func layOptions(W, H float64, s int, head, hint string, n int) optionsLayout {
 	fs := float64(s)
 	lh := float64(lineHeight(s))
 	var l optionsLayout
@@ -297,19 +299,19 @@ func layOptions(W, H float64, s int, hint string) optionsLayout {
 		l.headScale = []int{3, 2, 2}[level] * s
 		rowH := lh + []float64{16, 10, 6}[level]*fs
 		gap := []float64{16, 10, 6}[level] * fs
-		total := float64(lineHeight(l.headScale)) + gap + float64(numOpts)*rowH + 16*fs + gap + 2*lh + 6*fs
+		total := float64(lineHeight(l.headScale)) + gap + float64(n)*rowH + 16*fs + gap + 2*lh + 6*fs
 		y := (l.foot.y - 8*fs - total) / 2
 		if level == 0 {
 			y = max(y, 16*fs)
 		}
 		y = max(y, 4*fs)
-		l.head = textRect("OPTIONS", W/2, y, l.headScale, center)
+		l.head = textRect(head, W/2, y, l.headScale, center)
 		y += float64(lineHeight(l.headScale)) + gap
 		pw := min(W*0.9, 90*8*fs)
-		l.panel = rect{W/2 - pw/2, y, pw, float64(numOpts)*rowH + 16*fs}
+		l.panel = rect{W/2 - pw/2, y, pw, float64(n)*rowH + 16*fs}
 		l.rows = l.rows[:0]
 		ry := y + 8*fs
-		for range numOpts {
+		for range n {
 			l.rows = append(l.rows, rect{l.panel.x + 8*fs, ry, pw - 16*fs, rowH - 2*fs})
 			ry += rowH
 		}

@@ -274,7 +274,7 @@ func (o *optionsScreen) draw(a *App, dst *ebiten.Image) {
 	at.view.draw(dst, at.st, 0, 0, W, H, -1, s)
 	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.82))
 
-	l := layOptions(W, H, s, o.hint())
+	l := layOptions(W, H, s, "OPTIONS", o.hint(), numOpts)
 	bold.glowText(dst, "OPTIONS", W/2, l.head.y, l.headScale, colAccent, center)
 	panel(dst, l.panel.x, l.panel.y, l.panel.w, l.panel.h, scaleCol(colPanel, 1, 0.95), colFaint)
 	o.rows = append(o.rows[:0], l.rows...)

@@ -21,7 +21,7 @@ func TestOptionsLayout(t *testing.T) {
 		W, H := float64(sz[0]), float64(sz[1])
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			s := textScale(sz[0], sz[1])
-			l := layOptions(W, H, s, hint)
+			l := layOptions(W, H, s, "OPTIONS", hint, numOpts)
 			checkLayout(t, W, H, []named{{"head", l.head}, {"panel", l.panel}, {"message", l.msg}, {"where", l.where}, {"footer", l.foot}})
 			if len(l.rows) != numOpts {
 				t.Fatalf("%d rows, want %d", len(l.rows), numOpts)

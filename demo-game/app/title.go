@@ -111,9 +111,7 @@ func (t *title) update(a *App) error {
 	}
 	switch t.sel {
 	case itemHost:
-		if err := a.host(); err != nil {
-			a.notify("could not host: "+err.Error(), true)
-		}
+		a.setScreen(newHostSetup(a))
 	case itemJoin:
 		a.setScreen(newJoin(a, ""))
 	case itemPractice:
