@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peerstep/peerstep/demo-game/internal/prefs"
 	"github.com/peerstep/peerstep/internal/proctest"
 )
 
@@ -38,7 +39,8 @@ func TestE2E(t *testing.T) {
 	display := testDisplay(t)
 	bin, neonbot := buildDemo(t)
 	shots := t.TempDir()
-	env := append(os.Environ(), "DISPLAY="+display)
+	// The options file in a directory of the test's own, not the user's.
+	env := append(os.Environ(), "DISPLAY="+display, prefs.EnvPath+"="+filepath.Join(t.TempDir(), "neontrails.json"))
 	size := []string{"-width", strconv.Itoa(winW), "-height", strconv.Itoa(winH)}
 
 	// The title screen, for a screenshot.

@@ -43,11 +43,11 @@ func main() {
 
 // window plays in a window until the player quits.
 func window(c *launch.Command) error {
-	a, err := app.New(app.Config{Flags: c.Flags, NetGraph: c.NetGraph})
+	a, err := app.New(app.Config{Flags: c.Flags, NetGraph: c.NetGraph, PrefsPath: c.Config, NameSet: c.NameSet})
 	if err != nil {
 		return err
 	}
-	ebiten.SetWindowTitle("Neon Trails — " + c.Flags.Name)
+	ebiten.SetWindowTitle("Neon Trails — " + a.Name())
 	ebiten.SetWindowSize(c.Width, c.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetFullscreen(c.Fullscreen)

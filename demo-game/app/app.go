@@ -18,6 +18,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"golang.design/x/clipboard"
 
+	"github.com/peerstep/peerstep/demo-game/internal/prefs"
 	"github.com/peerstep/peerstep/demo-game/play"
 )
 
@@ -30,6 +31,15 @@ type Config struct {
 	Out io.Writer
 	// NetGraph shows the net graph from the start of a match.
 	NetGraph bool
+	// Warn receives the one-line warnings (no sound device, an options
+	// file missing or bad). Nil means os.Stderr.
+	Warn io.Writer
+	// PrefsPath is the options file (-config); "" means prefs.Path's
+	// default ($NEONTRAILS_CONFIG, else the user's config directory).
+	PrefsPath string
+	// NameSet says the name in Flags was given (-name): it goes before
+	// the options' name for this run.
+	NameSet bool
 }
 
 // screen is one screen of the game.
@@ -50,6 +60,15 @@ type App struct {
 	attract  *attract
 	lastDraw time.Time
 	drawn    int // frames drawn of this screen, for -frames runs
+	snd      *sound
+	hum      float64 // the engine hum's level this tick, set by the match screen
+
+	prefs     prefs.Prefs
+	prefsPath string // "" when there is nowhere to save them
+	dirty     bool   // prefs changed since saved
+	binds     binds
+	userName  string // the name when neither -name nor the options give one
+	warn      io.Writer
 }
 
 // setScreen switches to scr.
@@ -67,6 +86,10 @@ func screenName(scr screen) string {
 		return "lobby"
 	case *matchScreen:
 		return "match"
+	case *optionsScreen:
+		return "options"
+	case *hostSetup:
+		return "host setup"
 	}
 	return "?"
 }
@@ -79,6 +102,15 @@ func New(cfg Config) (*App, error) {
 	if a.out == nil {
 		a.out = os.Stdout
 	}
+	a.warn = cfg.Warn
+	if a.warn == nil {
+		a.warn = os.Stderr
+	}
+	a.userName = cfg.Flags.Name
+	p := a.loadPrefs()
+	// A run that plays by itself (-frames, the tests) stays silent.
+	a.snd = newSound(!a.autoplay, p.Volume, p.Muted, a.warn)
+	a.applyPrefs(p)
 	f := cfg.Flags
 	switch {
 	case f.Host:
@@ -103,6 +135,53 @@ func New(cfg Config) (*App, error) {
 	return a, nil
 }
 
+// loadPrefs reads the options file, saying in one line what went wrong.
+func (a *App) loadPrefs() prefs.Prefs {
+	path, err := prefs.Path(a.cfg.PrefsPath)
+	if err != nil {
+		fmt.Fprintf(a.warn, "neon trails: options: %v: the defaults, not saved\n", err)
+		return prefs.Default()
+	}
+	a.prefsPath = path
+	p, warn := prefs.Load(path)
+	if warn != "" {
+		fmt.Fprintf(a.warn, "neon trails: %s\n", warn)
+	}
+	return p
+}
+
+// applyPrefs puts options into effect: the name (unless -name gave one),
+// the keys, the palette and the sound.
+func (a *App) applyPrefs(p prefs.Prefs) {
+	a.prefs = p
+	a.binds = makeBinds(p.Keys)
+	setPalette(p.Palette)
+	if !a.cfg.NameSet {
+		a.cfg.Flags.Name = a.userName
+		if p.Name != "" {
+			a.cfg.Flags.Name = p.Name
+		}
+	}
+	a.snd.volume, a.snd.muted = p.Volume, p.Muted
+}
+
+// savePrefs writes the options when they changed, reporting whether it
+// wrote them. Runs that play by themselves never write.
+func (a *App) savePrefs() (saved bool, err error) {
+	if !a.dirty || a.autoplay || a.prefsPath == "" {
+		return false, nil
+	}
+	if err := prefs.Save(a.prefsPath, a.prefs); err != nil {
+		return false, fmt.Errorf("saving the options: %w", err)
+	}
+	a.dirty = false
+	return true, nil
+}
+
+// Name returns the player's name: -name's, else the options', else the
+// user's.
+func (a *App) Name() string { return a.cfg.Flags.Name }
+
 // options returns the session options the flags give.
 func (a *App) options() play.Options { return a.cfg.Flags.Options }
 
@@ -123,13 +202,16 @@ func (a *App) notify(text string, bad bool) {
 	a.toasts.add(text, c)
 }
 
-func (a *App) host() error {
-	l, err := play.Host(context.Background(), a.options())
+func (a *App) host() error { return a.hostWith(a.options(), a.cfg.Flags.Bots) }
+
+// hostWith opens a lobby with opts' match settings and adds bots to it.
+func (a *App) hostWith(opts play.Options, bots int) error {
+	l, err := play.Host(context.Background(), opts)
 	if err != nil {
 		return err
 	}
 	a.println("share code: %s", l.Code())
-	if n := a.cfg.Flags.Bots; n > 0 {
+	if n := bots; n > 0 {
 		if err := l.AddBots(n); err != nil {
 			a.notify(err.Error(), true)
 		}
@@ -172,7 +254,34 @@ func (a *App) Update() error {
 	if inpututil.IsKeyJustPressed(ebiten.KeyF11) || (inpututil.IsKeyJustPressed(ebiten.KeyEnter) && ebiten.IsKeyPressed(ebiten.KeyAlt)) {
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
 	}
-	return a.scr.update(a)
+	a.soundKeys()
+	a.hum = 0
+	err := a.scr.update(a)
+	a.snd.setHum(a.hum)
+	return err
+}
+
+// typing is a screen that takes text: its letters are not shortcuts.
+type typing interface{ typing() bool }
+
+// soundKeys are M to mute and unmute, - and = (or the keypad's - and +)
+// for the volume, on every screen that does not take text.
+func (a *App) soundKeys() {
+	if t, ok := a.scr.(typing); ok && t.typing() {
+		return
+	}
+	switch {
+	case inpututil.IsKeyJustPressed(ebiten.KeyM):
+		a.snd.muted = !a.snd.muted
+	case inpututil.IsKeyJustPressed(ebiten.KeyMinus) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadSubtract):
+		a.snd.adjust(-0.1)
+	case inpututil.IsKeyJustPressed(ebiten.KeyEqual) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadAdd):
+		a.snd.adjust(0.1)
+	default:
+		return
+	}
+	a.prefs.Volume, a.prefs.Muted, a.dirty = a.snd.volume, a.snd.muted, true
+	a.notify(a.snd.status(), false)
 }
 
 // Draw draws the screen; it only reads the state.
@@ -216,12 +325,14 @@ func (a *App) Layout(outsideWidth, outsideHeight int) (int, int) {
 	return a.w, a.h
 }
 
-// Close leaves whatever match or lobby is open.
+// Close leaves whatever match or lobby is open, and saves the options
+// when the volume keys changed them.
 func (a *App) Close() error {
+	_, err := a.savePrefs()
 	if c, ok := a.scr.(interface{ close() error }); ok {
-		return c.close()
+		err = errors.Join(c.close(), err)
 	}
-	return nil
+	return err
 }
 
 // Clipboard: golang.design/x/clipboard needs X11 (or the system's own);

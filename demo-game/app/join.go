@@ -185,6 +185,9 @@ func (j *join) draw(a *App, dst *ebiten.Image) {
 	regular.text(dst, "ENTER: join    CTRL+V: paste    BACKSPACE: erase    ESC: back", W/2, H-float64(lineHeight(s)+10*s), s, colDim, center)
 }
 
+// typing: the join field takes the code's letters and dashes.
+func (j *join) typing() bool { return true }
+
 func (j *join) close() error {
 	if j.cancel != nil {
 		j.cancel()

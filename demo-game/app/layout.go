@@ -76,7 +76,7 @@ type titleLayout struct {
 	stripe    rect // the riders' colours under it
 	tagline   rect
 	menuScale int    // of the buttons' labels
-	buttons   []rect // host, join, practice, quit
+	buttons   []rect // host, join, practice, options, quit
 	backdrop  rect   // the panel behind the buttons
 	hint      rect
 	foot      rect
@@ -109,7 +109,7 @@ func layTitle(W, H float64, s int, foot, short string) titleLayout {
 		bh := float64(lineHeight(l.menuScale)) + pad
 		logoH := float64(lineHeight(l.logoScale))
 		total := logoH + 6*fs + 3*fs + 11*fs + float64(lineHeight(s)) + tagGap +
-			4*bh + 3*gap + 14*fs + float64(lineHeight(s))
+			titleItems*bh + (titleItems-1)*gap + 14*fs + float64(lineHeight(s))
 		room := l.foot.y - 8*fs
 		y := H * 0.16
 		if y+total > room {
@@ -122,11 +122,11 @@ func layTitle(W, H float64, s int, foot, short string) titleLayout {
 		l.tagline = textRect(tagline, W/2, y, s, center)
 		y += float64(lineHeight(s)) + tagGap
 		l.buttons = l.buttons[:0]
-		for range 4 {
+		for range titleItems {
 			l.buttons = append(l.buttons, centred(W/2, y, bw, bh))
 			y += bh + gap
 		}
-		last := l.buttons[3]
+		last := l.buttons[titleItems-1]
 		l.backdrop = rect{last.x - 10*fs, l.buttons[0].y - 10*fs, bw + 20*fs, last.bottom() - l.buttons[0].y + 20*fs}
 		l.hint = textRect("LEFT / RIGHT: how many bots", W/2, last.bottom()+14*fs, s, center)
 		if l.hint.bottom() <= room {
@@ -266,6 +266,60 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 		}
 		l.start = centred(W/2, y, w, startH)
 		if l.start.bottom() <= room {
+			break
+		}
+	}
+	return l
+}
+
+// optionsLayout places a screen of rows of settings: the options, and
+// the host's match settings.
+type optionsLayout struct {
+	headScale int
+	head      rect // its title, "OPTIONS"
+	panel     rect // behind the rows
+	rows      []rect
+	valueX    float64 // where the rows' values start
+	msg       rect    // what the last change did
+	where     rect    // where the file is
+	foot      rect
+	footText  string
+}
+
+// layOptions lays out a screen of n rows under the title head for a W x H
+// window at text scale s, with the footer's hint: rows as tall as fit,
+// roomy first.
+func layOptions(W, H float64, s int, head, hint string, n int) optionsLayout {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	var l optionsLayout
+	l.footText = pickText(W-16*fs, s, hint, "arrows, ENTER, ESC")
+	l.foot = footer(W, H, s, l.footText)
+	for level := 0; level < 3; level++ {
+		l.headScale = []int{3, 2, 2}[level] * s
+		rowH := lh + []float64{16, 10, 6}[level]*fs
+		gap := []float64{16, 10, 6}[level] * fs
+		total := float64(lineHeight(l.headScale)) + gap + float64(n)*rowH + 16*fs + gap + 2*lh + 6*fs
+		y := (l.foot.y - 8*fs - total) / 2
+		if level == 0 {
+			y = max(y, 16*fs)
+		}
+		y = max(y, 4*fs)
+		l.head = textRect(head, W/2, y, l.headScale, center)
+		y += float64(lineHeight(l.headScale)) + gap
+		pw := min(W*0.9, 90*8*fs)
+		l.panel = rect{W/2 - pw/2, y, pw, float64(n)*rowH + 16*fs}
+		l.rows = l.rows[:0]
+		ry := y + 8*fs
+		for range n {
+			l.rows = append(l.rows, rect{l.panel.x + 8*fs, ry, pw - 16*fs, rowH - 2*fs})
+			ry += rowH
+		}
+		l.valueX = l.panel.x + 8*fs + 12*fs + float64(textWidth("TURN RIGHT  ", s))
+		y = l.panel.bottom() + gap
+		l.msg = rect{W * 0.05, y, W * 0.9, lh}
+		l.where = rect{W * 0.05, y + lh + 6*fs, W * 0.9, lh}
+		if l.where.bottom() <= l.foot.y-4*fs {
 			break
 		}
 	}

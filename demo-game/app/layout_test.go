@@ -45,7 +45,7 @@ func TestTextScale(t *testing.T) {
 }
 
 func TestTitleLayout(t *testing.T) {
-	foot := fmt.Sprintf("playing as %q  (-name to change)   steer: arrows / WASD   boost: SPACE   F11: fullscreen", "player")
+	foot := fmt.Sprintf("playing as %q  (O: options)   steer: arrows / WASD   boost: SPACE   M: mute   F11: fullscreen", "player")
 	short := fmt.Sprintf("playing as %q   arrows/WASD + SPACE", "player")
 	for _, sz := range sizes {
 		W, H := float64(sz[0]), float64(sz[1])

@@ -12,6 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
+	"github.com/peerstep/peerstep/demo-game/internal/synth"
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/demo-game/sim"
 	"github.com/peerstep/peerstep/netcode"
@@ -45,6 +46,8 @@ type matchScreen struct {
 	linger   int
 	hitFlash int // ticks left of the local player's crash flash
 	goFlash  int // ticks left of "GO!"
+	rider    riderSound
+	steer    steering
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
@@ -56,45 +59,6 @@ func newMatchScreen(a *App, m *play.Match) *matchScreen {
 }
 
 func (ms *matchScreen) close() error { return ms.m.Close() }
-
-// readInput turns this tick's key presses into an input: the directions
-// pressed (up to two, so that a quick double turn survives), and boost
-// while SPACE or SHIFT is held.
-func readInput() sim.Input {
-	var dirs []sim.Dir
-	keys := []struct {
-		d    sim.Dir
-		keys []ebiten.Key
-		pad  ebiten.StandardGamepadButton
-	}{
-		{sim.Up, []ebiten.Key{ebiten.KeyArrowUp, ebiten.KeyW}, ebiten.StandardGamepadButtonLeftTop},
-		{sim.Right, []ebiten.Key{ebiten.KeyArrowRight, ebiten.KeyD}, ebiten.StandardGamepadButtonLeftRight},
-		{sim.Down, []ebiten.Key{ebiten.KeyArrowDown, ebiten.KeyS}, ebiten.StandardGamepadButtonLeftBottom},
-		{sim.Left, []ebiten.Key{ebiten.KeyArrowLeft, ebiten.KeyA}, ebiten.StandardGamepadButtonLeftLeft},
-	}
-	pads := ebiten.AppendGamepadIDs(nil)
-	boost := ebiten.IsKeyPressed(ebiten.KeySpace) || ebiten.IsKeyPressed(ebiten.KeyShift)
-	for _, k := range keys {
-		pressed := false
-		for _, key := range k.keys {
-			pressed = pressed || inpututil.IsKeyJustPressed(key)
-		}
-		for _, id := range pads {
-			pressed = pressed || inpututil.IsStandardGamepadButtonJustPressed(id, k.pad)
-		}
-		if pressed {
-			dirs = append(dirs, k.d)
-		}
-	}
-	for _, id := range pads {
-		boost = boost || ebiten.IsStandardGamepadButtonPressed(id, ebiten.StandardGamepadButtonRightBottom)
-	}
-	in := sim.MakeInput(sim.None, boost)
-	for _, d := range dirs {
-		in = sim.MergeInputs(in, sim.MakeInput(d, boost))
-	}
-	return in
-}
 
 func (ms *matchScreen) update(a *App) error {
 	ms.ticks++
@@ -126,7 +90,11 @@ func (ms *matchScreen) update(a *App) error {
 		return ms.lingerOrExit(a)
 	}
 
-	in := readInput()
+	var heading sim.Dir
+	if l := m.Local(); l >= 0 && st.Rider(l).Alive {
+		heading = st.Rider(l).Dir
+	}
+	in := readInput(a.binds, &ms.steer, heading)
 	if a.autoplay {
 		in = sim.Bot(st, m.Local())
 	}
@@ -140,9 +108,11 @@ func (ms *matchScreen) update(a *App) error {
 			break
 		}
 	}
-	for _, e := range m.Events() {
+	events := m.Events()
+	for _, e := range events {
 		ms.event(a, e)
 	}
+	ms.sounds(a, events)
 	for _, n := range m.Notices() {
 		a.notify(n.Text, n.Bad)
 	}
@@ -172,6 +142,19 @@ func (ms *matchScreen) update(a *App) error {
 		return ms.lingerOrExit(a)
 	}
 	return nil
+}
+
+// sounds plays the tick's sounds: the cues of its events, a tick when the
+// local rider turned, and the engine's hum while it rides.
+func (ms *matchScreen) sounds(a *App, events []sim.Event) {
+	turned, hum := ms.rider.update(ms.m.State(), ms.m.Local())
+	if turned {
+		a.snd.play(cue{synth.Turn, 0.5})
+	}
+	for _, c := range cues(events, ms.m.Local()) {
+		a.snd.play(c)
+	}
+	a.hum = hum
 }
 
 // escLeaves reports whether one ESC leaves the match: from the results
@@ -359,7 +342,10 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 		ms.drawGraph(a, dst, l.graph, l.graphOver)
 	}
 
-	hint := "steer: arrows / WASD    boost: SPACE    TAB: net graph    ESC: leave"
+	k := a.prefs.Keys
+	hint := pickText(W-float64(16*s), s,
+		fmt.Sprintf("steer: arrows / WASD, turn %s / %s    boost: %s    TAB: net graph    M: mute    ESC: leave", keyLabel(k.TurnLeft), keyLabel(k.TurnRight), keyLabel(k.Boost)),
+		fmt.Sprintf("steer: arrows / WASD    boost: %s    TAB: net graph    ESC: leave", keyLabel(k.Boost)))
 	switch {
 	case m.Kind() == play.Replay:
 		hint = "REPLAY    hold RIGHT: fast forward    TAB: net graph    ESC: back"

@@ -55,7 +55,9 @@ const (
 	itemHost = iota
 	itemJoin
 	itemPractice
+	itemOptions
 	itemQuit
+	titleItems // how many there are
 )
 
 func newTitle(a *App) *title {
@@ -66,7 +68,7 @@ func newTitle(a *App) *title {
 }
 
 func (t *title) labels() []string {
-	return []string{"HOST A MATCH", "JOIN WITH A CODE", fmt.Sprintf("PRACTICE  < %d BOTS >", t.bots), "QUIT"}
+	return []string{"HOST A MATCH", "JOIN WITH A CODE", fmt.Sprintf("PRACTICE  < %d BOTS >", t.bots), "OPTIONS", "QUIT"}
 }
 
 func (t *title) update(a *App) error {
@@ -77,9 +79,9 @@ func (t *title) update(a *App) error {
 	}
 	switch {
 	case inpututil.IsKeyJustPressed(ebiten.KeyArrowUp) || inpututil.IsKeyJustPressed(ebiten.KeyW):
-		t.sel = (t.sel + 3) % 4
+		t.sel = (t.sel + titleItems - 1) % titleItems
 	case inpututil.IsKeyJustPressed(ebiten.KeyArrowDown) || inpututil.IsKeyJustPressed(ebiten.KeyS) || inpututil.IsKeyJustPressed(ebiten.KeyTab):
-		t.sel = (t.sel + 1) % 4
+		t.sel = (t.sel + 1) % titleItems
 	case t.sel == itemPractice && (inpututil.IsKeyJustPressed(ebiten.KeyArrowLeft) || inpututil.IsKeyJustPressed(ebiten.KeyA)):
 		t.bots = max(1, t.bots-1)
 	case t.sel == itemPractice && (inpututil.IsKeyJustPressed(ebiten.KeyArrowRight) || inpututil.IsKeyJustPressed(ebiten.KeyD)):
@@ -97,6 +99,10 @@ func (t *title) update(a *App) error {
 	if clicked >= 0 {
 		t.sel = clicked
 	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyO) {
+		a.setScreen(newOptions(a))
+		return nil
+	}
 	if clicked < 0 && !inpututil.IsKeyJustPressed(ebiten.KeyEnter) && !inpututil.IsKeyJustPressed(ebiten.KeySpace) {
 		if inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
 			return ebiten.Termination
@@ -105,15 +111,15 @@ func (t *title) update(a *App) error {
 	}
 	switch t.sel {
 	case itemHost:
-		if err := a.host(); err != nil {
-			a.notify("could not host: "+err.Error(), true)
-		}
+		a.setScreen(newHostSetup(a))
 	case itemJoin:
 		a.setScreen(newJoin(a, ""))
 	case itemPractice:
 		if err := a.practice(t.bots); err != nil {
 			a.notify(err.Error(), true)
 		}
+	case itemOptions:
+		a.setScreen(newOptions(a))
 	case itemQuit:
 		return ebiten.Termination
 	}
@@ -127,10 +133,11 @@ func (t *title) draw(a *App, dst *ebiten.Image) {
 	at.view.draw(dst, at.st, 0, 0, W, H, -1, s)
 	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.72))
 
-	name := a.cfg.Flags.Name
+	name := a.Name()
+	boost := keyLabel(a.prefs.Keys.Boost)
 	l := layTitle(W, H, s,
-		fmt.Sprintf("playing as %q  (-name to change)   steer: arrows / WASD   boost: SPACE   F11: fullscreen", name),
-		fmt.Sprintf("playing as %q   arrows/WASD + SPACE", name))
+		fmt.Sprintf("playing as %q  (O: options)   steer: arrows / WASD   boost: %s   M: mute   F11: fullscreen", name, boost),
+		fmt.Sprintf("playing as %q   arrows/WASD + %s", name, boost))
 
 	// The logo, and a stripe of the riders' colours under it.
 	bold.glowText(dst, "NEON TRAILS", W/2, l.logo.y, l.logoScale, colAccent, center)

@@ -11,6 +11,8 @@ import (
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/font/inconsolata"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/peerstep/peerstep/demo-game/internal/prefs"
 )
 
 // The palette: deep night blue, neon riders, quiet text.
@@ -42,7 +44,30 @@ var (
 		rgb(0x4f8dff), // blue
 	}
 	playerColorNames = []string{"cyan", "pink", "lime", "orange", "violet", "yellow", "red", "blue"}
+	neonColors       = playerColors
+
+	// safeColors: Okabe and Ito's eight colours for colour-blind eyes,
+	// with white for their black on this dark floor; they differ in
+	// lightness as well as hue.
+	safeColors = []color.RGBA{
+		rgb(0x56b4e9), // sky blue
+		rgb(0xe69f00), // orange
+		rgb(0xf0e442), // yellow
+		rgb(0x009e73), // bluish green
+		rgb(0xcc79a7), // reddish purple
+		rgb(0xf2f2f2), // white
+		rgb(0xd55e00), // vermilion
+		rgb(0x2f8fd8), // blue, lightened for the dark floor
+	}
 )
+
+// setPalette picks the riders' colours: prefs.PaletteSafe or the neon.
+func setPalette(name string) {
+	playerColors = neonColors
+	if name == prefs.PaletteSafe {
+		playerColors = safeColors
+	}
+}
 
 func rgb(v uint32) color.RGBA {
 	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/peerstep/peerstep/demo-game/internal/prefs"
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/internal/cli"
 )
@@ -30,6 +31,11 @@ type Command struct {
 	Width, Height int
 	Fullscreen    bool
 	NetGraph      bool
+	// Config is the options file to use (-config); "" means
+	// prefs.Path's default.
+	Config string
+	// NameSet says -name was given: it goes before the options' name.
+	NameSet bool
 }
 
 // Parse reads and checks the demo's command line. On -help it prints the
@@ -43,6 +49,7 @@ func Parse(args []string, stdout io.Writer) (*Command, error) {
 	fs.IntVar(&c.Height, "height", 720, "window height in `pixels`")
 	fs.BoolVar(&c.Fullscreen, "fullscreen", false, "start in fullscreen (F11 toggles)")
 	fs.BoolVar(&c.NetGraph, "netgraph", false, "show the net graph from the start (TAB toggles it)")
+	fs.StringVar(&c.Config, "config", "", "the options `file` (default: $"+prefs.EnvPath+", else neontrails.json in peerstep's user config directory)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Neon Trails: light cycles for 2 to 8 friends, peer to peer.\n\n"+
 			"usage: %s [flags]\n\nWith no display, -headless plays without a window, and so does\n%s.\n\n",
@@ -52,6 +59,7 @@ func Parse(args []string, stdout io.Writer) (*Command, error) {
 	if err := cli.Parse(fs, args, stdout); err != nil {
 		return nil, err
 	}
+	fs.Visit(func(f *flag.Flag) { c.NameSet = c.NameSet || f.Name == "name" })
 	switch {
 	case c.Width < 320 || c.Width > 16384:
 		return nil, cli.Badf("width", c.Width, "320 to 16384 pixels")

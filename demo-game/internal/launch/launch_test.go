@@ -44,6 +44,13 @@ func TestParse(t *testing.T) {
 	if err != nil || !c.Flags.Practice || c.Width != 960 || c.Height != 720 || !c.NetGraph || c.Fullscreen {
 		t.Errorf("Parse: %+v, %v", c, err)
 	}
+	c, err = Parse([]string{"-practice", "-name", "ada", "-config", "/tmp/x.json"}, &bytes.Buffer{})
+	if err != nil || !c.NameSet || c.Flags.Name != "ada" || c.Config != "/tmp/x.json" {
+		t.Errorf("-name and -config: %+v, %v", c, err)
+	}
+	if c, err := Parse([]string{"-practice"}, &bytes.Buffer{}); err != nil || c.NameSet || c.Config != "" {
+		t.Errorf("no -name: %+v, %v", c, err)
+	}
 	var out bytes.Buffer
 	if _, err := Parse([]string{"-help"}, &out); !errors.Is(err, flag.ErrHelp) ||
 		!strings.HasPrefix(out.String(), "Neon Trails: light cycles") || !strings.Contains(out.String(), BotHint) {

@@ -1,0 +1,182 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/peerstep/peerstep/demo-game/play"
+	"github.com/peerstep/peerstep/demo-game/sim"
+)
+
+// arenaSizes are the host's choices of arena, in cells; the first, zero,
+// lets the match pick a size for the number of players.
+var arenaSizes = [][2]int{{0, 0}, {48, 30}, {80, 50}, {112, 70}, {160, 100}}
+
+var arenaNames = []string{"AUTO (grows with the players)", "SMALL", "MEDIUM", "LARGE", "HUGE"}
+
+// maxRounds is the most rounds to win the setup offers (the -rounds flag
+// takes up to 99).
+const maxRounds = 15
+
+// matchSetup is what a host chooses before opening a lobby: the same
+// settings as -rounds, -arena and -bots, which travel to every player
+// with the start of the match.
+type matchSetup struct {
+	rounds int // rounds to win, 1 to maxRounds
+	arena  int // index in arenaSizes
+	bots   int // 0 to sim.MaxPlayers-1
+}
+
+// setupFrom starts the setup from the flags' settings.
+func setupFrom(f play.Flags) matchSetup {
+	m := matchSetup{rounds: f.RoundsToWin, bots: f.Bots}
+	if m.rounds <= 0 {
+		m.rounds = 3
+	}
+	m.rounds = min(m.rounds, maxRounds)
+	for i, sz := range arenaSizes {
+		if sz == [2]int{f.ArenaWidth, f.ArenaHeight} {
+			m.arena = i
+		}
+	}
+	return m
+}
+
+// options returns o with the setup's match settings.
+func (m matchSetup) options(o play.Options) play.Options {
+	o.RoundsToWin = m.rounds
+	o.ArenaWidth, o.ArenaHeight = arenaSizes[m.arena][0], arenaSizes[m.arena][1]
+	return o
+}
+
+// The setup's rows.
+const (
+	setRounds = iota
+	setArena
+	setBots
+	setHost
+	setBack
+	numSets
+)
+
+var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "BOTS", "OPEN THE LOBBY", "BACK"}
+
+// step moves row's value to its next (d = 1) or previous (d = -1) choice,
+// stopping at the ends.
+func (m *matchSetup) step(row, d int) {
+	switch row {
+	case setRounds:
+		m.rounds = max(1, min(maxRounds, m.rounds+d))
+	case setArena:
+		m.arena = max(0, min(len(arenaSizes)-1, m.arena+d))
+	case setBots:
+		m.bots = max(0, min(sim.MaxPlayers-1, m.bots+d))
+	}
+}
+
+// value is what a row shows.
+func (m matchSetup) value(row int) string {
+	switch row {
+	case setRounds:
+		if m.rounds == 1 {
+			return "< 1 > one round decides"
+		}
+		return fmt.Sprintf("< %d >", m.rounds)
+	case setArena:
+		if m.arena == 0 {
+			return "< " + arenaNames[0] + " >"
+		}
+		sz := arenaSizes[m.arena]
+		return fmt.Sprintf("< %s %dx%d >", arenaNames[m.arena], sz[0], sz[1])
+	case setBots:
+		if m.bots == 0 {
+			return "< NONE > friends only"
+		}
+		return fmt.Sprintf("< %d >", m.bots)
+	}
+	return ""
+}
+
+// hostSetup is the screen between HOST A MATCH and the lobby.
+type hostSetup struct {
+	m    matchSetup
+	sel  int
+	rows []rect
+}
+
+func newHostSetup(a *App) *hostSetup {
+	return &hostSetup{m: setupFrom(a.cfg.Flags), sel: setHost}
+}
+
+func (h *hostSetup) update(a *App) error {
+	a.attract.update()
+	mx, my := ebiten.CursorPosition()
+	clicked := false
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
+		for i, r := range h.rows {
+			if float64(mx) >= r.x && float64(mx) < r.right() && float64(my) >= r.y && float64(my) < r.bottom() {
+				h.sel, clicked = i, true
+			}
+		}
+	}
+	switch {
+	case inpututil.IsKeyJustPressed(ebiten.KeyEscape):
+		return a.toTitle()
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowUp) || inpututil.IsKeyJustPressed(ebiten.KeyW):
+		h.sel = (h.sel + numSets - 1) % numSets
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowDown) || inpututil.IsKeyJustPressed(ebiten.KeyS) || inpututil.IsKeyJustPressed(ebiten.KeyTab):
+		h.sel = (h.sel + 1) % numSets
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowLeft) || inpututil.IsKeyJustPressed(ebiten.KeyA):
+		h.m.step(h.sel, -1)
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowRight) || inpututil.IsKeyJustPressed(ebiten.KeyD):
+		h.m.step(h.sel, 1)
+	case clicked || inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
+		switch h.sel {
+		case setBack:
+			return a.toTitle()
+		case setHost:
+			if err := a.hostWith(h.m.options(a.options()), h.m.bots); err != nil {
+				a.notify("could not host: "+err.Error(), true)
+			}
+		default:
+			h.m.step(h.sel, 1)
+		}
+	}
+	return nil
+}
+
+func (h *hostSetup) draw(a *App, dst *ebiten.Image) {
+	s := a.s
+	fs := float64(s)
+	W, H := float64(a.w), float64(a.h)
+	at := a.attract
+	at.view.draw(dst, at.st, 0, 0, W, H, -1, s)
+	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.82))
+	l := layOptions(W, H, s, "HOST A MATCH", "UP / DOWN: choose    LEFT / RIGHT: change    ENTER: open the lobby    ESC: back", numSets)
+	bold.glowText(dst, "HOST A MATCH", W/2, l.head.y, l.headScale, colAccent, center)
+	panel(dst, l.panel.x, l.panel.y, l.panel.w, l.panel.h, scaleCol(colPanel, 1, 0.95), colFaint)
+	h.rows = append(h.rows[:0], l.rows...)
+	valueX := l.panel.x + 20*fs + float64(textWidth("ROUNDS TO WIN  ", s))
+	for i, r := range l.rows {
+		sel := i == h.sel
+		if sel {
+			fillRect(dst, r.x, r.y, r.w, r.h, colPanelHi)
+			fillRect(dst, r.x, r.y, 3*fs, r.h, colAccent)
+		}
+		ty := r.y + (r.h-float64(lineHeight(s)))/2
+		lc := colDim
+		if sel {
+			lc = colText
+		}
+		if i >= setHost {
+			bold.text(dst, setLabels[i], r.x+r.w/2, ty, s, lc, center)
+			continue
+		}
+		bold.text(dst, setLabels[i], r.x+12*fs, ty, s, lc, left)
+		regular.text(dst, fit(h.m.value(i), int((r.right()-12*fs-valueX)/(8*fs))), valueX, ty, s, colText, left)
+	}
+	regular.text(dst, fit("every player gets these with the start of the match; bots join like friends, with the code", int(W/(8*fs))-2), W/2, l.msg.y, s, colFaint, center)
+	regular.text(dst, l.footText, W/2, l.foot.y, s, colDim, center)
+}
