@@ -11,8 +11,9 @@
 #
 # The demo game and the examples are left out (the demo's Ebiten packages
 # need a display to build their tests), except the demo's pure simulation,
-# whose state decoder is fuzzed too, and its display check (nodisplay: the
-# $DISPLAY parser), which links no Ebiten either.
+# whose state decoder is fuzzed too, its display check (nodisplay: the
+# $DISPLAY parser) and its options file decoder (prefs), which link no
+# Ebiten either.
 set -euo pipefail
 t=${1:-100000x}
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ trap 'rm -f "$log"' EXIT
 n=0
 start=$SECONDS
 while read -r pkg dir; do
-	case "$pkg" in */demo-game/sim | */demo-game/internal/nodisplay) ;; */demo-game* | */examples*) continue ;; esac
+	case "$pkg" in */demo-game/sim | */demo-game/internal/nodisplay | */demo-game/internal/prefs) ;; */demo-game* | */examples*) continue ;; esac
 	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u || true)
 	for f in $targets; do
 		echo "fuzz: $pkg $f ($t)"
