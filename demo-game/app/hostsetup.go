@@ -150,13 +150,8 @@ func (h *hostSetup) update(a *App) error {
 func (h *hostSetup) draw(a *App, dst *ebiten.Image) {
 	s := a.s
 	fs := float64(s)
-	W, H := float64(a.w), float64(a.h)
-	at := a.attract
-	at.view.draw(dst, at.st, 0, 0, W, H, -1, s)
-	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.82))
-	l := layOptions(W, H, s, "HOST A MATCH", "UP / DOWN: choose    LEFT / RIGHT: change    ENTER: open the lobby    ESC: back", numSets)
-	bold.glowText(dst, "HOST A MATCH", W/2, l.head.y, l.headScale, colAccent, center)
-	panel(dst, l.panel.x, l.panel.y, l.panel.w, l.panel.h, scaleCol(colPanel, 1, 0.95), colFaint)
+	W := float64(a.w)
+	l := a.drawMenu(dst, "HOST A MATCH", "UP / DOWN: choose    LEFT / RIGHT: change    ENTER: open the lobby    ESC: back", numSets)
 	h.rows = append(h.rows[:0], l.rows...)
 	valueX := l.panel.x + 20*fs + float64(textWidth("ROUNDS TO WIN  ", s))
 	for i, r := range l.rows {

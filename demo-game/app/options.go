@@ -269,14 +269,9 @@ func (o *optionsScreen) hint() string {
 func (o *optionsScreen) draw(a *App, dst *ebiten.Image) {
 	s := a.s
 	fs := float64(s)
-	W, H := float64(a.w), float64(a.h)
 	at := a.attract
-	at.view.draw(dst, at.st, 0, 0, W, H, -1, s)
-	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.82))
-
-	l := layOptions(W, H, s, "OPTIONS", o.hint(), numOpts)
-	bold.glowText(dst, "OPTIONS", W/2, l.head.y, l.headScale, colAccent, center)
-	panel(dst, l.panel.x, l.panel.y, l.panel.w, l.panel.h, scaleCol(colPanel, 1, 0.95), colFaint)
+	W := float64(a.w)
+	l := a.drawMenu(dst, "OPTIONS", o.hint(), numOpts)
 	o.rows = append(o.rows[:0], l.rows...)
 	blink := (at.st.Tick()/20)%2 == 0
 	for i, r := range l.rows {
@@ -323,4 +318,18 @@ func (o *optionsScreen) draw(a *App, dst *ebiten.Image) {
 	}
 	regular.text(dst, fit(where, int(W/(8*fs))-2), W/2, l.where.y, s, colFaint, center)
 	regular.text(dst, l.footText, W/2, l.foot.y, s, colDim, center)
+}
+
+// drawMenu draws what every menu screen has behind its rows: the attract
+// match dimmed, the heading and the panel; it returns the layout of the
+// screen's n rows.
+func (a *App) drawMenu(dst *ebiten.Image, head, hint string, n int) optionsLayout {
+	W, H := float64(a.w), float64(a.h)
+	at := a.attract
+	at.view.draw(dst, at.st, 0, 0, W, H, -1, a.s)
+	fillRect(dst, 0, 0, W, H, scaleCol(colBG, 1, 0.82))
+	l := layOptions(W, H, a.s, head, hint, n)
+	bold.glowText(dst, head, W/2, l.head.y, l.headScale, colAccent, center)
+	panel(dst, l.panel.x, l.panel.y, l.panel.w, l.panel.h, scaleCol(colPanel, 1, 0.95), colFaint)
+	return l
 }
