@@ -637,24 +637,29 @@ func TestPace(t *testing.T) {
 	}
 }
 
-// TestDelayFollowsPacing: at 35 ms one way, loops that wait out Pace keep
-// their ticks in phase and run at 3 frames of delay (35 ms rounded up,
-// with 15 ms to spare for a busy machine); loops that do not are paced by
-// whole ticks, and netcode keeps a frame more so that they do not stall.
+// TestDelayFollowsPacing: at 20 Hz (50 ms frames) and 55 ms one way, loops
+// that wait out Pace keep their ticks in phase and run at 2 frames of delay
+// (55 ms and the eighth of a frame pacing needs, rounded up); loops that do
+// not are paced by whole ticks, and netcode keeps a frame more so that they
+// do not stall; a frame of DelayMargin is a frame more too. Each figure has
+// 38 ms to spare for a busy machine's jitter before it rounds up once more:
+// long frames, so that CI's load cannot move the answer.
 func TestDelayFollowsPacing(t *testing.T) {
-	sim := &netsim.Config{Latency: 35 * time.Millisecond}
+	const hz = 20
+	frame := time.Second / hz
+	sim := &netsim.Config{Latency: 55 * time.Millisecond}
 	for _, tt := range []struct {
 		usePace bool
 		margin  time.Duration // Config.DelayMargin
 		want    int
 	}{
-		{true, 0, 3},
-		{false, 0, 4},
-		{true, time.Second / 60, 4}, // a frame of margin: a frame more
+		{true, 0, 2},
+		{false, 0, 3},
+		{true, frame, 3}, // a frame of margin: a frame more
 	} {
 		t.Run(fmt.Sprintf("pace=%v,margin=%v", tt.usePace, tt.margin), func(t *testing.T) {
-			peers := lobbyWith(t, 2, sim, 9, func(c *Config) { c.DelayMargin = tt.margin })
-			res, _ := pacedLoops(peers, 300, func(int) time.Duration { return time.Second / 60 }, tt.usePace)
+			peers := lobbyWith(t, 2, sim, 9, func(c *Config) { c.DelayMargin, c.TickRate = tt.margin, hz })
+			res, _ := pacedLoops(peers, 120, func(int) time.Duration { return frame }, tt.usePace)
 			checkEqual(t, res, nil)
 			for i, p := range peers {
 				if d := p.Stats().InputDelay; d != tt.want {
