@@ -469,14 +469,44 @@ func (e *Engine) sampleRTT(pl *peer, r time.Duration) {
 	pl.pingsAnswered++
 }
 
-// PlayerDisconnected tells the engine that p's link closed: the others are
-// asked to agree on the frame p leaves at.
-func (e *Engine) PlayerDisconnected(p PlayerID) {
-	if int(p) < e.n && p != e.local {
-		e.beginDrop(int(p))
-		e.advance()
+// DropPlayer starts dropping player p: its link closed, or the game wants
+// it out (a vote-kick). It goes through the same agreement as a player who
+// falls silent: every remaining peer reports the last frame of p's input it
+// holds, and p is absent from one frame they all compute alike, announced
+// by EventPlayerLeft. The reports go out with the next Ready.
+//
+// The errors say why nothing happened: ErrUnknownPlayer for a slot not in
+// the match, ErrLocalPlayer for the local player (see Leave),
+// ErrAlreadyDropped for a player already being dropped or gone, and
+// ErrDropped or ErrStopped once the local player is out of the match.
+func (e *Engine) DropPlayer(p PlayerID) error {
+	switch {
+	case int(p) >= e.n:
+		return fmt.Errorf("%w: %d of %d players", ErrUnknownPlayer, p, e.n)
+	case p == e.local:
+		return fmt.Errorf("%w: player %d", ErrLocalPlayer, p)
+	case e.dropped:
+		return ErrDropped
+	case e.stopped:
+		return ErrStopped
 	}
+	pl := e.players[p]
+	switch {
+	case pl.settled != NoFrame:
+		return fmt.Errorf("%w: player %d left at frame %d", ErrAlreadyDropped, p, pl.settled)
+	case pl.dropping:
+		return fmt.Errorf("%w: player %d is being dropped", ErrAlreadyDropped, p)
+	}
+	e.beginDrop(int(p))
+	e.advance()
+	return nil
 }
+
+// PlayerDisconnected tells the engine that p's link closed. It is
+// DropPlayer, under the name it had before DropPlayer said what happened.
+//
+// Deprecated: use DropPlayer.
+func (e *Engine) PlayerDisconnected(p PlayerID) error { return e.DropPlayer(p) }
 
 // Leave announces that the local player leaves on purpose. Afterwards
 // AddLocalInput returns ErrStopped.

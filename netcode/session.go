@@ -238,6 +238,19 @@ func (s *Session[I]) ReportChecksum(f lockstep.Frame, sum uint64) error {
 	return s.c.reportChecksum(f, sum)
 }
 
+// DropPlayer drops player p from the match, for a game that wants it out
+// (a vote-kick, a player who cheats). It goes through the same agreement
+// as a player whose link closes: every remaining player drops p at one
+// frame they all compute alike, and each of them sees EventPlayerLeft with
+// that frame; p itself sees EventDropped. The drop starts with the next
+// Tick, so it does not wait for a silence timeout.
+//
+// It fails with ErrUnknownPlayer for a PlayerID not in the match,
+// ErrLocalPlayer for this player (Close leaves), ErrAlreadyDropped for a
+// player already being dropped or gone, ErrNotStarted before the match,
+// ErrDropped once this player was dropped, and ErrClosed after Close.
+func (s *Session[I]) DropPlayer(p lockstep.PlayerID) error { return s.c.dropPlayer(p) }
+
 // Events returns and clears what happened since the last call.
 func (s *Session[I]) Events() []Event {
 	s.c.mu.Lock()
