@@ -653,7 +653,7 @@ func (e *Engine) Tick(now time.Duration) {
 		silent := e.now - pl.lastHeard
 		if silent >= e.cfg.InterruptTimeout && !pl.interrupted {
 			pl.interrupted = true
-			e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(p)})
+			e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(p), UntilDrop: max(e.cfg.DisconnectTimeout-silent, 0)})
 		}
 		if silent >= e.cfg.DisconnectTimeout {
 			e.beginDrop(p)
@@ -832,19 +832,21 @@ func (e *Engine) compare(f Frame, c *checkRec) {
 		return
 	}
 	var bad []PlayerID
+	var remote []PlayerChecksum
 	for p := range e.n {
 		// A player on its way out may have simulated frames the others
 		// settled differently: only those who stay are compared.
-		if !e.active(p) {
+		if !e.active(p) || !c.has[p] {
 			continue
 		}
-		if c.has[p] && c.remote[p] != c.own {
+		remote = append(remote, PlayerChecksum{Player: PlayerID(p), Sum: c.remote[p]})
+		if c.remote[p] != c.own {
 			bad = append(bad, PlayerID(p))
 		}
 	}
 	if len(bad) > 0 {
 		c.alerted = true
-		e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad})
+		e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad, Checksum: c.own, Remote: remote})
 	}
 }
 

@@ -412,7 +412,11 @@ func (c *core) engineEvents(evs []lockstep.Event) {
 	m := &c.match
 	out := make([]Event, 0, len(evs))
 	for _, ev := range evs {
-		e := Event{Player: int(ev.Player), Frame: ev.Frame, Players: ints(ev.Players), Delay: ev.Delay}
+		e := Event{Player: int(ev.Player), Frame: ev.Frame, Players: ints(ev.Players), Delay: ev.Delay,
+			Checksum: ev.Checksum, UntilDrop: ev.UntilDrop}
+		for _, r := range ev.Remote {
+			e.Remote = append(e.Remote, PlayerChecksum{Player: int(r.Player), Sum: r.Sum})
+		}
 		switch ev.Kind {
 		case lockstep.EventPlayerLeft:
 			e.Kind = EventPlayerLeft
