@@ -789,6 +789,29 @@ func (e *Engine) LastInput(p PlayerID) Frame {
 	return e.players[p].contig
 }
 
+// ConfirmedFrame returns the last frame up to which every frame has the
+// input of every player present at it: the frames the engine has handed
+// out in Ready, and those it will hand out as soon as the local frame
+// clock reaches them. A player being dropped confirms no frame past the
+// last of its inputs this engine froze; one who left confirms every frame
+// from its drop on. NoFrame when frame 0 is not confirmed yet.
+func (e *Engine) ConfirmedFrame() Frame {
+	confirmed := Frame(1<<31 - 1)
+	for _, pl := range e.players {
+		last := pl.contig
+		switch {
+		case pl.settled != NoFrame:
+			if last >= pl.settled-1 {
+				continue // every frame it was present for is held
+			}
+		case pl.dropping:
+			last = min(last, pl.frozen)
+		}
+		confirmed = min(confirmed, last)
+	}
+	return confirmed
+}
+
 // ReportChecksum records the local checksum after frame f (a frame whose
 // WantChecksum was set) and sends it to the others.
 func (e *Engine) ReportChecksum(f Frame, sum uint64) error {

@@ -473,6 +473,17 @@ func (c *core) reportChecksum(f lockstep.Frame, sum uint64) error {
 	return m.engine.ReportChecksum(f, sum)
 }
 
+// confirmedFrame is the engine's ConfirmedFrame, NoFrame before the start.
+func (c *core) confirmedFrame() lockstep.Frame {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !c.isStarted() {
+		return lockstep.NoFrame
+	}
+	return m.engine.ConfirmedFrame()
+}
+
 // dropPlayer starts the agreed drop of player p. The engine's reports go
 // out with the next tick.
 func (c *core) dropPlayer(p lockstep.PlayerID) error {

@@ -264,6 +264,25 @@ func (s *Session[I]) Events() []Event {
 // loss, bytes and datagrams each way, retransmits; input delay and stalls.
 func (s *Session[I]) Stats() Stats { return s.c.stats() }
 
+// PeerStats returns the statistics of the link to player p (a PlayerID in
+// the match, a lobby slot before it), as Stats lists them; ok is false for
+// this player and for a p with no link, such as one not in the match.
+func (s *Session[I]) PeerStats(p lockstep.PlayerID) (ps PeerStats, ok bool) {
+	for _, ps := range s.c.stats().Peers {
+		if ps.Player == int(p) {
+			return ps, true
+		}
+	}
+	return PeerStats{}, false
+}
+
+// ConfirmedFrame returns the last frame up to which every frame has the
+// input of every player present at it, as of the latest Tick: the frames
+// Tick has returned, and those it returns as soon as this player's frame
+// clock reaches them (see lockstep.Engine.ConfirmedFrame). It is
+// lockstep.NoFrame before the match starts and until frame 0 is confirmed.
+func (s *Session[I]) ConfirmedFrame() lockstep.Frame { return s.c.confirmedFrame() }
+
 // Close leaves the match or lobby: it tells the others (so that they drop
 // this player at once rather than after a timeout), closes the links and the
 // socket and waits for every goroutine to end. It is safe to call twice.
