@@ -65,8 +65,8 @@
 // frame and the players.
 //
 // A player leaves: when a player falls silent past DisconnectTimeout, its
-// link closes, or it says it leaves, the others must agree on the first
-// frame without it. Every remaining peer freezes the last frame of its input
+// link closes or the game puts it out (DropPlayer), or it says it leaves,
+// the others must agree on the first frame without it. Every remaining peer freezes the last frame of its input
 // it holds and reports it, with those inputs, to all; once each remaining
 // peer's latest report covers every pending drop, the drop frame is the
 // largest reported frame plus one, and everyone holds the inputs before it.

@@ -469,14 +469,44 @@ func (e *Engine) sampleRTT(pl *peer, r time.Duration) {
 	pl.pingsAnswered++
 }
 
-// PlayerDisconnected tells the engine that p's link closed: the others are
-// asked to agree on the frame p leaves at.
-func (e *Engine) PlayerDisconnected(p PlayerID) {
-	if int(p) < e.n && p != e.local {
-		e.beginDrop(int(p))
-		e.advance()
+// DropPlayer starts dropping player p: its link closed, or the game wants
+// it out (a vote-kick). It goes through the same agreement as a player who
+// falls silent: every remaining peer reports the last frame of p's input it
+// holds, and p is absent from one frame they all compute alike, announced
+// by EventPlayerLeft. The reports go out with the next Ready.
+//
+// The errors say why nothing happened: ErrUnknownPlayer for a slot not in
+// the match, ErrLocalPlayer for the local player (see Leave),
+// ErrAlreadyDropped for a player already being dropped or gone, and
+// ErrDropped or ErrStopped once the local player is out of the match.
+func (e *Engine) DropPlayer(p PlayerID) error {
+	switch {
+	case int(p) >= e.n:
+		return fmt.Errorf("%w: %d of %d players", ErrUnknownPlayer, p, e.n)
+	case p == e.local:
+		return fmt.Errorf("%w: player %d", ErrLocalPlayer, p)
+	case e.dropped:
+		return ErrDropped
+	case e.stopped:
+		return ErrStopped
 	}
+	pl := e.players[p]
+	switch {
+	case pl.settled != NoFrame:
+		return fmt.Errorf("%w: player %d left at frame %d", ErrAlreadyDropped, p, pl.settled)
+	case pl.dropping:
+		return fmt.Errorf("%w: player %d is being dropped", ErrAlreadyDropped, p)
+	}
+	e.beginDrop(int(p))
+	e.advance()
+	return nil
 }
+
+// PlayerDisconnected tells the engine that p's link closed. It is
+// DropPlayer, under the name it had before DropPlayer said what happened.
+//
+// Deprecated: use DropPlayer.
+func (e *Engine) PlayerDisconnected(p PlayerID) error { return e.DropPlayer(p) }
 
 // Leave announces that the local player leaves on purpose. Afterwards
 // AddLocalInput returns ErrStopped.
@@ -623,7 +653,7 @@ func (e *Engine) Tick(now time.Duration) {
 		silent := e.now - pl.lastHeard
 		if silent >= e.cfg.InterruptTimeout && !pl.interrupted {
 			pl.interrupted = true
-			e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(p)})
+			e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(p), UntilDrop: max(e.cfg.DisconnectTimeout-silent, 0)})
 		}
 		if silent >= e.cfg.DisconnectTimeout {
 			e.beginDrop(p)
@@ -759,6 +789,29 @@ func (e *Engine) LastInput(p PlayerID) Frame {
 	return e.players[p].contig
 }
 
+// ConfirmedFrame returns the last frame up to which every frame has the
+// input of every player present at it: the frames the engine has handed
+// out in Ready, and those it will hand out as soon as the local frame
+// clock reaches them. A player being dropped confirms no frame past the
+// last of its inputs this engine froze; one who left confirms every frame
+// from its drop on. NoFrame when frame 0 is not confirmed yet.
+func (e *Engine) ConfirmedFrame() Frame {
+	confirmed := Frame(1<<31 - 1)
+	for _, pl := range e.players {
+		last := pl.contig
+		switch {
+		case pl.settled != NoFrame:
+			if last >= pl.settled-1 {
+				continue // every frame it was present for is held
+			}
+		case pl.dropping:
+			last = min(last, pl.frozen)
+		}
+		confirmed = min(confirmed, last)
+	}
+	return confirmed
+}
+
 // ReportChecksum records the local checksum after frame f (a frame whose
 // WantChecksum was set) and sends it to the others.
 func (e *Engine) ReportChecksum(f Frame, sum uint64) error {
@@ -802,19 +855,21 @@ func (e *Engine) compare(f Frame, c *checkRec) {
 		return
 	}
 	var bad []PlayerID
+	var remote []PlayerChecksum
 	for p := range e.n {
 		// A player on its way out may have simulated frames the others
 		// settled differently: only those who stay are compared.
-		if !e.active(p) {
+		if !e.active(p) || !c.has[p] {
 			continue
 		}
-		if c.has[p] && c.remote[p] != c.own {
+		remote = append(remote, PlayerChecksum{Player: PlayerID(p), Sum: c.remote[p]})
+		if c.remote[p] != c.own {
 			bad = append(bad, PlayerID(p))
 		}
 	}
 	if len(bad) > 0 {
 		c.alerted = true
-		e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad})
+		e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad, Checksum: c.own, Remote: remote})
 	}
 }
 

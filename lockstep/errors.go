@@ -12,8 +12,15 @@ var (
 	ErrDropped = errors.New("lockstep: dropped from the match")
 	// ErrStopped: the local player left the match.
 	ErrStopped = errors.New("lockstep: the local player left")
-	// ErrUnknownPlayer: a message names a player that is not in the match.
+	// ErrUnknownPlayer: a message, or a call such as DropPlayer, names a
+	// player slot that is not in the match.
 	ErrUnknownPlayer = errors.New("lockstep: unknown player")
+	// ErrLocalPlayer: DropPlayer named the local player, who leaves with
+	// Leave instead.
+	ErrLocalPlayer = errors.New("lockstep: the local player cannot be dropped (use Leave)")
+	// ErrAlreadyDropped: DropPlayer named a player who is already being
+	// dropped or has left the match.
+	ErrAlreadyDropped = errors.New("lockstep: the player is already dropped or being dropped")
 	// ErrBadMessage: a message is malformed or makes no sense now.
 	ErrBadMessage = errors.New("lockstep: bad message")
 	// ErrBadChecksum: ReportChecksum for a frame that does not want one.

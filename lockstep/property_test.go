@@ -1,6 +1,7 @@
 package lockstep
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -144,7 +145,9 @@ func runPropertyMatch(t *testing.T, seed uint64) {
 				p.gone = true
 				for j, q := range m.peers {
 					if j != who && !q.gone {
-						q.e.PlayerDisconnected(PlayerID(who))
+						if err := q.e.DropPlayer(PlayerID(who)); err != nil && !errors.Is(err, ErrAlreadyDropped) {
+							t.Fatalf("seed %d: peer %d: drop player %d: %v", seed, j, who, err)
+						}
 						break
 					}
 				}

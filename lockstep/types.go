@@ -2,6 +2,7 @@ package lockstep
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -253,12 +254,13 @@ const (
 	// peer agreed.
 	EventPlayerLeft EventKind = iota + 1
 	// EventDesync: at Frame, the players in Players reported checksums that
-	// differ from the local one.
+	// differ from the local one (Checksum); Remote holds the others'.
 	EventDesync
 	// EventDropped: the others dropped the local player from Frame on; the
 	// match is over for it.
 	EventDropped
-	// EventInterrupted: Player has been silent for InterruptTimeout.
+	// EventInterrupted: Player has been silent for InterruptTimeout; it
+	// will be dropped in UntilDrop if it stays silent.
 	EventInterrupted
 	// EventResumed: Player spoke again after an EventInterrupted.
 	EventResumed
@@ -286,13 +288,40 @@ func (k EventKind) String() string {
 }
 
 // Event is something the game should know about. Which fields are set
-// depends on Kind.
+// depends on Kind; the others are zero.
 type Event struct {
-	Kind    EventKind
-	Player  PlayerID
-	Frame   Frame
+	// Kind says what happened.
+	Kind EventKind
+	// Player is the player concerned: the one who left, was interrupted
+	// or resumed; the local player for EventDropped.
+	Player PlayerID
+	// Frame is the frame concerned: the first frame without Player, or
+	// the frame whose checksums differ.
+	Frame Frame
+	// Players lists, for EventDesync, the players whose checksum differs
+	// from the local one.
 	Players []PlayerID
-	Delay   int
+	// Delay is the new input delay in frames, for EventInputDelayChanged.
+	Delay int
+	// Checksum is, for EventDesync, the local checksum after Frame.
+	Checksum uint64
+	// Remote holds, for EventDesync, the checksum after Frame of every
+	// other player still in the match that had reported one when the
+	// desync was found, in PlayerID order; those of Players differ from
+	// Checksum, the others match it.
+	Remote []PlayerChecksum
+	// UntilDrop is, for EventInterrupted, how long Player may stay silent
+	// before the others start dropping it: DisconnectTimeout less the
+	// silence so far, on the clock Tick is fed with.
+	UntilDrop time.Duration
+}
+
+// PlayerChecksum is one player's checksum of its state after a frame.
+type PlayerChecksum struct {
+	// Player is the player who reported Sum.
+	Player PlayerID
+	// Sum is the checksum it reported.
+	Sum uint64
 }
 
 // String says what happened in one line, for logs.
@@ -301,11 +330,16 @@ func (e Event) String() string {
 	case EventPlayerLeft:
 		return fmt.Sprintf("player %d left at frame %d", e.Player, e.Frame)
 	case EventDesync:
-		return fmt.Sprintf("desync at frame %d with players %v", e.Frame, e.Players)
+		var b strings.Builder
+		fmt.Fprintf(&b, "desync at frame %d with players %v: checksum %016x here", e.Frame, e.Players, e.Checksum)
+		for _, r := range e.Remote {
+			fmt.Fprintf(&b, ", %016x from player %d", r.Sum, r.Player)
+		}
+		return b.String()
 	case EventDropped:
 		return fmt.Sprintf("dropped from the match at frame %d", e.Frame)
 	case EventInterrupted:
-		return fmt.Sprintf("player %d interrupted", e.Player)
+		return fmt.Sprintf("player %d interrupted, dropped in %v unless it speaks", e.Player, e.UntilDrop)
 	case EventResumed:
 		return fmt.Sprintf("player %d resumed", e.Player)
 	case EventInputDelayChanged:

@@ -40,6 +40,13 @@ var (
 	ErrMeshIncomplete = errors.New("netcode: not every player is connected to every other")
 	// ErrDropped: the other players dropped this one from the match.
 	ErrDropped = errors.New("netcode: dropped from the match by the other players")
+	// ErrUnknownPlayer: a PlayerID that is not in the match.
+	ErrUnknownPlayer = errors.New("netcode: no such player in the match")
+	// ErrLocalPlayer: DropPlayer named this player, who leaves with Close.
+	ErrLocalPlayer = errors.New("netcode: this player cannot drop itself (use Close)")
+	// ErrAlreadyDropped: DropPlayer named a player already being dropped
+	// or gone from the match.
+	ErrAlreadyDropped = errors.New("netcode: the player is already dropped or being dropped")
 	// ErrHostLeft: the host left the lobby before the match started.
 	ErrHostLeft = errors.New("netcode: the host left the lobby")
 )

@@ -2,6 +2,8 @@ package netcode
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/peerstep/peerstep/lockstep"
 )
@@ -22,13 +24,13 @@ const (
 	// EventStarted: the match started; MatchInfo is available.
 	EventStarted
 	// EventDesync: at Frame, Players reported a checksum different from
-	// this player's.
+	// this player's (Checksum); Remote holds every checksum reported.
 	EventDesync
 	// EventStalled: no frame could run for a while; Players lists whose
 	// input is missing.
 	EventStalled
 	// EventInterrupted: Player has been silent for a while; it will be
-	// dropped if it stays silent.
+	// dropped if it stays silent for UntilDrop more.
 	EventInterrupted
 	// EventResumed: Player spoke again after EventInterrupted.
 	EventResumed
@@ -62,14 +64,40 @@ type Event struct {
 	// when unknown.
 	Player int
 	// Name is the player's name, where one is concerned.
-	Name    string
-	Frame   lockstep.Frame
+	Name string
+	// Frame is the frame concerned: the first frame without Player, the
+	// frame whose checksums differ, the frame a stall waits on.
+	Frame lockstep.Frame
+	// Players lists the players concerned: for EventDesync those whose
+	// checksum differs from this player's, for EventStalled those whose
+	// input is missing.
 	Players []int
-	Delay   int
+	// Delay is the new input delay in frames, for EventInputDelayChanged.
+	Delay int
+	// Checksum is, for EventDesync, this player's checksum after Frame.
+	Checksum uint64
+	// Remote holds, for EventDesync, the checksum after Frame of every
+	// other player still in the match that had reported one when the
+	// desync was found, in PlayerID order; those of Players differ from
+	// Checksum. A game can log them, or compare them with a replay.
+	Remote []PlayerChecksum
+	// UntilDrop is, for EventInterrupted, how long Player may stay silent
+	// before the others start dropping it (Config.DisconnectTimeout less
+	// the silence so far), on the match's clock: time this process did
+	// not run its loop does not count.
+	UntilDrop time.Duration
 	// Via is the slot (PlayerID in a match) of the player that relays a
 	// link, for EventLinkRelayed; ViaName its name.
 	Via     int
 	ViaName string
+}
+
+// PlayerChecksum is one player's checksum of its game state after a frame.
+type PlayerChecksum struct {
+	// Player is the PlayerID of the player who reported Sum.
+	Player int
+	// Sum is the checksum it reported.
+	Sum uint64
 }
 
 // String says what happened in one line, for logs and notices.
@@ -83,11 +111,16 @@ func (e Event) String() string {
 		}
 		return fmt.Sprintf("%s left the lobby", e.Name)
 	case EventDesync:
-		return fmt.Sprintf("desync at frame %d with players %v", e.Frame, e.Players)
+		var b strings.Builder
+		fmt.Fprintf(&b, "desync at frame %d with players %v: checksum %016x here", e.Frame, e.Players, e.Checksum)
+		for _, r := range e.Remote {
+			fmt.Fprintf(&b, ", %016x from player %d", r.Sum, r.Player)
+		}
+		return b.String()
 	case EventStalled:
 		return fmt.Sprintf("stalled at frame %d waiting for %v", e.Frame, e.Players)
 	case EventInterrupted:
-		return fmt.Sprintf("player %d is not answering", e.Player)
+		return fmt.Sprintf("player %d is not answering; dropped in %v unless it does", e.Player, e.UntilDrop.Round(time.Millisecond))
 	case EventResumed:
 		return fmt.Sprintf("player %d is back", e.Player)
 	case EventDropped:

@@ -216,7 +216,9 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 	}
 	for _, l := range gone {
 		if p, ok := m.playerOf(l); ok {
-			e.PlayerDisconnected(p)
+			if err := e.DropPlayer(p); err != nil {
+				c.cfg.Logger.Debug("link closed", "player", p, "err", err)
+			}
 		}
 	}
 
@@ -410,7 +412,11 @@ func (c *core) engineEvents(evs []lockstep.Event) {
 	m := &c.match
 	out := make([]Event, 0, len(evs))
 	for _, ev := range evs {
-		e := Event{Player: int(ev.Player), Frame: ev.Frame, Players: ints(ev.Players), Delay: ev.Delay}
+		e := Event{Player: int(ev.Player), Frame: ev.Frame, Players: ints(ev.Players), Delay: ev.Delay,
+			Checksum: ev.Checksum, UntilDrop: ev.UntilDrop}
+		for _, r := range ev.Remote {
+			e.Remote = append(e.Remote, PlayerChecksum{Player: int(r.Player), Sum: r.Sum})
+		}
 		switch ev.Kind {
 		case lockstep.EventPlayerLeft:
 			e.Kind = EventPlayerLeft
@@ -465,6 +471,48 @@ func (c *core) reportChecksum(f lockstep.Frame, sum uint64) error {
 		return ErrNotStarted
 	}
 	return m.engine.ReportChecksum(f, sum)
+}
+
+// confirmedFrame is the engine's ConfirmedFrame, NoFrame before the start.
+func (c *core) confirmedFrame() lockstep.Frame {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !c.isStarted() {
+		return lockstep.NoFrame
+	}
+	return m.engine.ConfirmedFrame()
+}
+
+// dropPlayer starts the agreed drop of player p. The engine's reports go
+// out with the next tick.
+func (c *core) dropPlayer(p lockstep.PlayerID) error {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case c.isClosed() || m.left:
+		return ErrClosed
+	case !c.isStarted():
+		return ErrNotStarted
+	case m.dropped:
+		return ErrDropped
+	}
+	err := m.engine.DropPlayer(p)
+	switch {
+	case err == nil:
+		c.cfg.Logger.Info("dropping player", "player", p)
+		return nil
+	case errors.Is(err, lockstep.ErrUnknownPlayer):
+		return fmt.Errorf("%w: %w", ErrUnknownPlayer, err)
+	case errors.Is(err, lockstep.ErrLocalPlayer):
+		return fmt.Errorf("%w: %w", ErrLocalPlayer, err)
+	case errors.Is(err, lockstep.ErrAlreadyDropped):
+		return fmt.Errorf("%w: %w", ErrAlreadyDropped, err)
+	case errors.Is(err, lockstep.ErrDropped):
+		return fmt.Errorf("%w: %w", ErrDropped, err)
+	}
+	return fmt.Errorf("netcode: drop player %d: %w", p, err)
 }
 
 // leaveMatch tells the others this player leaves on purpose.

@@ -238,6 +238,19 @@ func (s *Session[I]) ReportChecksum(f lockstep.Frame, sum uint64) error {
 	return s.c.reportChecksum(f, sum)
 }
 
+// DropPlayer drops player p from the match, for a game that wants it out
+// (a vote-kick, a player who cheats). It goes through the same agreement
+// as a player whose link closes: every remaining player drops p at one
+// frame they all compute alike, and each of them sees EventPlayerLeft with
+// that frame; p itself sees EventDropped. The drop starts with the next
+// Tick, so it does not wait for a silence timeout.
+//
+// It fails with ErrUnknownPlayer for a PlayerID not in the match,
+// ErrLocalPlayer for this player (Close leaves), ErrAlreadyDropped for a
+// player already being dropped or gone, ErrNotStarted before the match,
+// ErrDropped once this player was dropped, and ErrClosed after Close.
+func (s *Session[I]) DropPlayer(p lockstep.PlayerID) error { return s.c.dropPlayer(p) }
+
 // Events returns and clears what happened since the last call.
 func (s *Session[I]) Events() []Event {
 	s.c.mu.Lock()
@@ -250,6 +263,25 @@ func (s *Session[I]) Events() []Event {
 // Stats returns the session's statistics: per-link round trip, jitter,
 // loss, bytes and datagrams each way, retransmits; input delay and stalls.
 func (s *Session[I]) Stats() Stats { return s.c.stats() }
+
+// PeerStats returns the statistics of the link to player p (a PlayerID in
+// the match, a lobby slot before it), as Stats lists them; ok is false for
+// this player and for a p with no link, such as one not in the match.
+func (s *Session[I]) PeerStats(p lockstep.PlayerID) (ps PeerStats, ok bool) {
+	for _, ps := range s.c.stats().Peers {
+		if ps.Player == int(p) {
+			return ps, true
+		}
+	}
+	return PeerStats{}, false
+}
+
+// ConfirmedFrame returns the last frame up to which every frame has the
+// input of every player present at it, as of the latest Tick: the frames
+// Tick has returned, and those it returns as soon as this player's frame
+// clock reaches them (see lockstep.Engine.ConfirmedFrame). It is
+// lockstep.NoFrame before the match starts and until frame 0 is confirmed.
+func (s *Session[I]) ConfirmedFrame() lockstep.Frame { return s.c.confirmedFrame() }
 
 // Close leaves the match or lobby: it tells the others (so that they drop
 // this player at once rather than after a timeout), closes the links and the

@@ -89,9 +89,10 @@ func (cfg Config) withDefaults() (Config, error) {
 // The re-simulated state carries on to the next frame.
 //
 // Run returns nil if every checksum matched, a *MismatchError naming the
-// first frame that differed, or an error of Save or Load, wrapped with the
-// frame. Each frame costs one Save, one Load and 1+min(f+1, CheckDistance)
-// steps.
+// first frame that differed and holding both states after it, or an error
+// of Save or Load, wrapped with the frame. Each frame costs two Saves
+// (before the frame and after its first simulation, kept for the
+// MismatchError), one Load and 1+min(f+1, CheckDistance) steps.
 func Run(g Game, cfg Config) error {
 	if g == nil {
 		return fmt.Errorf("%w: nil game", ErrInvalid)
@@ -104,6 +105,7 @@ func Run(g Game, cfg Config) error {
 	saved := make([][]byte, n)               // saved[k%n]: state before frame k
 	frames := make([]lockstep.ReadyFrame, n) // frames[k%n]: frame k
 	sums := make([]uint64, n)                // sums[k%n]: first checksum after frame k
+	after := make([][]byte, n)               // after[k%n]: first state after frame k
 	for i := 0; i < cfg.Frames; i++ {
 		f := lockstep.Frame(i)
 		state, err := g.Save()
@@ -117,6 +119,9 @@ func Run(g Game, cfg Config) error {
 		}
 		g.Step(cloneFrame(frames[slot]))
 		sums[slot] = g.Checksum()
+		if after[slot], err = g.Save(); err != nil {
+			return fmt.Errorf("determinism: save after frame %d: %w", f, err)
+		}
 
 		start := max(0, i-n+1)
 		if err := g.Load(saved[start%n]); err != nil {
@@ -125,7 +130,12 @@ func Run(g Game, cfg Config) error {
 		for k := start; k <= i; k++ {
 			g.Step(cloneFrame(frames[k%n]))
 			if got, want := g.Checksum(), sums[k%n]; got != want {
-				return &MismatchError{Frame: lockstep.Frame(k), First: want, Second: got}
+				second, err := g.Save()
+				if err != nil {
+					return fmt.Errorf("determinism: save after re-simulating frame %d: %w", k, err)
+				}
+				return &MismatchError{Frame: lockstep.Frame(k), First: want, Second: got,
+					FirstState: after[k%n], SecondState: second}
 			}
 		}
 	}

@@ -138,6 +138,24 @@ func TestHiddenStateFails(t *testing.T) {
 			if !strings.Contains(err.Error(), "frame 100") {
 				t.Fatalf("message %q does not name the frame", err)
 			}
+			// The two states are those after each simulation of the
+			// frame: each loads back to its checksum.
+			if slices.Equal(me.FirstState, me.SecondState) {
+				t.Fatalf("both states are %x", me.FirstState)
+			}
+			for _, st := range []struct {
+				name  string
+				state []byte
+				sum   uint64
+			}{{"first", me.FirstState, me.First}, {"second", me.SecondState, me.Second}} {
+				var c counterGame
+				if err := c.Load(st.state); err != nil {
+					t.Fatalf("%s state: %v", st.name, err)
+				}
+				if c.Checksum() != st.sum {
+					t.Fatalf("%s state loads to checksum %#x, the error says %#x", st.name, c.Checksum(), st.sum)
+				}
+			}
 		})
 	}
 }
@@ -185,7 +203,8 @@ func TestSaveLoadErrorsWrapped(t *testing.T) {
 		g    *faultyGame
 		want string
 	}{
-		{"save", &faultyGame{failSaveAt: 10, failLoadAt: -1}, "save before frame 10"},
+		{"save before", &faultyGame{failSaveAt: 20, failLoadAt: -1}, "save before frame 10"},
+		{"save after", &faultyGame{failSaveAt: 21, failLoadAt: -1}, "save after frame 10"},
 		{"load", &faultyGame{failSaveAt: -1, failLoadAt: 10}, "load the state saved before frame 9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

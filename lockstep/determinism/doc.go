@@ -21,5 +21,6 @@
 //	}
 //
 // The game implements Game: Save and Load its whole state, Step a frame,
-// Checksum the state. A *MismatchError names the first frame that differs.
+// Checksum the state. A *MismatchError names the first frame that differs
+// and holds the two states Save returned after it, to decode and diff.
 package determinism

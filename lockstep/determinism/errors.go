@@ -23,10 +23,19 @@ type MismatchError struct {
 	First uint64
 	// Second is the checksum after re-simulating Frame.
 	Second uint64
+	// FirstState is what Game.Save returned after the first simulation of
+	// Frame, and SecondState what it returned after the re-simulation:
+	// decode and diff them to see which part of the state went astray.
+	// They may be equal when the checksum covers something Save leaves
+	// out (which is a bug of its own: the checksum should be of the
+	// saved state).
+	FirstState  []byte
+	SecondState []byte
 }
 
-// Error names the frame and the two checksums that differ.
+// Error names the frame, the two checksums that differ and the sizes of
+// the two states.
 func (e *MismatchError) Error() string {
-	return fmt.Sprintf("determinism: the state differs at frame %d: checksum %#x on first run, %#x on re-simulation",
-		e.Frame, e.First, e.Second)
+	return fmt.Sprintf("determinism: the state differs at frame %d: checksum %#x on first run, %#x on re-simulation (states of %d and %d bytes in the error)",
+		e.Frame, e.First, e.Second, len(e.FirstState), len(e.SecondState))
 }

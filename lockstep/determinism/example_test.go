@@ -54,8 +54,16 @@ func Example() {
 	var mismatch *determinism.MismatchError
 	if errors.As(err, &mismatch) {
 		fmt.Println("600 frames: the state differs at frame", mismatch.Frame)
+		// Both states after that frame are in the error: decode and diff.
+		var first, second walker
+		if first.Load(mismatch.FirstState) == nil && second.Load(mismatch.SecondState) == nil {
+			fmt.Println("first run:     ", first.pos)
+			fmt.Println("re-simulation: ", second.pos)
+		}
 	}
 	// Output:
 	// 150 frames: <nil>
 	// 600 frames: the state differs at frame 200
+	// first run:      [37 -2]
+	// re-simulation:  [27 -12]
 }
