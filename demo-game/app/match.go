@@ -174,7 +174,8 @@ func (ms *matchScreen) printChecksum(a *App) {
 	}
 }
 
-// lingerOrExit ends an autoplay run a second after its checksum.
+// lingerOrExit ends an autoplay run's match a second after its checksum:
+// back to the title when the run started there, else the end of the run.
 func (ms *matchScreen) lingerOrExit(a *App) error {
 	if !a.autoplay || !ms.printed {
 		if a.autoplay && ms.done {
@@ -184,7 +185,7 @@ func (ms *matchScreen) lingerOrExit(a *App) error {
 	}
 	if ms.linger--; ms.linger <= 0 {
 		ms.m.Close()
-		return ebiten.Termination
+		return a.toTitle()
 	}
 	return nil
 }
@@ -354,7 +355,7 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	case ms.done:
 		hint = "ENTER: back to the title    ESC: back"
 	case st.Phase() == sim.MatchOver:
-		hint = "SPACE: rematch    ESC: leave"
+		hint = "" // the results say it, with who is ready
 	}
 	c := colDim
 	if strings.HasPrefix(hint, "press ESC") {
@@ -743,7 +744,7 @@ func (ms *matchScreen) drawResults(a *App, dst *ebiten.Image) {
 		}
 		return kills[a] > kills[b]
 	})
-	cName, cRounds, cCuts, cState := px+44*fs, px+pw*0.55, px+pw*0.72, px+pw-16*fs
+	cName, cRounds, cCuts, cState := px+44*fs, px+pw*0.5, px+pw*0.74, px+pw-16*fs
 	regular.text(dst, "rounds", cRounds, y, s, colFaint, center)
 	regular.text(dst, "trails cut", cCuts, y, s, colFaint, center)
 	y += rh

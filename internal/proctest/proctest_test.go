@@ -62,3 +62,22 @@ func TestAwaitAtLeast(t *testing.T) {
 	}
 	p.Await(t, regexp.MustCompile(`^done$`), 10*time.Second)
 }
+
+// TestTake: Take finds a line ahead of the others and takes only it; Await
+// then reads the lines before and after it in order, without it.
+func TestTake(t *testing.T) {
+	p := Start(t, "keys", nil, "/bin/sh", "-c", "echo key: Enter; echo share code: X; echo key up: Enter; echo lobby; echo done")
+	if m := p.Take(t, regexp.MustCompile(`^key up: (\S+)$`), 10*time.Second); m[1] != "Enter" {
+		t.Fatalf("Take matched %q", m)
+	}
+	var got []string
+	for {
+		line := p.Await(t, regexp.MustCompile(`^.*$`), 10*time.Second)[0]
+		if got = append(got, line); line == "done" {
+			break
+		}
+	}
+	if want := []string{"key: Enter", "share code: X", "lobby", "done"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("after Take, Await read %q, want %q", got, want)
+	}
+}
