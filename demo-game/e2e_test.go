@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,7 +39,8 @@ const (
 // chosen on the setup screen, OPEN THE LOBBY), the test reads the share
 // code from her output and types it into bob's JOIN WITH A CODE screen,
 // on a simulated bad network; a headless bot (cmd/neonbot) joins too and
-// quits halfway. Ada presses ENTER once five are in; the host and the
+// quits halfway, after hanging for a moment, which bob's window says
+// ("waiting for carol"). Ada presses ENTER once five are in; the host and the
 // joiner play on to 600 frames (10 s) with a bot steering and reach the
 // same checksum, go back to the title, and bob opens the options before
 // both quit. It takes screenshots of every screen on the way, at 800x450
@@ -98,6 +101,24 @@ func TestE2E(t *testing.T) {
 		p.Await(t, regexp.MustCompile(`^match started: 5 players, you are player \d$`), 20*time.Second)
 	}
 	t.Logf("match started %v after the start", time.Since(start).Round(100*time.Millisecond))
+	// carol's machine hangs for a moment (SIGSTOP): half a second without
+	// her input, bob's window says whom it waits for, and clears it when
+	// she is back (SIGCONT), well within the 3 s after which the others
+	// would drop her.
+	ada.AwaitAtLeast(t, regexp.MustCompile(`^frame (\d+)$`), 200, 20*time.Second)
+	if err := quitter.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	bob.Await(t, regexp.MustCompile(`^waiting: waiting for carol$`), 10*time.Second)
+	if time.Since(stopped) < 2*time.Second { // else carol might be dropped before the picture
+		bob.shoot(t, shots, "match-waiting.png")
+	}
+	if err := quitter.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	bob.Await(t, regexp.MustCompile(`^waiting: over$`), 10*time.Second)
+	t.Logf("carol hung for %v", time.Since(stopped).Round(100*time.Millisecond))
 	quitter.Await(t, regexp.MustCompile(`^checksum 300 [0-9a-f]{16}$`), 20*time.Second)
 	if err := quitter.Wait(10 * time.Second); err != nil {
 		t.Errorf("neonbot: %v\n%s", err, quitter.Output())
@@ -268,11 +289,31 @@ func testDisplay(t *testing.T, width, height int) string {
 			t.Fatalf("%s is missing (scripts/install-deps.sh installs it): %v", tool, err)
 		}
 	}
+	// A display number of its own, far from the low ones: other jobs on
+	// the machine may share /tmp without seeing this one's processes, and
+	// take a lock they think is stale, and its socket with it.
+	for range 20 {
+		n := 1000 + rand.IntN(8000)
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		if d, ok := startXvfb(t, xvfb, n, width, height); ok {
+			return d
+		}
+	}
+	t.Fatal("Xvfb did not start on any of 20 displays")
+	return ""
+}
+
+// startXvfb starts Xvfb on display n, reporting false when it does not
+// come up (the display is taken).
+func startXvfb(t *testing.T, xvfb string, n, width, height int) (string, bool) {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
+	cmd := exec.Command(xvfb, fmt.Sprintf(":%d", n), "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
 	var log bytes.Buffer
 	cmd.Stderr = &log
@@ -280,10 +321,10 @@ func testDisplay(t *testing.T, width, height int) string {
 		t.Fatal(err)
 	}
 	w.Close()
-	t.Cleanup(func() {
+	stop := func() {
 		cmd.Process.Kill()
 		cmd.Wait()
-	})
+	}
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
@@ -291,15 +332,19 @@ func testDisplay(t *testing.T, width, height int) string {
 		r.Close()
 	}()
 	select {
-	case n := <-line:
-		if n == "" {
-			t.Fatalf("Xvfb did not start:\n%s", log.String())
+	case d := <-line:
+		if d == "" {
+			stop()
+			t.Logf("Xvfb did not start on :%d:\n%s", n, log.String())
+			return "", false
 		}
-		return ":" + n
+		t.Cleanup(stop)
+		return ":" + d, true
 	case <-time.After(10 * time.Second):
-		t.Fatalf("Xvfb gave no display in 10 s:\n%s", log.String())
+		stop()
+		t.Logf("Xvfb gave no display in 10 s on :%d:\n%s", n, log.String())
+		return "", false
 	}
-	return ""
 }
 
 // buildDemo builds the demo and the headless bot with go build into a

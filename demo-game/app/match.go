@@ -32,22 +32,24 @@ type feedPart struct {
 
 // matchScreen plays a match: arena, HUD, overlays, results.
 type matchScreen struct {
-	m        *play.Match
-	view     arenaView
-	ni       play.NetInfo
-	feed     []feedLine
-	graph    bool
-	escAt    int // tick of the first ESC press, 0 if none
-	ticks    int
-	endErr   error
-	done     bool          // the match ended (error, replay over)
-	printed  bool          // -frames: the checksum line is out
-	progress play.Progress // -frames: the "frame N" lines, every 60 frames
-	linger   int
-	hitFlash int // ticks left of the local player's crash flash
-	goFlash  int // ticks left of "GO!"
-	rider    riderSound
-	steer    steering
+	m         *play.Match
+	view      arenaView
+	ni        play.NetInfo
+	feed      []feedLine
+	graph     bool
+	escAt     int // tick of the first ESC press, 0 if none
+	ticks     int
+	endErr    error
+	done      bool          // the match ended (error, replay over)
+	printed   bool          // -frames: the checksum line is out
+	progress  play.Progress // -frames: the "frame N" lines, every 60 frames
+	linger    int
+	hitFlash  int // ticks left of the local player's crash flash
+	goFlash   int // ticks left of "GO!"
+	rider     riderSound
+	steer     steering
+	waiting   string // whom the match waits for, "" while it plays
+	waitDrawn int    // frames drawn with it, for a -frames run to say once it shows
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
@@ -118,6 +120,12 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	ms.view.update()
 	ms.ni = m.Net()
+	if w := m.Waiting(); w != ms.waiting {
+		if a.autoplay && w == "" {
+			a.println("waiting: over")
+		}
+		ms.waiting, ms.waitDrawn = w, 0
+	}
 	for i := range ms.feed {
 		ms.feed[i].age++
 	}
@@ -339,6 +347,12 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	ms.drawTopBar(a, dst, l)
 	ms.drawSide(a, dst, l)
 	ms.drawOverlay(a, dst)
+	if ms.waiting != "" {
+		drawWaiting(dst, ms.waiting, l.ax, l.ay, l.aw, l.ah, s, ms.ticks)
+		if ms.waitDrawn++; a.autoplay && ms.waitDrawn == 10 {
+			a.println("waiting: %s", ms.waiting) // on the screen by now (as "screen: NAME"), for a screenshot
+		}
+	}
 	if ms.graphShown() {
 		ms.drawGraph(a, dst, l.graph, l.graphOver)
 	}
@@ -362,6 +376,26 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 		c = colWarn
 	}
 	regular.text(dst, hint, W/2, H-l.bottom+float64(3*s), s, c, center)
+}
+
+// drawWaiting draws the notice of a stalled match ("waiting for bob") on
+// a panel across the top of the arena at ax, ay (aw by ah), with dots
+// that move as the ticks go.
+func drawWaiting(dst *ebiten.Image, text string, ax, ay, aw, ah float64, s, ticks int) {
+	fs := float64(s)
+	big := 2 * s
+	if textWidth(text+"...", big)+int(32*fs) > int(aw) {
+		big = s
+	}
+	text = fit(text, int(aw-32*fs)/(8*big)-3)
+	sub := fit("the match goes on as soon as their input arrives", int(aw-32*fs)/(8*s))
+	w := float64(max(textWidth(text+"...", big), textWidth(sub, s))) + 32*fs
+	h := float64(lineHeight(big)+lineHeight(s)) + 24*fs
+	x, y := ax+(aw-w)/2, ay+ah*0.18
+	panel(dst, x, y, w, h, colPanel, colWarn)
+	dots := strings.Repeat(".", ticks/20%4)
+	bold.text(dst, text+dots, x+(w-float64(textWidth(text+"...", big)))/2, y+10*fs, big, colWarn, left)
+	regular.text(dst, sub, x+w/2, y+10*fs+float64(lineHeight(big))+4*fs, s, colDim, center)
 }
 
 func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {

@@ -134,6 +134,8 @@ type Match struct {
 	drops   []Drop
 	silent  []bool
 	simNet  string
+	waiting Waiting
+	stalled []int // the players this tick's EventStalled names
 
 	graph    []Sample
 	graphAt  int
@@ -162,6 +164,7 @@ func newMatch(kind Kind, src source, names []string, local int, seed uint64, tic
 		present: make([]bool, len(names)),
 		silent:  make([]bool, len(names)),
 		graph:   make([]Sample, 0, GraphLen),
+		waiting: Waiting{StallTicks: max(1, tickRate/2)},
 	}
 	for p := range m.present {
 		m.present[p] = true
@@ -237,7 +240,9 @@ func (m *Match) Tick(in sim.Input) error {
 	for _, f := range frames {
 		m.step(f)
 	}
+	m.stalled = nil
 	m.pollEvents()
+	m.waiting.Tick(len(frames), m.stalled)
 	m.sample(len(frames))
 	if err != nil {
 		m.err = err
@@ -322,12 +327,11 @@ func (m *Match) pollEvents() {
 			}
 		case netcode.EventDesync:
 			m.notice(Notice{Text: fmt.Sprintf("desync at frame %d with %v!", e.Frame, e.Players), Player: -1, Bad: true})
-		case netcode.EventStalled:
-			var who []string
-			for _, p := range e.Players {
-				who = append(who, m.name(p))
+		case netcode.EventStalled: // Waiting names them while the stall lasts
+			m.stalled = append(m.stalled[:0], e.Players...)
+			if m.stalled == nil {
+				m.stalled = []int{}
 			}
-			m.notice(Notice{Text: fmt.Sprintf("waiting for %v", who), Player: -1, Bad: true})
 		case netcode.EventDropped:
 			m.notice(Notice{Text: "the others dropped you from the match", Player: m.local, Bad: true})
 		case netcode.EventLinkRelayed:
@@ -397,6 +401,17 @@ func (m *Match) Net() NetInfo {
 		ni.Peers = append(ni.Peers, pi)
 	}
 	return ni
+}
+
+// Waiting returns the notice naming whom the match waits for ("waiting
+// for bob") after a short stall, half a second without a frame; "" while
+// it plays.
+func (m *Match) Waiting() string {
+	who, ok := m.waiting.For(m.silent, m.present, m.local)
+	if !ok {
+		return ""
+	}
+	return WaitingText(m.names, who)
 }
 
 // Events returns and clears what the simulation reported since the last

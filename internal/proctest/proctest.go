@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -107,6 +108,10 @@ func (p *Proc) Kill() {
 	_ = p.cmd.Process.Kill()
 	<-p.done
 }
+
+// Signal sends sig to the process: syscall.SIGSTOP and SIGCONT pause and
+// resume it, as a player's machine that hangs for a moment.
+func (p *Proc) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
 
 // Done is closed once the process has exited; Err then says how.
 func (p *Proc) Done() <-chan struct{} { return p.done }

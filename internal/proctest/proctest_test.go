@@ -3,6 +3,7 @@ package proctest
 import (
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -79,5 +80,24 @@ func TestTake(t *testing.T) {
 	}
 	if want := []string{"key: Enter", "share code: X", "lobby", "done"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("after Take, Await read %q, want %q", got, want)
+	}
+}
+
+// TestSignal: signals reach the process: it takes SIGSTOP and SIGCONT,
+// and SIGTERM ends it.
+func TestSignal(t *testing.T) {
+	p := Start(t, "ticker", nil, "/bin/sh", "-c", `echo up; exec sleep 60`)
+	p.Await(t, regexp.MustCompile(`^up$`), 10*time.Second)
+	if err := p.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Wait(10 * time.Second); err == nil || !strings.Contains(err.Error(), "terminated") {
+		t.Fatalf("Wait after SIGTERM = %v, want terminated", err)
 	}
 }
