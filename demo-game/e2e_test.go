@@ -38,7 +38,8 @@ const (
 // keys as a player does: ada hosts from the title (HOST A MATCH, two bots
 // chosen on the setup screen, OPEN THE LOBBY), the test reads the share
 // code from her output and types it into bob's JOIN WITH A CODE screen,
-// on a simulated bad network; a headless bot (cmd/neonbot) joins too and
+// on a simulated bad network (the hard bots ada chose reach every
+// player with the start); a headless bot (cmd/neonbot) joins too and
 // quits halfway, after hanging for a moment, which bob's window says
 // ("waiting for carol"). Ada presses ENTER once five are in; the host and the
 // joiner play on to 600 frames (10 s) with a bot steering and reach the
@@ -68,13 +69,15 @@ func TestE2E(t *testing.T) {
 	bob.shoot(t, shots, "title.png")
 
 	// Ada hosts: HOST A MATCH is the first item; on the setup screen, up
-	// to BOTS, two more, down to OPEN THE LOBBY.
+	// to BOTS, two more, up to BOT SKILL, one more (hard), down to OPEN
+	// THE LOBBY.
 	ada.press(t, "Return")
 	ada.Await(t, regexp.MustCompile(`^screen: host setup$`), 10*time.Second)
-	for _, k := range []string{"Up", "Right", "Right"} {
+	for _, k := range []string{"Up", "Right", "Right", "Up", "Right"} {
 		ada.press(t, k)
 	}
 	ada.shoot(t, shots, "host-setup.png")
+	ada.press(t, "Down")
 	ada.press(t, "Down")
 	ada.press(t, "Return")
 	code := ada.Await(t, regexp.MustCompile(`^share code: (PS2-\S+)$`), 20*time.Second)[1]
@@ -99,6 +102,7 @@ func TestE2E(t *testing.T) {
 	ada.press(t, "Return")
 	for _, p := range []*proctest.Proc{ada.Proc, bob.Proc, quitter} {
 		p.Await(t, regexp.MustCompile(`^match started: 5 players, you are player \d$`), 20*time.Second)
+		p.Await(t, regexp.MustCompile(`^bot skill: hard$`), 5*time.Second)
 	}
 	t.Logf("match started %v after the start", time.Since(start).Round(100*time.Millisecond))
 	// carol's machine hangs for a moment (SIGSTOP): half a second without

@@ -235,6 +235,7 @@ func (a *App) startMatch(m *play.Match) {
 	ebiten.SetTPS(m.TickRate())
 	if m.Kind() != play.Replay {
 		a.println("match started: %d players, you are player %d", len(m.Names()), m.Local())
+		a.println("bot skill: %v", m.BotSkill())
 	}
 	a.setScreen(newMatchScreen(a, m))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	in := readInput(a.binds, &ms.steer, heading)
 	if a.autoplay {
-		in = sim.Bot(st, m.Local())
+		in = m.Bot(m.Local())
 	}
 	steps := 1
 	if m.Kind() == play.Replay && (ebiten.IsKeyPressed(ebiten.KeyArrowRight) || ebiten.IsKeyPressed(ebiten.KeyF)) {
@@ -398,6 +399,15 @@ func drawWaiting(dst *ebiten.Image, text string, ax, ay, aw, ah float64, s, tick
 	regular.text(dst, sub, x+w/2, y+10*fs+float64(lineHeight(big))+4*fs, s, colDim, center)
 }
 
+// hasBots reports whether computer players ride in m: practice's, or a
+// host's bots in a match online.
+func hasBots(m *play.Match) bool {
+	if m.Kind() == play.Practice {
+		return true
+	}
+	return slices.ContainsFunc(m.Names(), play.IsBotName)
+}
+
 func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
 	m := ms.m
 	st := m.State()
@@ -412,6 +422,9 @@ func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
 	goal := fmt.Sprintf("first to win %d rounds", st.Config().RoundsToWin)
 	if st.Config().RoundsToWin == 1 {
 		goal = "one round decides"
+	}
+	if hasBots(m) {
+		goal += "   " + m.BotSkill().String() + " bots"
 	}
 	regular.text(dst, goal, x, y, s, colDim, left)
 

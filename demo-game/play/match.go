@@ -136,6 +136,7 @@ type Match struct {
 	simNet  string
 	waiting Waiting
 	stalled []int // the players this tick's EventStalled names
+	skill   sim.Skill
 
 	graph    []Sample
 	graphAt  int
@@ -154,6 +155,7 @@ func newMatch(kind Kind, src source, names []string, local int, seed uint64, tic
 	if err != nil {
 		return nil, err
 	}
+	set, _ := decodeSettings(settings) // simConfig checked them
 	st, err := sim.New(cfg)
 	if err != nil {
 		return nil, err
@@ -165,6 +167,7 @@ func newMatch(kind Kind, src source, names []string, local int, seed uint64, tic
 		silent:  make([]bool, len(names)),
 		graph:   make([]Sample, 0, GraphLen),
 		waiting: Waiting{StallTicks: max(1, tickRate/2)},
+		skill:   set.BotSkill,
 	}
 	for p := range m.present {
 		m.present[p] = true
@@ -403,6 +406,12 @@ func (m *Match) Net() NetInfo {
 	return ni
 }
 
+// BotSkill is how well the match's bots play, as the host set it.
+func (m *Match) BotSkill() sim.Skill { return m.skill }
+
+// Bot returns the input a bot at the match's skill sends for player p.
+func (m *Match) Bot(p int) sim.Input { return sim.SkilledBot(m.state, p, m.skill) }
+
 // Waiting returns the notice naming whom the match waits for ("waiting
 // for bob") after a short stall, half a second without a frame; "" while
 // it plays.
@@ -518,7 +527,7 @@ func (l *localSource) tick(in sim.Input) ([]frame, error) {
 	st := l.m.state
 	inputs := make([]sim.Input, st.Players())
 	for p := range inputs {
-		inputs[p] = sim.Bot(st, p)
+		inputs[p] = l.m.Bot(p)
 	}
 	inputs[l.m.local] = in
 	f := frame{n: l.next, inputs: inputs, present: l.present, wantSum: (l.next+1)%ChecksumInterval == 0}

@@ -150,11 +150,12 @@ func TestMatchWaiting(t *testing.T) {
 
 // TestWaitingOverTheNetwork: in a match over loopback UDP, the host's
 // match says "waiting for bob" once bob stops ticking (his input stops),
-// and nothing again once he ticks on and frames run.
+// and nothing again once he ticks on and frames run. The host's bot
+// skill reaches bob with the start of the match.
 func TestWaitingOverTheNetwork(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	host, err := Host(ctx, Options{Name: "ada", ListenAddr: loopback, Reach: netcode.Local()})
+	host, err := Host(ctx, Options{Name: "ada", ListenAddr: loopback, Reach: netcode.Local(), BotSkill: sim.Hard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +189,9 @@ func TestWaitingOverTheNetwork(t *testing.T) {
 	ada, bob := ms[0], ms[1]
 	defer ada.Close()
 	defer bob.Close()
+	if ada.BotSkill() != sim.Hard || bob.BotSkill() != sim.Hard {
+		t.Errorf("the host set hard bots; the host's match has %v, bob's %v", ada.BotSkill(), bob.BotSkill())
+	}
 	// play ticks the host, and bob when he plays, until done says so.
 	play := func(what string, bobPlays bool, done func() bool) {
 		t.Helper()
