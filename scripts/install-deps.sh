@@ -9,7 +9,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in gcc pkg-config libc6-dev libgl1-mesa-dev libx11-dev libxrandr-dev libxcursor-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev xvfb xauth xdotool imagemagick \
+	libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev xvfb xauth xdotool x11-utils imagemagick \
 	iproute2 iptables nftables procps coturn miniupnpd miniupnpd-nftables; do
 	have_pkg "$p" || need+=("$p")
 done

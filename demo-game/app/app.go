@@ -57,6 +57,7 @@ type App struct {
 	s        int // the text scale (textScale): 1 up to about 810 pixels high, then 2...
 	toasts   toasts
 	autoplay bool // -frames: a bot steers and the app exits after the frames
+	menus    bool // started on the title: a -frames run goes back to it after a match
 	attract  *attract
 	lastDraw time.Time
 	drawn    int // frames drawn of this screen, for -frames runs
@@ -130,6 +131,7 @@ func New(cfg Config) (*App, error) {
 		}
 		a.startMatch(m)
 	default:
+		a.menus = true
 		a.setScreen(newTitle(a))
 	}
 	return a, nil
@@ -233,15 +235,16 @@ func (a *App) startMatch(m *play.Match) {
 	ebiten.SetTPS(m.TickRate())
 	if m.Kind() != play.Replay {
 		a.println("match started: %d players, you are player %d", len(m.Names()), m.Local())
+		a.println("bot skill: %v", m.BotSkill())
 	}
 	a.setScreen(newMatchScreen(a, m))
 }
 
-// toTitle goes back to the title screen, or ends the program when it was
-// started for one match from the flags.
+// toTitle goes back to the title screen, or ends the program when a
+// -frames run was started for one match from the flags.
 func (a *App) toTitle() error {
 	ebiten.SetTPS(60)
-	if a.autoplay {
+	if a.autoplay && !a.menus {
 		return ebiten.Termination
 	}
 	a.setScreen(newTitle(a))
@@ -251,6 +254,16 @@ func (a *App) toTitle() error {
 // Update runs one tick.
 func (a *App) Update() error {
 	a.toasts.update()
+	if a.autoplay {
+		// Each key as it goes down and up, for a test that presses
+		// keys to know when the game has seen one.
+		for _, k := range inpututil.AppendJustPressedKeys(nil) {
+			a.println("key: %s", k)
+		}
+		for _, k := range inpututil.AppendJustReleasedKeys(nil) {
+			a.println("key up: %s", k)
+		}
+	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyF11) || (inpututil.IsKeyJustPressed(ebiten.KeyEnter) && ebiten.IsKeyPressed(ebiten.KeyAlt)) {
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
 	}

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -21,17 +23,18 @@ var arenaNames = []string{"AUTO (grows with the players)", "SMALL", "MEDIUM", "L
 const maxRounds = 15
 
 // matchSetup is what a host chooses before opening a lobby: the same
-// settings as -rounds, -arena and -bots, which travel to every player
-// with the start of the match.
+// settings as -rounds, -arena, -bot-skill and -bots, which travel to
+// every player with the start of the match.
 type matchSetup struct {
-	rounds int // rounds to win, 1 to maxRounds
-	arena  int // index in arenaSizes
-	bots   int // 0 to sim.MaxPlayers-1
+	rounds int       // rounds to win, 1 to maxRounds
+	arena  int       // index in arenaSizes
+	skill  sim.Skill // how well the bots play
+	bots   int       // 0 to sim.MaxPlayers-1
 }
 
 // setupFrom starts the setup from the flags' settings.
 func setupFrom(f play.Flags) matchSetup {
-	m := matchSetup{rounds: f.RoundsToWin, bots: f.Bots}
+	m := matchSetup{rounds: f.RoundsToWin, bots: f.Bots, skill: f.BotSkill}
 	if m.rounds <= 0 {
 		m.rounds = 3
 	}
@@ -48,6 +51,7 @@ func setupFrom(f play.Flags) matchSetup {
 func (m matchSetup) options(o play.Options) play.Options {
 	o.RoundsToWin = m.rounds
 	o.ArenaWidth, o.ArenaHeight = arenaSizes[m.arena][0], arenaSizes[m.arena][1]
+	o.BotSkill = m.skill
 	return o
 }
 
@@ -55,13 +59,17 @@ func (m matchSetup) options(o play.Options) play.Options {
 const (
 	setRounds = iota
 	setArena
+	setSkill
 	setBots
 	setHost
 	setBack
 	numSets
 )
 
-var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "BOTS", "OPEN THE LOBBY", "BACK"}
+var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "BOT SKILL", "BOTS", "OPEN THE LOBBY", "BACK"}
+
+// skillNotes say what a bot skill means.
+var skillNotes = map[sim.Skill]string{sim.Easy: "they make mistakes", sim.Normal: "a fair fight", sim.Hard: "they play their best"}
 
 // step moves row's value to its next (d = 1) or previous (d = -1) choice,
 // stopping at the ends.
@@ -71,6 +79,9 @@ func (m *matchSetup) step(row, d int) {
 		m.rounds = max(1, min(maxRounds, m.rounds+d))
 	case setArena:
 		m.arena = max(0, min(len(arenaSizes)-1, m.arena+d))
+	case setSkill:
+		i := max(0, min(len(sim.Skills)-1, slices.Index(sim.Skills, m.skill)+d))
+		m.skill = sim.Skills[i]
 	case setBots:
 		m.bots = max(0, min(sim.MaxPlayers-1, m.bots+d))
 	}
@@ -90,6 +101,8 @@ func (m matchSetup) value(row int) string {
 		}
 		sz := arenaSizes[m.arena]
 		return fmt.Sprintf("< %s %dx%d >", arenaNames[m.arena], sz[0], sz[1])
+	case setSkill:
+		return fmt.Sprintf("< %s > %s", strings.ToUpper(m.skill.String()), skillNotes[m.skill])
 	case setBots:
 		if m.bots == 0 {
 			return "< NONE > friends only"

@@ -18,6 +18,7 @@ func TestMatchSetup(t *testing.T) {
 		{"unset rounds", play.Flags{}, matchSetup{rounds: 3}},
 		{"-rounds 5 -arena 80x50 -bots 2", play.Flags{Bots: 2, Options: play.Options{RoundsToWin: 5, ArenaWidth: 80, ArenaHeight: 50}}, matchSetup{rounds: 5, arena: 2, bots: 2}},
 		{"-rounds 40", play.Flags{Options: play.Options{RoundsToWin: 40}}, matchSetup{rounds: maxRounds}},
+		{"-bot-skill hard", play.Flags{Options: play.Options{RoundsToWin: 3, BotSkill: sim.Hard}}, matchSetup{rounds: 3, skill: sim.Hard}},
 		{"an arena not offered", play.Flags{Options: play.Options{RoundsToWin: 3, ArenaWidth: 33, ArenaHeight: 33}}, matchSetup{rounds: 3}},
 	}
 	for _, tt := range tests {
@@ -31,16 +32,21 @@ func TestMatchSetup(t *testing.T) {
 	m.step(setArena, 1)
 	m.step(setRounds, -1)
 	m.step(setBots, 1)
+	m.step(setSkill, -1)
 	o := m.options(play.Options{Name: "ada", RoundsToWin: 9})
-	if o.Name != "ada" || o.RoundsToWin != 2 || o.ArenaWidth != 80 || o.ArenaHeight != 50 || m.bots != 1 {
+	if o.Name != "ada" || o.RoundsToWin != 2 || o.ArenaWidth != 80 || o.ArenaHeight != 50 || m.bots != 1 || o.BotSkill != sim.Easy {
 		t.Errorf("after the steps: %+v, options %+v", m, o)
+	}
+	if m.step(setSkill, -1); m.skill != sim.Easy {
+		t.Errorf("below easy: %v", m.skill)
 	}
 	for range 50 {
 		m.step(setRounds, -1)
 		m.step(setArena, 1)
 		m.step(setBots, 1)
+		m.step(setSkill, 1)
 	}
-	if m.rounds != 1 || m.arena != len(arenaSizes)-1 || m.bots != sim.MaxPlayers-1 {
+	if m.rounds != 1 || m.arena != len(arenaSizes)-1 || m.bots != sim.MaxPlayers-1 || m.skill != sim.Hard {
 		t.Errorf("at the ends: %+v", m)
 	}
 	m.step(setHost, 1) // a button: nothing to step

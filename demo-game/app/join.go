@@ -21,7 +21,8 @@ type join struct {
 	cancel  context.CancelFunc
 	result  chan joinResult
 	errText string
-	backAt  int // ticks Backspace has been held
+	backAt  int    // ticks Backspace has been held
+	said    string // the code a -frames run last printed
 
 	progressMu sync.Mutex
 	progress   string // how joining goes, as netcode says it
@@ -121,6 +122,10 @@ func (j *join) update(a *App) error {
 		}
 	} else {
 		j.backAt = 0
+	}
+	if a.autoplay && string(j.code) != j.said {
+		j.said = string(j.code)
+		a.println("code: %s", j.said) // for a test that types it
 	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter) {
 		j.submit(a)

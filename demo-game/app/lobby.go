@@ -78,7 +78,7 @@ func (lb *lobby) update(a *App) error {
 			a.println("%s", sum)
 		}
 	}
-	if a.autoplay && lb.l.IsHost() {
+	if a.autoplay && lb.l.IsHost() && f.Host { // from the menus, ENTER starts
 		want := max(2, f.Players, 1+f.Bots)
 		if lb.canStart() && len(lb.info.Players) >= want {
 			lb.l.Start()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,22 +33,24 @@ type feedPart struct {
 
 // matchScreen plays a match: arena, HUD, overlays, results.
 type matchScreen struct {
-	m        *play.Match
-	view     arenaView
-	ni       play.NetInfo
-	feed     []feedLine
-	graph    bool
-	escAt    int // tick of the first ESC press, 0 if none
-	ticks    int
-	endErr   error
-	done     bool          // the match ended (error, replay over)
-	printed  bool          // -frames: the checksum line is out
-	progress play.Progress // -frames: the "frame N" lines, every 60 frames
-	linger   int
-	hitFlash int // ticks left of the local player's crash flash
-	goFlash  int // ticks left of "GO!"
-	rider    riderSound
-	steer    steering
+	m         *play.Match
+	view      arenaView
+	ni        play.NetInfo
+	feed      []feedLine
+	graph     bool
+	escAt     int // tick of the first ESC press, 0 if none
+	ticks     int
+	endErr    error
+	done      bool          // the match ended (error, replay over)
+	printed   bool          // -frames: the checksum line is out
+	progress  play.Progress // -frames: the "frame N" lines, every 60 frames
+	linger    int
+	hitFlash  int // ticks left of the local player's crash flash
+	goFlash   int // ticks left of "GO!"
+	rider     riderSound
+	steer     steering
+	waiting   string // whom the match waits for, "" while it plays
+	waitDrawn int    // frames drawn with it, for a -frames run to say once it shows
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
@@ -96,7 +99,7 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	in := readInput(a.binds, &ms.steer, heading)
 	if a.autoplay {
-		in = sim.Bot(st, m.Local())
+		in = m.Bot(m.Local())
 	}
 	steps := 1
 	if m.Kind() == play.Replay && (ebiten.IsKeyPressed(ebiten.KeyArrowRight) || ebiten.IsKeyPressed(ebiten.KeyF)) {
@@ -118,6 +121,12 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	ms.view.update()
 	ms.ni = m.Net()
+	if w := m.Waiting(); w != ms.waiting {
+		if a.autoplay && w == "" {
+			a.println("waiting: over")
+		}
+		ms.waiting, ms.waitDrawn = w, 0
+	}
 	for i := range ms.feed {
 		ms.feed[i].age++
 	}
@@ -174,7 +183,8 @@ func (ms *matchScreen) printChecksum(a *App) {
 	}
 }
 
-// lingerOrExit ends an autoplay run a second after its checksum.
+// lingerOrExit ends an autoplay run's match a second after its checksum:
+// back to the title when the run started there, else the end of the run.
 func (ms *matchScreen) lingerOrExit(a *App) error {
 	if !a.autoplay || !ms.printed {
 		if a.autoplay && ms.done {
@@ -184,7 +194,7 @@ func (ms *matchScreen) lingerOrExit(a *App) error {
 	}
 	if ms.linger--; ms.linger <= 0 {
 		ms.m.Close()
-		return ebiten.Termination
+		return a.toTitle()
 	}
 	return nil
 }
@@ -338,6 +348,12 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	ms.drawTopBar(a, dst, l)
 	ms.drawSide(a, dst, l)
 	ms.drawOverlay(a, dst)
+	if ms.waiting != "" {
+		drawWaiting(dst, ms.waiting, l.ax, l.ay, l.aw, l.ah, s, ms.ticks)
+		if ms.waitDrawn++; a.autoplay && ms.waitDrawn == 10 {
+			a.println("waiting: %s", ms.waiting) // on the screen by now (as "screen: NAME"), for a screenshot
+		}
+	}
 	if ms.graphShown() {
 		ms.drawGraph(a, dst, l.graph, l.graphOver)
 	}
@@ -354,13 +370,42 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	case ms.done:
 		hint = "ENTER: back to the title    ESC: back"
 	case st.Phase() == sim.MatchOver:
-		hint = "SPACE: rematch    ESC: leave"
+		hint = "" // the results say it, with who is ready
 	}
 	c := colDim
 	if strings.HasPrefix(hint, "press ESC") {
 		c = colWarn
 	}
 	regular.text(dst, hint, W/2, H-l.bottom+float64(3*s), s, c, center)
+}
+
+// drawWaiting draws the notice of a stalled match ("waiting for bob") on
+// a panel across the top of the arena at ax, ay (aw by ah), with dots
+// that move as the ticks go.
+func drawWaiting(dst *ebiten.Image, text string, ax, ay, aw, ah float64, s, ticks int) {
+	fs := float64(s)
+	big := 2 * s
+	if textWidth(text+"...", big)+int(32*fs) > int(aw) {
+		big = s
+	}
+	text = fit(text, int(aw-32*fs)/(8*big)-3)
+	sub := fit("the match goes on as soon as their input arrives", int(aw-32*fs)/(8*s))
+	w := float64(max(textWidth(text+"...", big), textWidth(sub, s))) + 32*fs
+	h := float64(lineHeight(big)+lineHeight(s)) + 24*fs
+	x, y := ax+(aw-w)/2, ay+ah*0.18
+	panel(dst, x, y, w, h, colPanel, colWarn)
+	dots := strings.Repeat(".", ticks/20%4)
+	bold.text(dst, text+dots, x+(w-float64(textWidth(text+"...", big)))/2, y+10*fs, big, colWarn, left)
+	regular.text(dst, sub, x+w/2, y+10*fs+float64(lineHeight(big))+4*fs, s, colDim, center)
+}
+
+// hasBots reports whether computer players ride in m: practice's, or a
+// host's bots in a match online.
+func hasBots(m *play.Match) bool {
+	if m.Kind() == play.Practice {
+		return true
+	}
+	return slices.ContainsFunc(m.Names(), play.IsBotName)
 }
 
 func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
@@ -377,6 +422,9 @@ func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
 	goal := fmt.Sprintf("first to win %d rounds", st.Config().RoundsToWin)
 	if st.Config().RoundsToWin == 1 {
 		goal = "one round decides"
+	}
+	if hasBots(m) {
+		goal += "   " + m.BotSkill().String() + " bots"
 	}
 	regular.text(dst, goal, x, y, s, colDim, left)
 
@@ -743,7 +791,7 @@ func (ms *matchScreen) drawResults(a *App, dst *ebiten.Image) {
 		}
 		return kills[a] > kills[b]
 	})
-	cName, cRounds, cCuts, cState := px+44*fs, px+pw*0.55, px+pw*0.72, px+pw-16*fs
+	cName, cRounds, cCuts, cState := px+44*fs, px+pw*0.5, px+pw*0.74, px+pw-16*fs
 	regular.text(dst, "rounds", cRounds, y, s, colFaint, center)
 	regular.text(dst, "trails cut", cCuts, y, s, colFaint, center)
 	y += rh

@@ -73,6 +73,9 @@ func (t *title) labels() []string {
 
 func (t *title) update(a *App) error {
 	t.ticks++
+	if len(inpututil.AppendJustPressedKeys(nil)) > 0 {
+		t.ticks = 0 // a -frames run ends after that many ticks with no key
+	}
 	a.attract.update()
 	if a.autoplay && t.ticks >= a.cfg.Flags.Frames {
 		return ebiten.Termination

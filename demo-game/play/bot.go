@@ -93,7 +93,7 @@ func Autoplay(ctx context.Context, m *Match, frames int, w Watch) error {
 		}
 		var in sim.Input
 		if frames == 0 || m.Frames() < frames {
-			in = sim.Bot(m.State(), m.Local())
+			in = m.Bot(m.Local())
 		}
 		err := m.Tick(in)
 		m.Events()

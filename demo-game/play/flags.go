@@ -59,6 +59,14 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 		f.ArenaWidth, f.ArenaHeight = w, h
 		return nil
 	})
+	fs.Func("bot-skill", "how well the bots play: easy, normal or hard (host and practice; default normal)", func(v string) error {
+		k, ok := sim.ParseSkill(v)
+		if !ok {
+			return fmt.Errorf("want easy, normal or hard")
+		}
+		f.BotSkill = k
+		return nil
+	})
 	fs.StringVar(&f.ListenAddr, "listen", "", "UDP `address` to bind (default: every interface, a free port)")
 	fs.IntVar(&f.Frames, "frames", 0, "play by itself (a bot steers) and exit after `N` frames, printing \"checksum N HEX\"")
 	fs.BoolVar(&f.Headless, "headless", false, "no window: a bot plays this side (for tests and to fill a lobby)")

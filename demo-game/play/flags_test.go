@@ -73,6 +73,8 @@ func TestFlagsCheck(t *testing.T) {
 		{[]string{"-practice", "-frames", "-1"}, false, "-frames -1: 0 or more"},
 		{[]string{"-practice", "-name", " "}, false, `-name " ": 1 to 32 bytes`},
 		{[]string{"-practice", "-arena", "9"}, false, "-arena 9: want WIDTHxHEIGHT, like 48x30"},
+		{[]string{"-host", "-bot-skill", "hard"}, false, ""},
+		{[]string{"-practice", "-bot-skill", "godlike"}, false, "-bot-skill godlike: want easy, normal or hard"},
 		{[]string{"-host", "-listen", "127.0.0.1"}, false, "-listen 127.0.0.1: want HOST:PORT, such as 127.0.0.1:0"},
 		{[]string{"-host", "-listen", "127.0.0.1:99999"}, false, "-listen 127.0.0.1:99999: the port is a number, 0 to 65535"},
 		{[]string{"-replay", filepath.Join(dir, "none.psreplay")}, false, "-replay " + filepath.Join(dir, "none.psreplay") + ": no such file"},

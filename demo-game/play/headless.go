@@ -34,7 +34,7 @@ type Headless struct {
 
 // RunHeadless runs h until it is done or ctx ends, printing to out the
 // lines tests read: "share code: CODE", "match started: N players, you are
-// player P", "notice: TEXT", "dropped player P at frame F" when the others
+// player P", "bot skill: SKILL", "notice: TEXT", "dropped player P at frame F" when the others
 // agree that player P is gone from frame F on, "replay: SUMMARY" after a
 // replay, and "checksum FRAMES HEX" at the end.
 func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
@@ -62,7 +62,7 @@ func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
 	default:
 		return cli.Usage(errors.New("nothing to do: give -host, -join CODE, -practice or -replay"))
 	}
-	fmt.Fprintf(out, "match started: %d players, you are player %d\n", len(m.Names()), m.Local())
+	fmt.Fprintf(out, "match started: %d players, you are player %d\nbot skill: %v\n", len(m.Names()), m.Local(), m.BotSkill())
 	err = Autoplay(ctx, m, h.Frames, Watch{
 		Done: func(m *Match) {
 			fmt.Fprintf(out, "checksum %d %016x\n", m.Frames(), m.State().Checksum())

@@ -134,6 +134,9 @@ type Match struct {
 	drops   []Drop
 	silent  []bool
 	simNet  string
+	waiting Waiting
+	stalled []int // the players this tick's EventStalled names
+	skill   sim.Skill
 
 	graph    []Sample
 	graphAt  int
@@ -152,6 +155,7 @@ func newMatch(kind Kind, src source, names []string, local int, seed uint64, tic
 	if err != nil {
 		return nil, err
 	}
+	set, _ := decodeSettings(settings) // simConfig checked them
 	st, err := sim.New(cfg)
 	if err != nil {
 		return nil, err
@@ -162,6 +166,8 @@ func newMatch(kind Kind, src source, names []string, local int, seed uint64, tic
 		present: make([]bool, len(names)),
 		silent:  make([]bool, len(names)),
 		graph:   make([]Sample, 0, GraphLen),
+		waiting: Waiting{StallTicks: max(1, tickRate/2)},
+		skill:   set.BotSkill,
 	}
 	for p := range m.present {
 		m.present[p] = true
@@ -237,7 +243,9 @@ func (m *Match) Tick(in sim.Input) error {
 	for _, f := range frames {
 		m.step(f)
 	}
+	m.stalled = nil
 	m.pollEvents()
+	m.waiting.Tick(len(frames), m.stalled)
 	m.sample(len(frames))
 	if err != nil {
 		m.err = err
@@ -322,12 +330,11 @@ func (m *Match) pollEvents() {
 			}
 		case netcode.EventDesync:
 			m.notice(Notice{Text: fmt.Sprintf("desync at frame %d with %v!", e.Frame, e.Players), Player: -1, Bad: true})
-		case netcode.EventStalled:
-			var who []string
-			for _, p := range e.Players {
-				who = append(who, m.name(p))
+		case netcode.EventStalled: // Waiting names them while the stall lasts
+			m.stalled = append(m.stalled[:0], e.Players...)
+			if m.stalled == nil {
+				m.stalled = []int{}
 			}
-			m.notice(Notice{Text: fmt.Sprintf("waiting for %v", who), Player: -1, Bad: true})
 		case netcode.EventDropped:
 			m.notice(Notice{Text: "the others dropped you from the match", Player: m.local, Bad: true})
 		case netcode.EventLinkRelayed:
@@ -397,6 +404,23 @@ func (m *Match) Net() NetInfo {
 		ni.Peers = append(ni.Peers, pi)
 	}
 	return ni
+}
+
+// BotSkill is how well the match's bots play, as the host set it.
+func (m *Match) BotSkill() sim.Skill { return m.skill }
+
+// Bot returns the input a bot at the match's skill sends for player p.
+func (m *Match) Bot(p int) sim.Input { return sim.SkilledBot(m.state, p, m.skill) }
+
+// Waiting returns the notice naming whom the match waits for ("waiting
+// for bob") after a short stall, half a second without a frame; "" while
+// it plays.
+func (m *Match) Waiting() string {
+	who, ok := m.waiting.For(m.silent, m.present, m.local)
+	if !ok {
+		return ""
+	}
+	return WaitingText(m.names, who)
 }
 
 // Events returns and clears what the simulation reported since the last
@@ -503,7 +527,7 @@ func (l *localSource) tick(in sim.Input) ([]frame, error) {
 	st := l.m.state
 	inputs := make([]sim.Input, st.Players())
 	for p := range inputs {
-		inputs[p] = sim.Bot(st, p)
+		inputs[p] = l.m.Bot(p)
 	}
 	inputs[l.m.local] = in
 	f := frame{n: l.next, inputs: inputs, present: l.present, wantSum: (l.next+1)%ChecksumInterval == 0}

@@ -15,7 +15,9 @@ import (
 const GameID = "neon-trails"
 
 // GameVersion is the version of the simulation; replays record it.
-const GameVersion = "1"
+// Version 2: bots play at the match's skill, and duels have the arena of
+// four.
+const GameVersion = "2"
 
 // DefaultTickRate is the simulation rate of a match, in frames per second.
 const DefaultTickRate = 60
@@ -51,6 +53,10 @@ type Options struct {
 	// ArenaWidth and ArenaHeight set the arena's size in cells (host and
 	// practice only). Zero picks a size for the number of players.
 	ArenaWidth, ArenaHeight int
+	// BotSkill is how well the match's bots play (host and practice
+	// only): every bot in the match, the host's, practice's and a
+	// headless player's, plays at it. The zero value is sim.Normal.
+	BotSkill sim.Skill
 	// TickRate is the simulation rate (host and practice only). Default
 	// DefaultTickRate.
 	TickRate int
@@ -99,7 +105,7 @@ func (o Options) netConfig(seed uint64) *netcode.Config {
 }
 
 func (o Options) settings() Settings {
-	return Settings{RoundsToWin: o.RoundsToWin, Width: o.ArenaWidth, Height: o.ArenaHeight}
+	return Settings{RoundsToWin: o.RoundsToWin, Width: o.ArenaWidth, Height: o.ArenaHeight, BotSkill: o.BotSkill}
 }
 
 // botListenAddr is where a host's bots bind: the host's address with a
@@ -123,22 +129,32 @@ type Settings struct {
 	// Width and Height of the arena: 0 means a size for the number of
 	// players.
 	Width, Height int
+	// BotSkill is how well every bot of the match plays.
+	BotSkill sim.Skill
 }
 
-const settingsVersion = 1
+// settingsVersion is the settings' format: version 1 had no bot skill
+// (its bots play at sim.Normal).
+const settingsVersion = 2
 
 func (s Settings) encode() []byte {
-	return []byte{settingsVersion, uint8(s.RoundsToWin), uint8(s.Width), uint8(s.Height)}
+	return []byte{settingsVersion, uint8(s.RoundsToWin), uint8(s.Width), uint8(s.Height), uint8(s.BotSkill)}
 }
 
 func decodeSettings(b []byte) (Settings, error) {
-	if len(b) == 0 {
+	switch {
+	case len(b) == 0:
 		return Settings{}, nil
+	case len(b) == 4 && b[0] == 1:
+		return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3])}, nil
+	case len(b) == 5 && b[0] == settingsVersion:
+		k := sim.Skill(b[4])
+		if k.String() == "skill?" {
+			return Settings{}, fmt.Errorf("play: match settings with bot skill %d", b[4])
+		}
+		return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3]), BotSkill: k}, nil
 	}
-	if len(b) != 4 || b[0] != settingsVersion {
-		return Settings{}, fmt.Errorf("play: match settings of an unknown version (%d bytes)", len(b))
-	}
-	return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3])}, nil
+	return Settings{}, fmt.Errorf("play: match settings of an unknown version (%d bytes)", len(b))
 }
 
 // simConfig is the simulation's configuration for a match.

@@ -8,8 +8,68 @@ const BotLead = 2
 // floodLimit bounds the room a bot measures behind each choice.
 const floodLimit = 400
 
-// Bot returns the input a computer player sends for player p, from the
-// state alone: it steers towards the most room, prefers to keep going
+// Skill is how well a bot plays. The zero value is Normal.
+type Skill uint8
+
+// The skills, from the weakest: an Easy bot measures little room ahead,
+// picks its way with more chance, ignores the others' heads, boosts down
+// short lanes and, one cell in three, does not think at all; a Normal bot
+// measures half the room a Hard one does, with more chance, and a Hard
+// bot plays its best.
+const (
+	Normal Skill = iota
+	Easy
+	Hard
+)
+
+// Skills are the skills from the weakest to the strongest, for a menu.
+var Skills = []Skill{Easy, Normal, Hard}
+
+var skillNames = [...]string{"normal", "easy", "hard"}
+
+// String names the skill: "easy", "normal" or "hard".
+func (k Skill) String() string {
+	if int(k) < len(skillNames) {
+		return skillNames[k]
+	}
+	return "skill?"
+}
+
+// ParseSkill returns the skill String names, and false for any other
+// name.
+func ParseSkill(name string) (Skill, bool) {
+	for k, n := range skillNames {
+		if n == name {
+			return Skill(k), true
+		}
+	}
+	return Normal, false
+}
+
+// skillPlay is what a skill changes in how a bot plays.
+type skillPlay struct {
+	flood  int    // the room it measures behind a choice, at most
+	noise  uint64 // the chance in a choice's score: 0 to noise-1
+	heads  int    // what a cell near another's head costs
+	lapse  uint64 // one cell in lapse it does not think (0: never)
+	boostX int    // the shortest lane it boosts down
+}
+
+func (k Skill) play() skillPlay {
+	switch k {
+	case Easy:
+		return skillPlay{flood: 40, noise: 150, heads: 0, lapse: 3, boostX: 6}
+	case Hard:
+		return skillPlay{flood: floodLimit, noise: 30, heads: 300, boostX: 14}
+	}
+	return skillPlay{flood: floodLimit / 2, noise: 60, heads: 300, boostX: 14}
+}
+
+// Bot is SkilledBot at Normal skill.
+func Bot(s *State, p int) Input { return SkilledBot(s, p, Normal) }
+
+// SkilledBot returns the input a computer player of skill k sends for
+// player p, from the state alone: it steers towards the most room, prefers to keep going
 // straight, boosts down long clear lanes, and votes for a rematch. It is
 // an ordinary input, sent through the same path as a person's, so a bot
 // can play anywhere a person can. It is deterministic (the same state gives
@@ -18,7 +78,7 @@ const floodLimit = 400
 // on a State nobody steps meanwhile, and it does not allocate. It thinks
 // hard (a bounded flood fill of each way it may turn) once a cell, and
 // cheaply on the other ticks.
-func Bot(s *State, p int) Input {
+func SkilledBot(s *State, p int, k Skill) Input {
 	if p < 0 || p >= len(s.riders) {
 		return 0
 	}
@@ -59,8 +119,9 @@ func Bot(s *State, p int) Input {
 		cur = r.queue[r.nq-1]
 	}
 	dx, dy := cur.Delta()
+	sp := k.play()
 	straightRun := s.run(r.X, r.Y, dx, dy, 40)
-	boost := straightRun >= 14 && r.Energy > s.maxEnergy/3 && noise%3 != 0
+	boost := straightRun >= sp.boostX && r.Energy > s.maxEnergy/3 && noise%3 != 0
 	// Think once a cell, on the tick after the rider entered it: the
 	// sub-cell progress is then below one tick's worth of speed.
 	speed := Speed
@@ -69,6 +130,9 @@ func Bot(s *State, p int) Input {
 	}
 	if r.progress >= speed || r.nq > 0 {
 		return MakeInput(None, boost)
+	}
+	if sp.lapse > 0 && mix(noise^uint64(r.Y*MaxSize+r.X))%sp.lapse == 0 {
+		return MakeInput(None, boost) // its mind elsewhere, this cell
 	}
 	var f flooder
 	best, bestScore, room := None, -1<<30, -1
@@ -80,7 +144,7 @@ func Bot(s *State, p int) Input {
 			// A cell the last fill reached lies in the same region: same
 			// room, no need to measure it again.
 			if c := (r.Y+dy)*s.cfg.Width + r.X + dx; room < 0 || !f.has(c) {
-				room = f.count(s, r.X+dx, r.Y+dy, floodLimit)
+				room = f.count(s, r.X+dx, r.Y+dy, sp.flood)
 			}
 			score = room * 8
 			// Walls close ahead are dangerous: the turn may come late.
@@ -88,12 +152,12 @@ func Bot(s *State, p int) Input {
 				score -= 4000 * (BotLead + 1 - run)
 			}
 			score += min(run, 12) * 6
-			score -= s.nearHeads(p, r.X+dx, r.Y+dy) * 300
+			score -= s.nearHeads(p, r.X+dx, r.Y+dy) * sp.heads
 		}
 		if i == 0 {
 			score += 40 // keep going: no zig-zag
 		}
-		score += int(mix(noise+uint64(i)) % 30)
+		score += int(mix(noise+uint64(i)) % sp.noise)
 		if score > bestScore {
 			best, bestScore = d, score
 		}

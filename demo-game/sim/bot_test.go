@@ -136,3 +136,83 @@ func TestBotNeverPanics(t *testing.T) {
 		}
 	}
 }
+
+// survival plays one round per seed of four bots, two of skill a (players
+// 0 and 2) against two of skill b (1 and 3), and returns the ticks each
+// side's riders lived, from GO to their crash or the round's end, summed
+// over the seeds.
+func survival(seeds int, a, b Skill) (lived [2]int) {
+	for seed := range uint64(seeds) {
+		s, _ := New(Config{Players: 4, Seed: seed})
+		present := all(4)
+		start := -1
+		alive := [4]bool{true, true, true, true}
+		for range 60 * 60 * 5 {
+			in := make([]Input, 4)
+			for p := range in {
+				k := a
+				if p%2 == 1 {
+					k = b
+				}
+				in[p] = SkilledBot(s, p, k)
+			}
+			s.Step(in, present)
+			over := false
+			for _, e := range s.Events() {
+				switch e.Kind {
+				case EventGo:
+					start = s.Tick()
+				case EventCrash:
+					if alive[e.Player] {
+						alive[e.Player] = false
+						lived[e.Player%2] += s.Tick() - start
+					}
+				case EventRoundOver:
+					over = true
+				}
+			}
+			if over {
+				for p, ok := range alive {
+					if ok {
+						lived[p%2] += s.Tick() - start
+					}
+				}
+				break
+			}
+		}
+	}
+	return lived
+}
+
+// TestSkills: over 24 seeds, easy bots live fewer ticks than hard ones
+// they ride against, and than normal ones; normal fewer than hard. The
+// same seed and skills play the same round.
+func TestSkills(t *testing.T) {
+	const seeds = 24
+	for _, tc := range []struct{ weak, strong Skill }{{Easy, Hard}, {Easy, Normal}, {Normal, Hard}} {
+		t.Run(tc.weak.String()+"-"+tc.strong.String(), func(t *testing.T) {
+			lived := survival(seeds, tc.weak, tc.strong)
+			t.Logf("%v bots lived %d ticks on average, %v bots %d", tc.weak, lived[0]/seeds/2, tc.strong, lived[1]/seeds/2)
+			if lived[0] >= lived[1] {
+				t.Errorf("%v bots lived %d ticks in all, %v bots %d: the weaker should live less", tc.weak, lived[0], tc.strong, lived[1])
+			}
+		})
+	}
+	if a, b := survival(3, Easy, Hard), survival(3, Easy, Hard); a != b {
+		t.Errorf("the same seeds and skills lived %v, then %v", a, b)
+	}
+}
+
+func TestParseSkill(t *testing.T) {
+	for _, k := range Skills {
+		if got, ok := ParseSkill(k.String()); !ok || got != k {
+			t.Errorf("ParseSkill(%q) = %v, %v", k.String(), got, ok)
+		}
+	}
+	if _, ok := ParseSkill("godlike"); ok {
+		t.Error(`ParseSkill("godlike") succeeded`)
+	}
+	if Skill(0) != Normal || Skill(9).String() != "skill?" {
+		t.Errorf("the zero Skill is %v; Skill(9) is %q", Skill(0), Skill(9).String())
+	}
+}

@@ -33,11 +33,14 @@ func Example() {
 	fmt.Printf("checksum %016x\n", s.Checksum())
 	// Output:
 	// tick 180: round 1, go!
-	// tick 638: player 1 crashed at 26,18 (trail)
+	// tick 1033: player 1 crashed at 32,0 (wall)
 	// round 1 won by player 0
-	// tick 878: round 2, go!
-	// tick 1505: player 1 crashed at 2,0 (trail)
-	// round 2 won by player 0
-	// match won by player 0 scores [2 0]
-	// checksum 96aef9df0c2a25f9
+	// tick 1273: round 2, go!
+	// tick 1943: player 0 crashed at 2,3 (trail)
+	// round 2 won by player 1
+	// tick 2183: round 3, go!
+	// tick 3045: player 0 crashed at 5,0 (trail)
+	// round 3 won by player 1
+	// match won by player 1 scores [1 2]
+	// checksum 03b3b83a329ef2e5
 }

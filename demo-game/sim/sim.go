@@ -47,12 +47,12 @@ type Config struct {
 	TicksPerSecond int
 }
 
-// ArenaSize returns the default arena size for a number of players: small
-// for a duel, so that rounds stay short, larger as the crowd grows.
+// ArenaSize returns the default arena size for a number of players: as
+// large for two or three as for four, so that a small match leaves room
+// to ride (rounds of a duel in 64x40 were over in seconds), larger as the
+// crowd grows.
 func ArenaSize(players int) (w, h int) {
 	switch {
-	case players <= 2:
-		return 64, 40
 	case players <= 4:
 		return 80, 50
 	case players <= 6:

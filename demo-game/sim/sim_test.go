@@ -67,7 +67,7 @@ func TestConfig(t *testing.T) {
 		ok   bool
 		w, h int
 	}{
-		{Config{Players: 2}, true, 64, 40},
+		{Config{Players: 2}, true, 80, 50},
 		{Config{Players: 4}, true, 80, 50},
 		{Config{Players: 8}, true, 112, 70},
 		{Config{Players: 3, Width: 30, Height: 30, RoundsToWin: 5, TicksPerSecond: 30}, true, 30, 30},

@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -108,6 +109,10 @@ func (p *Proc) Kill() {
 	<-p.done
 }
 
+// Signal sends sig to the process: syscall.SIGSTOP and SIGCONT pause and
+// resume it, as a player's machine that hangs for a moment.
+func (p *Proc) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+
 // Done is closed once the process has exited; Err then says how.
 func (p *Proc) Done() <-chan struct{} { return p.done }
 
@@ -164,6 +169,39 @@ func (p *Proc) AwaitAtLeast(t testing.TB, re *regexp.Regexp, least int, timeout 
 		}
 		return m
 	}, timeout)
+}
+
+// Take waits up to timeout for a line matching re and returns its match,
+// taking only that line out of the output: the lines before it stay for
+// Await to read in order. It is for a handshake beside the lines a test
+// awaits, such as a game saying it saw a key the test pressed, when the
+// key's effect prints lines of its own. It fails the test if the process
+// exits or timeout passes first.
+func (p *Proc) Take(t testing.TB, re *regexp.Regexp, timeout time.Duration) []string {
+	t.Helper()
+	timeout = p.stretch(timeout)
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		for i, line := range p.queue {
+			if m := re.FindStringSubmatch(line); m != nil {
+				p.queue = append(p.queue[:i:i], p.queue[i+1:]...)
+				p.mu.Unlock()
+				return m
+			}
+		}
+		exited := p.exited
+		p.mu.Unlock()
+		if exited {
+			t.Fatalf("%s exited (%v) without printing a line matching %q; output:\n%s", p.Name, p.err, re, p.Output())
+		}
+		select {
+		case <-p.more:
+		case <-deadline.C:
+			t.Fatalf("%s printed no line matching %q in %v; output:\n%s", p.Name, re, timeout, p.Output())
+		}
+	}
 }
 
 // await reads the process's output until match returns non-nil for a line,

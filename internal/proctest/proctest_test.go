@@ -3,6 +3,7 @@ package proctest
 import (
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -61,4 +62,42 @@ func TestAwaitAtLeast(t *testing.T) {
 		t.Fatalf("the second AwaitAtLeast(420) matched %q, want frame 540 (480 was read)", m)
 	}
 	p.Await(t, regexp.MustCompile(`^done$`), 10*time.Second)
+}
+
+// TestTake: Take finds a line ahead of the others and takes only it; Await
+// then reads the lines before and after it in order, without it.
+func TestTake(t *testing.T) {
+	p := Start(t, "keys", nil, "/bin/sh", "-c", "echo key: Enter; echo share code: X; echo key up: Enter; echo lobby; echo done")
+	if m := p.Take(t, regexp.MustCompile(`^key up: (\S+)$`), 10*time.Second); m[1] != "Enter" {
+		t.Fatalf("Take matched %q", m)
+	}
+	var got []string
+	for {
+		line := p.Await(t, regexp.MustCompile(`^.*$`), 10*time.Second)[0]
+		if got = append(got, line); line == "done" {
+			break
+		}
+	}
+	if want := []string{"key: Enter", "share code: X", "lobby", "done"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("after Take, Await read %q, want %q", got, want)
+	}
+}
+
+// TestSignal: signals reach the process: it takes SIGSTOP and SIGCONT,
+// and SIGTERM ends it.
+func TestSignal(t *testing.T) {
+	p := Start(t, "ticker", nil, "/bin/sh", "-c", `echo up; exec sleep 60`)
+	p.Await(t, regexp.MustCompile(`^up$`), 10*time.Second)
+	if err := p.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Wait(10 * time.Second); err == nil || !strings.Contains(err.Error(), "terminated") {
+		t.Fatalf("Wait after SIGTERM = %v, want terminated", err)
+	}
 }

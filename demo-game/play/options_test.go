@@ -1,0 +1,36 @@
+package play
+
+import (
+	"testing"
+
+	"github.com/peerstep/peerstep/demo-game/sim"
+)
+
+// TestSettings: the host's settings, the bot skill among them, arrive as
+// they left; a version 1 recording (no skill) plays with normal bots; a
+// skill out of range and an unknown version are errors.
+func TestSettings(t *testing.T) {
+	for _, set := range []Settings{{}, {RoundsToWin: 5, Width: 48, Height: 30, BotSkill: sim.Easy}, {BotSkill: sim.Hard}} {
+		got, err := decodeSettings(set.encode())
+		if err != nil || got != set {
+			t.Errorf("%+v came back as %+v, %v", set, got, err)
+		}
+	}
+	if got, err := decodeSettings([]byte{1, 3, 64, 40}); err != nil || got != (Settings{RoundsToWin: 3, Width: 64, Height: 40, BotSkill: sim.Normal}) {
+		t.Errorf("version 1 settings: %+v, %v", got, err)
+	}
+	for _, b := range [][]byte{{2, 3, 0, 0, 9}, {3, 3, 0, 0, 0}, {2, 3, 0, 0}} {
+		if got, err := decodeSettings(b); err == nil {
+			t.Errorf("settings %v decoded as %+v", b, got)
+		}
+	}
+	opts := Options{RoundsToWin: 2, BotSkill: sim.Easy}
+	m, err := NewPractice(opts, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.BotSkill() != sim.Easy || m.Bot(1) != sim.SkilledBot(m.State(), 1, sim.Easy) {
+		t.Errorf("a practice match set to easy bots has %v bots", m.BotSkill())
+	}
+}
