@@ -170,7 +170,7 @@ func TestE2E(t *testing.T) {
 	t.Logf("both quit %v after the start", time.Since(start).Round(100*time.Millisecond))
 	full := testDisplay(t, fullW, fullH)
 	fenv := append(env, "DISPLAY="+full)
-	practice := openWindow(t, full, "ada", 0, fenv, bin, "-fullscreen", "-practice", "-bots", "7", "-name", "ada",
+	practice := openWindow(t, full, "ada", 0, fenv, bin, "-offline", "-fullscreen", "-practice", "-bots", "7", "-name", "ada",
 		"-rounds", "1", "-arena", "30x24", "-frames", "3600")
 	practice.Await(t, regexp.MustCompile(`^screen: match$`), 20*time.Second)
 	t.Logf("the practice match is up %v after the start", time.Since(start).Round(100*time.Millisecond))

@@ -16,14 +16,11 @@ import (
 // same as one, and an attacker cannot choose which sources collide.
 type answerBudget struct {
 	perSource time.Duration
-	rate      float64 // answers a second, all sources
-	burst     float64
 
 	mu     sync.Mutex
 	seed   maphash.Seed
 	slots  [budgetSlots]time.Duration // when the slot last got an answer, +1 (0: never)
-	tokens float64
-	filled time.Duration // when tokens was last topped up
+	global tokenBucket                // answers a second, all sources
 }
 
 const budgetSlots = 4096
@@ -39,7 +36,7 @@ const (
 )
 
 func newAnswerBudget(perSource time.Duration, rate, burst float64) *answerBudget {
-	return &answerBudget{perSource: perSource, rate: rate, burst: burst, tokens: burst, seed: maphash.MakeSeed()}
+	return &answerBudget{perSource: perSource, global: tokenBucket{rate: rate, burst: burst}, seed: maphash.MakeSeed()}
 }
 
 // allow reports whether from may have an answer now, and if so spends it.
@@ -50,12 +47,9 @@ func (b *answerBudget) allow(from netip.AddrPort, now time.Duration) bool {
 	if last := b.slots[slot]; last != 0 && now+1-last < b.perSource {
 		return false
 	}
-	b.tokens = min(b.burst, b.tokens+b.rate*(now-b.filled).Seconds())
-	b.filled = now
-	if b.tokens < 1 {
+	if !b.global.take(now) {
 		return false
 	}
-	b.tokens--
 	b.slots[slot] = now + 1
 	return true
 }

@@ -53,13 +53,15 @@ type NATInfo struct {
 const stunTimeout = 3 * time.Second
 
 // onOther takes the datagrams that are not peerstep's own: STUN answers to
-// our requests and KRPC from DHT nodes we queried. It runs on the
-// endpoint's read goroutine.
+// our requests and KRPC from DHT nodes we queried (a bencoded dictionary:
+// "d"). It is the one place that tells them apart from peerstep's, whose
+// first byte is a seal kind; it runs on the endpoint's read goroutine for
+// every datagram, so it only looks at a few bytes before handing one on.
 func (c *core) onOther(b []byte, from netip.AddrPort) bool {
-	if stunc.Looks(b) && c.stun.Handle(b, from) {
-		return true
-	}
-	if len(b) > 0 && b[0] == 'd' {
+	switch {
+	case stunc.Looks(b):
+		return c.stun.Handle(b, from)
+	case len(b) > 0 && b[0] == 'd':
 		if n := c.dht.Load(); n != nil {
 			return n.Deliver(b, from)
 		}

@@ -138,7 +138,7 @@ func udpAddrPort(a net.Addr) netip.AddrPort {
 }
 
 func (e *endpoint) dispatch(b []byte, from netip.AddrPort) {
-	if e.other != nil && len(b) > 0 && (b[0] == 'd' || b[0]&0xc0 == 0 && len(b) >= 20) && e.other(b, from) {
+	if e.other != nil && e.other(b, from) {
 		return
 	}
 	kind, id, ok := seal.Peek(b)

@@ -69,6 +69,7 @@ type link struct {
 	relayedIn  atomic.Uint64
 	forwarded  atomic.Uint64 // datagrams this peer forwarded for the remote player
 	fwdBudget  tokenBucket   // read goroutine only: bounds what the remote player may have forwarded
+	born       time.Time     // when the link was made: fwdBudget's clock
 	shownVia   *link         // lobby loop only: the relay the game was last told of
 	gone       atomic.Bool   // the player said goodbye, or the link broke
 
@@ -130,6 +131,7 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 		sealBuf:    make([]byte, 0, 4096),
 		created:    time.Now(),
 		fwdBudget:  tokenBucket{rate: relayRate, burst: relayRate / 4},
+		born:       time.Now(),
 	}
 	l.maxSN.Store(-1)
 	if l.sealer, err = seal.NewLinkSealer(sendKey, l.sendID); err != nil {
@@ -552,7 +554,7 @@ const relayRate = 1000
 // target]. Only to a player this peer reaches directly, and within the
 // sender's budget.
 func (l *link) forward(b []byte) {
-	if len(b) < 4+seal.LinkOverhead || !l.direct.Load() || !l.fwdBudget.take(time.Now()) {
+	if len(b) < 4+seal.LinkOverhead || !l.direct.Load() || !l.fwdBudget.take(time.Since(l.born)) {
 		l.ep.dropped.Add(1)
 		return
 	}
@@ -624,18 +626,21 @@ func (l *link) via() *link {
 	return nil
 }
 
-// tokenBucket is a rate limit with a burst; not safe for concurrent use.
+// tokenBucket is a rate limit with a burst, full at first; not safe for
+// concurrent use. now is any monotonic clock that only grows.
 type tokenBucket struct {
 	rate, burst float64
 	tokens      float64
-	last        time.Time
+	last        time.Duration
+	started     bool
 }
 
-func (b *tokenBucket) take(now time.Time) bool {
-	if b.last.IsZero() {
-		b.tokens = b.burst
+// take spends a token if there is one at now.
+func (b *tokenBucket) take(now time.Duration) bool {
+	if !b.started {
+		b.tokens, b.started = b.burst, true
 	} else {
-		b.tokens = min(b.burst, b.tokens+b.rate*now.Sub(b.last).Seconds())
+		b.tokens = min(b.burst, b.tokens+b.rate*(now-b.last).Seconds())
 	}
 	b.last = now
 	if b.tokens < 1 {
