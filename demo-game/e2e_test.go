@@ -194,7 +194,8 @@ func openWindow(t *testing.T, display, name string, x int, env []string, bin str
 	t.Helper()
 	w := &player{Proc: startProc(t, name, env, bin, args...), display: display}
 	if w.id = findWindow(display, name, x); w.id == "" {
-		t.Fatalf("no window for %s on %s; output:\n%s", name, display, w.Output())
+		probe, err := xcmd(display, "xwininfo", "-root")
+		t.Fatalf("no window for %s on %s (the display now: %v %s); output:\n%s", name, display, err, bytes.TrimSpace(probe), w.Output())
 	}
 	return w
 }
@@ -342,12 +343,33 @@ func startXvfb(t *testing.T, xvfb string, n, width, height int) (string, bool) {
 			t.Logf("Xvfb did not start on :%d:\n%s", n, log.String())
 			return "", false
 		}
+		// The display number is out, but a client may still fail to open
+		// it (a job sharing /tmp and not this one's processes may have
+		// taken the number): only a display a client opens is used.
+		if out, err := awaitDisplay(":" + d); err != nil {
+			stop()
+			t.Logf("Xvfb on :%s does not take clients: %v\n%s\n%s", d, err, out, log.String())
+			return "", false
+		}
 		t.Cleanup(stop)
 		return ":" + d, true
 	case <-time.After(10 * time.Second):
 		stop()
 		t.Logf("Xvfb gave no display in 10 s on :%d:\n%s", n, log.String())
 		return "", false
+	}
+}
+
+// awaitDisplay opens display with xwininfo until that works, for up to
+// 5 s, and returns the last failure's output.
+func awaitDisplay(display string) ([]byte, error) {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, err := xcmd(display, "xwininfo", "-root")
+		if err == nil || time.Now().After(deadline) {
+			return out, err
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
