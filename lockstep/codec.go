@@ -19,9 +19,11 @@ const (
 )
 
 // The wire form of a message is a msgpack array [kind, fields...], the
-// fields in the order of the struct's declaration:
+// fields in the order of the struct's declaration (an input's AckNext as its
+// distance back from Start: the two players' frames are close, so it
+// takes a byte):
 //
-//	input:       [1, player, start, [input bytes...]]
+//	input:       [1, player, start, [input bytes...], start-acknext]
 //	checksum:    [2, frame, sum]
 //	ping:        [3, sent ns, frame, advantage]
 //	pong:        [4, echo ns, frame]
@@ -36,7 +38,7 @@ func EncodeMessage(m Message) ([]byte, error) {
 	var err error
 	switch m := m.(type) {
 	case *InputMsg:
-		err = encodeAll(enc, 4, uint64(KindInput), uint64(m.Player), int64(m.Start), m.Inputs)
+		err = encodeAll(enc, 5, uint64(KindInput), uint64(m.Player), int64(m.Start), m.Inputs, int64(m.Start)-int64(m.AckNext))
 	case *ChecksumMsg:
 		err = encodeAll(enc, 3, uint64(KindChecksum), int64(m.Frame), m.Sum)
 	case *PingMsg:
@@ -168,7 +170,7 @@ func (d *decoder) inputs() [][]byte {
 const maxFrame = 1<<31 - 1 - MaxInputsPerMessage
 
 // fieldCounts is the array length of each kind's wire form.
-var fieldCounts = [...]int{KindInput: 4, KindChecksum: 3, KindPing: 4, KindPong: 4, KindDropReport: 2, KindLeave: 1, KindKicked: 2}
+var fieldCounts = [...]int{KindInput: 5, KindChecksum: 3, KindPing: 4, KindPong: 4, KindDropReport: 2, KindLeave: 1, KindKicked: 2}
 
 // DecodeMessage parses the msgpack form of a message. It never panics and
 // returns an error wrapping ErrBadMessage for anything malformed: an
@@ -195,7 +197,9 @@ func DecodeMessage(b []byte) (Message, error) {
 	var m Message
 	switch kind {
 	case KindInput:
-		m = &InputMsg{Player: PlayerID(d.int(0, MaxPlayers-1)), Start: Frame(d.int(0, maxFrame)), Inputs: d.inputs()}
+		in := &InputMsg{Player: PlayerID(d.int(0, MaxPlayers-1)), Start: Frame(d.int(0, maxFrame)), Inputs: d.inputs()}
+		in.AckNext = in.Start - Frame(d.int(int64(in.Start)-maxFrame, int64(in.Start)))
+		m = in
 	case KindChecksum:
 		f := Frame(d.int(0, maxFrame))
 		var sum uint64
@@ -264,6 +268,9 @@ func validate(m Message) error {
 	case *InputMsg:
 		if m.Start < 0 || m.Start > maxFrame {
 			return fmt.Errorf("%w: input start frame %d", ErrBadMessage, m.Start)
+		}
+		if m.AckNext < 0 || m.AckNext > maxFrame {
+			return fmt.Errorf("%w: input acknowledges up to frame %d", ErrBadMessage, m.AckNext)
 		}
 		return checkInputs(m.Inputs)
 	case *DropReportMsg:

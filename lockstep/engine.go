@@ -30,6 +30,7 @@ type Engine struct {
 	players []*peer
 	reports []*DropReportMsg // latest drop report by reporter
 	checks  map[Frame]*checkRec
+	addedAt map[Frame]time.Duration // when each local input not yet acknowledged by all was added
 
 	lastPing        time.Duration
 	lastDelayChange time.Duration
@@ -62,7 +63,37 @@ type peer struct {
 	remoteAdv     float64 // the same, as the player sees it
 	hasRemote     bool
 	pingsAnswered int
+
+	// The input exchange towards this player.
+	acked     Frame         // it holds every local input up to here
+	ackSent   Frame         // the last Ack sent to it
+	freshFrom Frame         // the first local input not yet sent to it; NoFrame if none
+	resentAt  time.Duration // when unacknowledged inputs were last sent again
+	resent    bool
+	pings     [pingWindow]pingRec // the latest pings sent to it, a ring
+	pingN     int                 // pings sent so far
 }
+
+// pingRec is one ping sent, for the loss estimate.
+type pingRec struct {
+	sent     time.Duration
+	answered bool
+}
+
+// pingWindow is how many of the latest pings the loss estimate covers.
+const pingWindow = 64
+
+// lossyRoundTrip is the ping loss above which an adaptive engine sends
+// each input once more: 4 % each way. At 10 % loss two copies of a
+// tick's input and the next tick's both miss one input in a thousand.
+const lossyRoundTrip = 0.08
+
+// maxInputsPerDatagram and maxDatagramInputBytes bound the inputs of one
+// InputMsg meant for a datagram; the rest waits for the next tick.
+const (
+	maxInputsPerDatagram  = 128
+	maxDatagramInputBytes = 900
+)
 
 type checkRec struct {
 	own     uint64
@@ -80,6 +111,9 @@ const shrinkAfter = 2 * time.Second
 // simulation before it stops: the room a late input has to arrive in
 // without shifting the schedule.
 const maxLag = 2
+
+// maxUnacked bounds the local inputs kept for players to acknowledge.
+const maxUnacked = 1024
 
 // dropWindow is how many of a dropped player's inputs every drop report
 // forwards: more than any two remaining peers' holdings can differ by.
@@ -141,6 +175,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.PingInterval < 0 || cfg.InterruptTimeout < 0 {
 		return nil, fmt.Errorf("%w: negative PingInterval or InterruptTimeout", ErrBadConfig)
 	}
+	if cfg.InputCopies < 0 || cfg.InputCopies > 4 {
+		return nil, fmt.Errorf("%w: InputCopies %d out of [0, 4]", ErrBadConfig, cfg.InputCopies)
+	}
 	e := &Engine{
 		cfg:         cfg,
 		n:           cfg.Players,
@@ -151,12 +188,14 @@ func New(cfg Config) (*Engine, error) {
 		merge:       cfg.MergeInput,
 		reports:     make([]*DropReportMsg, cfg.Players),
 		checks:      make(map[Frame]*checkRec),
+		addedAt:     make(map[Frame]time.Duration),
 	}
 	if e.merge == nil {
 		e.merge = func(_, newer []byte) []byte { return newer }
 	}
 	for range cfg.Players {
-		e.players = append(e.players, &peer{inputs: make(map[Frame][]byte), contig: NoFrame, settled: NoFrame, frozen: NoFrame})
+		e.players = append(e.players, &peer{inputs: make(map[Frame][]byte), contig: NoFrame, settled: NoFrame, frozen: NoFrame,
+			acked: NoFrame, ackSent: NoFrame, freshFrom: NoFrame})
 	}
 	return e, nil
 }
@@ -193,12 +232,18 @@ func (e *Engine) active(p int) bool {
 	return p != int(e.local) && pl.settled == NoFrame && !pl.dropping
 }
 
+// broadcast sends m to every active player over the reliable channel.
 func (e *Engine) broadcast(m Message) {
 	for p := range e.players {
 		if e.active(p) {
-			e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m})
+			e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m, Reliable: true})
 		}
 	}
+}
+
+// sendDatagram sends m to p as a datagram, in copies datagrams.
+func (e *Engine) sendDatagram(p PlayerID, m Message, copies int) {
+	e.out = append(e.out, Outbound{To: p, Msg: m, Copies: copies})
 }
 
 // store keeps p's input for frame f, once.
@@ -259,17 +304,125 @@ func (e *Engine) AddLocalInput(in []byte) (Frame, error) {
 		return NoFrame, nil
 	}
 	start := e.lastLocal + 1
-	inputs := make([][]byte, 0, int(target-start)+1)
 	for f := start; f < target; f++ {
 		e.store(int(e.local), f, e.prevLocal)
-		inputs = append(inputs, e.prevLocal)
+		e.addedAt[f] = e.now
 	}
 	e.store(int(e.local), target, in)
-	inputs = append(inputs, in)
+	e.addedAt[target] = e.now
 	e.prevLocal, e.lastLocal = in, target
-	e.broadcast(&InputMsg{Player: e.local, Start: start, Inputs: inputs})
+	for p, pl := range e.players {
+		if e.active(p) && pl.freshFrom == NoFrame {
+			pl.freshFrom = start
+		}
+	}
 	e.advance()
 	return target, nil
+}
+
+// rto is how long an input may wait for p's acknowledgement before it is
+// sent again: a round trip, its deviation twice, a frame for the tick
+// the acknowledgement waits for and a little more.
+func (e *Engine) rto(pl *peer) time.Duration {
+	if pl.pingsAnswered == 0 {
+		return 200 * time.Millisecond
+	}
+	return pl.rtt + 2*pl.rttVar + e.cfg.FrameDuration + 2*time.Millisecond
+}
+
+// copies returns how many datagrams carry a new input to pl.
+func (e *Engine) copies(pl *peer) int {
+	if e.cfg.InputCopies > 0 {
+		return e.cfg.InputCopies
+	}
+	if pl.pingLoss(e.now) > lossyRoundTrip {
+		return DefaultInputCopies + 1
+	}
+	return DefaultInputCopies
+}
+
+// pingLoss is the share of the latest pings to pl that got no answer,
+// counting only pings old enough for their pong to be back; zero until
+// there are enough of those to say.
+func (pl *peer) pingLoss(now time.Duration) float64 {
+	settle := max(2*pl.rtt+100*time.Millisecond, 300*time.Millisecond)
+	count, lost := 0, 0
+	for i := range min(pl.pingN, pingWindow) {
+		r := pl.pings[i]
+		if r.sent > now-settle {
+			continue
+		}
+		count++
+		if !r.answered {
+			lost++
+		}
+	}
+	if count < pingWindow/4 {
+		return 0
+	}
+	return float64(lost) / float64(count)
+}
+
+// flushInputs sends each active player what it is owed of the input
+// exchange: the new local inputs (with the one before, when there is more
+// than one copy, or every unacknowledged one with a single copy, so that
+// the loss of a whole tick's datagrams costs a frame, not a resend), every
+// unacknowledged one again once a resend timeout has passed since it
+// left, or a new acknowledgement.
+func (e *Engine) flushInputs() {
+	if e.stopped || e.dropped {
+		return
+	}
+	for p, pl := range e.players {
+		if !e.active(p) {
+			continue
+		}
+		from := pl.freshFrom
+		copies := 1
+		if from != NoFrame {
+			// Two copies or more carry the frame before as well; one
+			// alone carries every input not acknowledged yet, so that
+			// the next tick's datagram makes up for a lost one.
+			if copies = e.copies(pl); copies > 1 {
+				from = max(from-1, pl.acked+1, 0)
+			} else {
+				from = max(pl.acked+1, 0)
+			}
+		}
+		if first := pl.acked + 1; first <= e.lastLocal {
+			rto := e.rto(pl)
+			if e.now-e.addedAt[first] >= rto && (!pl.resent || e.now-pl.resentAt >= rto) {
+				from, pl.resentAt, pl.resent = first, e.now, true
+			}
+		}
+		ack := e.players[p].contig
+		if from == NoFrame && ack == pl.ackSent {
+			continue
+		}
+		m := &InputMsg{Player: e.local, Start: e.lastLocal + 1, AckNext: ack + 1}
+		if from != NoFrame {
+			m.Start = from
+			m.Inputs = e.localInputs(from, maxInputsPerDatagram, maxDatagramInputBytes)
+		}
+		e.sendDatagram(PlayerID(p), m, copies)
+		pl.ackSent, pl.freshFrom = ack, NoFrame
+	}
+}
+
+// localInputs returns the local inputs from frame from on, oldest first,
+// at most n of them and about size bytes.
+func (e *Engine) localInputs(from Frame, n, size int) [][]byte {
+	local := e.players[e.local]
+	var out [][]byte
+	bytes := 0
+	for f := from; f <= e.lastLocal && len(out) < n; f++ {
+		in := local.inputs[f]
+		if bytes += len(in) + 3; bytes > size && len(out) > 0 {
+			break
+		}
+		out = append(out, in)
+	}
+	return out
 }
 
 // advance collects every frame that can run now.
@@ -302,11 +455,30 @@ func (e *Engine) advance() {
 // prune forgets inputs no one can need any more.
 func (e *Engine) prune() {
 	keep := e.next - e.dropWindow() - 64
-	for _, pl := range e.players {
+	// The local inputs stay until every active player acknowledged them,
+	// within a bound: a player that has not acknowledged this many frames
+	// has long been dropped.
+	keepLocal := keep
+	for p, pl := range e.players {
+		if e.active(p) {
+			keepLocal = min(keepLocal, pl.acked+1)
+		}
+	}
+	keepLocal = max(keepLocal, e.lastLocal-maxUnacked)
+	for p, pl := range e.players {
+		k := keep
+		if p == int(e.local) {
+			k = keepLocal
+		}
 		for f := range pl.inputs {
-			if f < keep && f <= pl.contig {
+			if f < k && f <= pl.contig {
 				delete(pl.inputs, f)
 			}
+		}
+	}
+	for f := range e.addedAt {
+		if f < keepLocal {
+			delete(e.addedAt, f)
 		}
 	}
 	if k := Frame(e.cfg.ChecksumInterval); k > 0 {
@@ -348,7 +520,7 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		// A player we dropped: tell it so, now and then.
 		if !pl.kickedOnce || e.now-pl.lastKicked >= time.Second {
 			pl.kickedOnce, pl.lastKicked = true, e.now
-			e.out = append(e.out, Outbound{To: from, Msg: &KickedMsg{Frame: pl.settled}})
+			e.out = append(e.out, Outbound{To: from, Msg: &KickedMsg{Frame: pl.settled}, Reliable: true})
 		}
 		return nil
 	}
@@ -365,6 +537,10 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		if end := m.Start + Frame(len(m.Inputs)); end > e.next+Frame(4*e.cfg.MaxInputDelay)+256 {
 			return fmt.Errorf("%w: input for frame %d while at frame %d", ErrBadMessage, end-1, e.next)
 		}
+		if m.AckNext > e.lastLocal+1 {
+			return fmt.Errorf("%w: player %d acknowledged input before frame %d, sent up to %d", ErrBadMessage, from, m.AckNext, e.lastLocal)
+		}
+		pl.acked = max(pl.acked, m.AckNext-1)
 		for i, in := range m.Inputs {
 			e.store(int(from), m.Start+Frame(i), in)
 		}
@@ -372,7 +548,7 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 	case *ChecksumMsg:
 		e.remoteChecksum(from, m.Frame, m.Sum)
 	case *PingMsg:
-		e.out = append(e.out, Outbound{To: from, Msg: &PongMsg{Echo: m.Sent, Frame: e.clock, Held: e.now - at}})
+		e.sendDatagram(from, &PongMsg{Echo: m.Sent, Frame: e.clock, Held: e.now - at}, 1)
 		pl.remoteAdv = float64(m.Advantage) / 1000
 		if pl.pingsAnswered > 0 {
 			e.sampleAdvantage(pl, m.Frame, at)
@@ -380,6 +556,9 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 	case *PongMsg:
 		if m.Echo > at {
 			return fmt.Errorf("%w: pong from the future", ErrBadMessage)
+		}
+		if !pl.answered(m.Echo) {
+			return nil // a duplicate
 		}
 		e.sampleRTT(pl, max(at-m.Echo-m.Held, 0))
 		e.sampleAdvantage(pl, m.Frame, at)
@@ -425,6 +604,21 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		e.droppedLocal(m.Frame)
 	}
 	return nil
+}
+
+// answered marks the ping sent at sent as answered, and reports false if
+// it was already: a duplicated pong must not count twice.
+func (pl *peer) answered(sent time.Duration) bool {
+	for i := range min(pl.pingN, pingWindow) {
+		if r := &pl.pings[i]; r.sent == sent {
+			if r.answered {
+				return false
+			}
+			r.answered = true
+			return true
+		}
+	}
+	return true // older than the window
 }
 
 func (e *Engine) droppedLocal(f Frame) {
@@ -516,6 +710,16 @@ func (e *Engine) Leave() {
 		return
 	}
 	e.stopped = true
+	// The inputs a player has not acknowledged go ahead of the leave on
+	// the reliable channel, so that no one is left without them.
+	for p, pl := range e.players {
+		if !e.active(p) || pl.acked >= e.lastLocal {
+			continue
+		}
+		from := max(pl.acked+1, e.lastLocal+1-MaxInputsPerMessage, 0)
+		m := &InputMsg{Player: e.local, Start: from, Inputs: e.localInputs(from, MaxInputsPerMessage, MaxMessageSize/2), AckNext: pl.contig + 1}
+		e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m, Reliable: true})
+	}
 	e.broadcast(&LeaveMsg{})
 }
 
@@ -623,7 +827,7 @@ func (e *Engine) trySettle() {
 		pl.dropping = false
 		pl.settled = last + 1
 		e.events = append(e.events, Event{Kind: EventPlayerLeft, Player: PlayerID(x), Frame: pl.settled})
-		e.out = append(e.out, Outbound{To: PlayerID(x), Msg: &KickedMsg{Frame: pl.settled}})
+		e.out = append(e.out, Outbound{To: PlayerID(x), Msg: &KickedMsg{Frame: pl.settled}, Reliable: true})
 		pl.kickedOnce, pl.lastKicked = true, e.now
 	}
 	e.sendReport()
@@ -663,8 +867,11 @@ func (e *Engine) Tick(now time.Duration) {
 		e.lastPing = e.now
 		for p := range e.players {
 			if e.active(p) && !e.stopped {
-				adv := e.advantageVs(e.players[p])
-				e.out = append(e.out, Outbound{To: PlayerID(p), Msg: &PingMsg{Sent: e.now, Frame: e.clock, Advantage: int32(adv * 1000)}})
+				pl := e.players[p]
+				adv := e.advantageVs(pl)
+				pl.pings[pl.pingN%pingWindow] = pingRec{sent: e.now}
+				pl.pingN++
+				e.sendDatagram(PlayerID(p), &PingMsg{Sent: e.now, Frame: e.clock, Advantage: int32(adv * 1000)}, 1)
 			}
 		}
 	}
@@ -728,6 +935,7 @@ func (e *Engine) autoDelay() {
 // Ready hands over what the engine produced since the last call: messages
 // to send, frames to simulate, events, and the pacing advice.
 func (e *Engine) Ready() Ready {
+	e.flushInputs()
 	rd := Ready{Messages: e.out, Frames: e.frames, Events: e.events}
 	e.out, e.frames, e.events = nil, nil, nil
 	rd.Lead = e.lead()
@@ -897,7 +1105,7 @@ func (e *Engine) Stats() Stats {
 		}
 		st.Peers = append(st.Peers, PeerStats{
 			Player: PlayerID(p), Present: present, RTT: pl.rtt, Jitter: pl.rttVar,
-			LastInput: pl.contig, RemoteFrame: pl.remoteFrame,
+			LastInput: pl.contig, RemoteFrame: pl.remoteFrame, Acked: pl.acked, PingLoss: pl.pingLoss(e.now),
 		})
 	}
 	return st

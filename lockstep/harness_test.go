@@ -8,14 +8,22 @@ import (
 	"time"
 )
 
-// memNet is an in-memory network in virtual time: every message waits a
-// seeded latency with jitter, so messages reorder, as on a bad network.
+// memNet is an in-memory network in virtual time with the engine's two
+// channels. Every message waits a seeded latency with jitter. Datagrams
+// (messages not Reliable) reorder, and a seeded share of them is lost or
+// arrives twice; reliable messages arrive once each, in the order sent
+// between each pair, as over KCP.
 type memNet struct {
 	rng      *rand.Rand
 	latency  time.Duration
 	jitter   time.Duration
+	loss     float64 // of datagrams
+	dup      float64 // of datagrams
 	inflight []flight
 	seq      int
+	lastRel  map[[2]PlayerID]time.Duration // the latest reliable arrival, by (from, to)
+
+	datagrams, lost, duplicated int
 }
 
 type flight struct {
@@ -25,17 +33,48 @@ type flight struct {
 	data     []byte
 }
 
-func (n *memNet) send(now time.Duration, from, to PlayerID, m Message) {
-	b, err := EncodeMessage(m)
+func (n *memNet) send(now time.Duration, from, to PlayerID, o Outbound) {
+	b, err := EncodeMessage(o.Msg)
 	if err != nil {
 		panic(err)
 	}
+	if o.Reliable {
+		if n.lastRel == nil {
+			n.lastRel = make(map[[2]PlayerID]time.Duration)
+		}
+		pair := [2]PlayerID{from, to}
+		at := max(now+n.delay(), n.lastRel[pair])
+		n.lastRel[pair] = at
+		n.put(flight{at: at, from: from, to: to, data: b})
+		return
+	}
+	for range max(o.Copies, 1) {
+		n.datagrams++
+		if n.loss > 0 && n.rng.Float64() < n.loss {
+			n.lost++
+			continue
+		}
+		n.put(flight{at: now + n.delay(), from: from, to: to, data: b})
+		if n.dup > 0 && n.rng.Float64() < n.dup {
+			n.duplicated++
+			n.put(flight{at: now + n.delay(), from: from, to: to, data: b})
+		}
+	}
+}
+
+// delay is one message's seeded latency.
+func (n *memNet) delay() time.Duration {
 	d := n.latency
 	if n.jitter > 0 {
 		d += time.Duration(n.rng.Int64N(int64(2*n.jitter)+1)) - n.jitter
 	}
+	return max(d, 0)
+}
+
+func (n *memNet) put(f flight) {
 	n.seq++
-	n.inflight = append(n.inflight, flight{at: now + max(d, 0), seq: n.seq, from: from, to: to, data: b})
+	f.seq = n.seq
+	n.inflight = append(n.inflight, f)
 }
 
 // due removes and returns the messages for `to` due by now, in arrival order.
@@ -185,7 +224,7 @@ func (m *match) flush(i int) {
 	rd := p.e.Ready()
 	for _, o := range rd.Messages {
 		if !m.peers[o.To].gone {
-			m.net.send(m.now, PlayerID(i), o.To, o.Msg)
+			m.net.send(m.now, PlayerID(i), o.To, o)
 		}
 	}
 	if len(rd.Frames) == 0 && len(p.hashes) > 0 {

@@ -16,7 +16,7 @@ var seedFlag = flag.Uint64("seed", 0, "run only the property-test match with thi
 // frames.
 func checkAgreement(t *testing.T, m *match, seed uint64) {
 	t.Helper()
-	rerun := fmt.Sprintf("rerun: go test ./lockstep -run TestPropertyMatches -seed %d", seed)
+	rerun := fmt.Sprintf("rerun: go test ./lockstep -run '^%s$' -seed %d", t.Name(), seed)
 	var ref *simPeer
 	refIdx := -1
 	for i, p := range m.peers {
@@ -77,11 +77,41 @@ func TestPropertyMatches(t *testing.T) {
 		}
 	}
 	for _, seed := range seeds {
-		runPropertyMatch(t, seed)
+		runPropertyMatch(t, seed, false)
 	}
 }
 
-func runPropertyMatch(t *testing.T, seed uint64) {
+// TestLossyMatches is TestPropertyMatches over a network that loses up to
+// 20 % of the datagrams (inputs, pings, pongs), duplicates up to 5 % and
+// reorders them: the engine's own acknowledgements, copies and resends
+// must bring every input, and every peer must simulate the same frames.
+func TestLossyMatches(t *testing.T) {
+	count := 1500
+	if testing.Short() || raceEnabled {
+		count = 150
+	}
+	seeds := make([]uint64, 0, count)
+	if *seedFlag != 0 {
+		seeds = append(seeds, *seedFlag)
+	} else {
+		for i := range count {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	var datagrams, lost, duplicated int
+	for _, seed := range seeds {
+		m := runPropertyMatch(t, seed, true)
+		datagrams, lost, duplicated = datagrams+m.net.datagrams, lost+m.net.lost, duplicated+m.net.duplicated
+	}
+	// The network did what it says: the test is worth nothing otherwise.
+	if *seedFlag == 0 && (lost < datagrams/20 || duplicated < datagrams/100) {
+		t.Fatalf("%d datagrams, %d lost, %d duplicated: want about a tenth lost and a fortieth duplicated", datagrams, lost, duplicated)
+	}
+	t.Logf("%d matches, %d datagrams, %d lost, %d duplicated", len(seeds), datagrams, lost, duplicated)
+}
+
+func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 99))
 	n := 2 + rng.IntN(7)
 	cfg := Config{
@@ -93,7 +123,16 @@ func runPropertyMatch(t *testing.T, seed uint64) {
 	latency := time.Duration(rng.IntN(80)) * time.Millisecond
 	jitter := time.Duration(rng.IntN(20)) * time.Millisecond
 	frames := 300 + rng.IntN(300)
+	var loss, dup float64
+	if lossy {
+		loss, dup = 0.2*rng.Float64(), 0.05*rng.Float64()
+		cfg.InputCopies = rng.IntN(4) // 0: adaptive
+		// At 20 % loss a live player's pings all go missing for 300 ms
+		// now and then: the timeout is one a lossy link can keep.
+		cfg.DisconnectTimeout = time.Duration(1000+rng.IntN(1000)) * time.Millisecond
+	}
 	m := newMatch(seed, n, cfg, latency, jitter, frames)
+	m.net.loss, m.net.dup = loss, dup
 	for _, p := range m.peers {
 		p.checksum = func(f Frame, sum uint64) uint64 { return sum }
 	}
@@ -181,4 +220,5 @@ func runPropertyMatch(t *testing.T, seed uint64) {
 			}
 		}
 	}
+	return m
 }

@@ -74,6 +74,12 @@ type Config struct {
 	// measure round trips and frame advantage. Zero means DefaultPingInterval.
 	PingInterval time.Duration
 
+	// InputCopies is how many datagrams carry each new local input to
+	// each player (Outbound.Copies). Zero means DefaultInputCopies, and
+	// one more towards a player whose pings measure a lossy path (over
+	// 4 % each way); a value from 1 to 4 is used as it is.
+	InputCopies int
+
 	// MergeInput folds two local inputs that land on the same frame (after
 	// the engine stalled or the delay shrank) into one. Nil keeps the newer.
 	// A game with buttons should OR them so that no press is lost.
@@ -88,6 +94,7 @@ const (
 	DefaultFrameDuration     = time.Second / 60
 	DefaultDisconnectTimeout = 3 * time.Second
 	DefaultPingInterval      = 100 * time.Millisecond
+	DefaultInputCopies       = 2
 )
 
 // MessageKind tags each engine message on the wire.
@@ -135,10 +142,18 @@ type Message interface {
 // InputMsg carries Player's inputs for the frames Start, Start+1, ...
 // Players send their own inputs; the inputs of a player being dropped travel
 // in DropReportMsg instead.
+//
+// It travels as a datagram (see Outbound): every one carries the inputs
+// the receiver has not acknowledged yet from the newest back, and
+// acknowledges the receiver's inputs in AckNext, so that loss, duplication and
+// reordering lose nothing. One with no inputs only acknowledges.
 type InputMsg struct {
 	Player PlayerID `msgpack:"p"`
 	Start  Frame    `msgpack:"s"`
 	Inputs [][]byte `msgpack:"i"`
+	// AckNext acknowledges the receiver's inputs: the sender holds every
+	// one before this frame (zero: none yet).
+	AckNext Frame `msgpack:"a"`
 }
 
 // ChecksumMsg carries the sender's checksum of its game state after Frame.
@@ -226,9 +241,25 @@ func (*LeaveMsg) Kind() MessageKind { return KindLeave }
 func (*KickedMsg) Kind() MessageKind { return KindKicked }
 
 // Outbound is a message the caller must deliver to one player.
+//
+// The engine speaks over two channels. A Reliable message (checksums, drop
+// reports, leaving, and the last inputs before leaving) must arrive, once,
+// in the order sent, as over KCP or TCP. Any other may be lost,
+// duplicated or reordered, and is best sent at once as a datagram: the
+// engine acknowledges and resends inputs itself and copes with lost pings.
 type Outbound struct {
-	To  PlayerID
+	// To is the player the message is for.
+	To PlayerID
+	// Msg is the message.
 	Msg Message
+	// Reliable says Msg needs the ordered, reliable channel.
+	Reliable bool
+	// Copies is, for a message that is not Reliable, how many datagrams
+	// should carry it, each in a different datagram: more than one over a
+	// lossy link, so that one loss does not make an input late. The
+	// transport may bundle other datagram messages to the same player in
+	// one datagram with the first copy. Zero counts as one.
+	Copies int
 }
 
 // ReadyFrame is a frame every present player's input is known for: the
@@ -375,6 +406,12 @@ type PeerStats struct {
 	LastInput Frame
 	// RemoteFrame is the player's frame clock in its latest ping or pong.
 	RemoteFrame Frame
+	// Acked is the last frame up to which the player acknowledged holding
+	// every local input.
+	Acked Frame
+	// PingLoss is the share of the latest pings to the player that got no
+	// answer, 0 to 1: the round trip's loss, about twice each way's.
+	PingLoss float64
 }
 
 // Stats describes the engine.

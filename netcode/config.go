@@ -79,12 +79,12 @@ type Config struct {
 	MergeInput func(older, newer []byte) []byte
 
 	// InputCopies is how many datagrams carry each tick's input to each
-	// player, beside KCP. Zero means DefaultInputCopies: two, so that one
-	// lost datagram costs no stall, and three to a player whose datagrams
-	// arrive with more than 4 % lost. A value set here is kept whatever the
-	// loss. One halves the traffic and makes each loss a stall; a negative
-	// value sends inputs over KCP only, where a loss waits for a
-	// retransmission (docs/TUNING.md measures each).
+	// player, beside KCP (lockstep.Config.InputCopies). Zero means
+	// DefaultInputCopies: two, so that one lost datagram costs no stall,
+	// and three to a player whose pings measure more than 4 % loss each
+	// way. A value from 1 to 4 is kept whatever the loss. One halves the
+	// traffic and makes each loss a frame late (docs/TUNING.md measures
+	// each).
 	InputCopies int
 
 	// KCP tunes the reliable transport. The zero value means
@@ -103,7 +103,7 @@ type Config struct {
 }
 
 // DefaultInputCopies is Config.InputCopies's default.
-const DefaultInputCopies = 2
+const DefaultInputCopies = lockstep.DefaultInputCopies
 
 // KCPTuning sets the KCP protocol's knobs for one link. See DefaultKCPTuning
 // for the measured defaults; docs/TUNING.md says how they were chosen.
@@ -136,8 +136,7 @@ type KCPTuning struct {
 // window, 128-segment windows, acknowledgements with the next flush rather
 // than each alone, and no FEC. Inputs travel beside KCP (Config.InputCopies),
 // so KCP carries only what may wait a retransmission: checksums, drop
-// reports, the lobby. With InputCopies negative, inputs go over KCP too,
-// and FEC 2/1 pays for itself there. cmd/peerbench measured each against the
+// reports, the lobby. cmd/peerbench measured each against the
 // alternatives; docs/TUNING.md has the figures.
 func DefaultKCPTuning() KCPTuning {
 	return KCPTuning{
@@ -220,11 +219,8 @@ func (c *Config) withDefaults() (Config, error) {
 	if len(out.Settings) > 4096 {
 		return out, fmt.Errorf("%w: Settings of %d bytes (at most 4096)", ErrBadConfig, len(out.Settings))
 	}
-	if out.InputCopies == 0 {
-		out.InputCopies = DefaultInputCopies
-	}
-	if out.InputCopies > 4 {
-		return out, fmt.Errorf("%w: InputCopies %d (at most 4)", ErrBadConfig, out.InputCopies)
+	if out.InputCopies < 0 || out.InputCopies > 4 {
+		return out, fmt.Errorf("%w: InputCopies %d out of [0, 4] (0: the default, adapting to loss)", ErrBadConfig, out.InputCopies)
 	}
 	if out.KCP.isZero() {
 		out.KCP = DefaultKCPTuning()

@@ -11,7 +11,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.InputCopies != DefaultInputCopies || c.TickRate != 60 || c.MaxPlayers != 8 || c.KCP != DefaultKCPTuning() {
+	if c.InputCopies != 0 || c.TickRate != 60 || c.MaxPlayers != 8 || c.KCP != DefaultKCPTuning() {
 		t.Fatalf("defaults: %+v", c)
 	}
 	if c.KCP.FECData != 0 || c.KCP.FECParity != 0 {
@@ -22,6 +22,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		cfg  Config
 	}{
 		{"five input copies", Config{InputCopies: 5}},
+		{"negative input copies", Config{InputCopies: -1}},
 		{"one player", Config{MaxPlayers: 1}},
 		{"17 players", Config{MaxPlayers: 17}},
 		{"tick rate", Config{TickRate: 1001}},
@@ -37,7 +38,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, copies := range []int{-1, 1, 4} {
+	for _, copies := range []int{0, 1, 4} {
 		c, err := (&Config{InputCopies: copies}).withDefaults()
 		if err != nil || c.InputCopies != copies {
 			t.Fatalf("InputCopies %d: kept %d, %v", copies, c.InputCopies, err)

@@ -63,8 +63,6 @@ type core struct {
 	extraCands []netip.AddrPort // learned public addresses (STUN), under mu
 	lan        *lanListener     // host only
 
-	adaptiveCopies bool // Config.InputCopies was left to its default
-
 	closed    chan struct{}
 	closeOnce sync.Once
 	wg        sync.WaitGroup
@@ -84,8 +82,7 @@ type member struct {
 type inbound struct {
 	from *link
 	at   time.Duration // c.now() on arrival
-	msgs [][]byte      // encoded lockstep messages
-	fast *wire.Fast    // or a Fast datagram
+	msgs []lockstep.Message
 }
 
 type handshakePacket struct {
@@ -140,7 +137,6 @@ func newCore(cfg *Config, isHost bool) (*core, error) {
 		hs:        make(chan handshakePacket, 64),
 		rejects:   newAnswerBudget(rejectPerSource, rejectRate, rejectBurst),
 	}
-	co.adaptiveCopies = cfg.InputCopies == 0
 	co.ep.handshake = co.onHandshake
 	co.ep.other = co.onOther
 	co.stun = stunc.New(co.ep.writeTo)
@@ -179,7 +175,7 @@ func (c *core) newPeerLink(pub []byte, addr netip.AddrPort, cands []netip.AddrPo
 		addr:       addr,
 		candidates: cands,
 		onMessage:  c.onMessage,
-		onFast:     c.onFast,
+		onDatagram: c.onDatagram,
 		onBroken:   c.onBroken,
 	})
 }
@@ -188,8 +184,18 @@ func (c *core) newPeerLink(pub []byte, addr netip.AddrPort, cands []netip.AddrPo
 func (c *core) onMessage(l *link, m wire.Message) {
 	switch m := m.(type) {
 	case *wire.Engine:
+		at := c.now()
+		msgs := make([]lockstep.Message, 0, len(m.Msgs))
+		for _, b := range m.Msgs {
+			msg, err := lockstep.DecodeMessage(b)
+			if err != nil {
+				c.cfg.Logger.Warn("bad engine message", "link", l.recvID, "err", err)
+				continue
+			}
+			msgs = append(msgs, msg)
+		}
 		c.mu.Lock()
-		c.inbox = append(c.inbox, inbound{from: l, at: c.now(), msgs: m.Msgs})
+		c.inbox = append(c.inbox, inbound{from: l, at: at, msgs: msgs})
 		c.mu.Unlock()
 	case *wire.Bye:
 		c.peerGone(l)
@@ -207,24 +213,6 @@ func (c *core) onMessage(l *link, m wire.Message) {
 		}
 	}
 }
-
-// onFast handles a Fast datagram; called on the endpoint's read goroutine.
-func (c *core) onFast(l *link, b []byte) {
-	f, err := wire.DecodeFast(b)
-	if err != nil {
-		c.cfg.Logger.Debug("bad fast datagram", "link", l.recvID, "err", err)
-		return
-	}
-	c.mu.Lock()
-	if c.started && len(c.inbox) < maxInbox {
-		c.inbox = append(c.inbox, inbound{from: l, at: c.now(), fast: f})
-	}
-	c.mu.Unlock()
-}
-
-// maxInbox bounds the Fast datagrams waiting for the game's next tick: a
-// game that stops ticking must not let a peer fill its memory.
-const maxInbox = 4096
 
 func (c *core) onBroken(l *link) { c.peerGone(l) }
 

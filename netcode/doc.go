@@ -41,10 +41,12 @@
 // key derived from the share code's secret, link datagrams with per-link,
 // per-direction keys derived from the secret and an X25519 exchange, with a
 // replay window. A datagram that does not open is dropped and counted
-// before anything parses it. Each tick's input goes to every player in
-// Fast datagrams, twice, with the acknowledgement of that player's inputs
-// (Config.InputCopies); KCP carries the rest as msgpack messages (package
-// netcode/internal/wire). docs/WIRE.md describes the format.
+// before anything parses it. The engine (package lockstep) says which of
+// its messages need the reliable channel; the others (each tick's input,
+// twice, with the acknowledgement of that player's inputs, and pings)
+// share the tick's datagram to each player (Config.InputCopies); KCP
+// carries the rest as msgpack messages (package netcode/internal/wire).
+// docs/WIRE.md describes the format.
 //
 // # Pacing
 //

@@ -23,7 +23,7 @@ const (
 	subProbe    byte = 0 // hole punching: "can you hear me?"
 	subProbeAck byte = 1 // "yes"
 	subKCP      byte = 2 // a KCP datagram follows
-	subFast     byte = 3 // a wire.Fast follows: inputs beside KCP, unreliable
+	subDatagram byte = 3 // engine messages follow (wire.SplitDatagram): inputs, pings and pongs beside KCP, unreliable
 	subRelay    byte = 4 // forward what follows: [link ID u32][a sealed link datagram]
 	subRelayed  byte = 5 // a sealed link datagram a relay forwarded
 )
@@ -76,10 +76,10 @@ type link struct {
 	in   chan []byte // KCP datagrams for the session
 	sess *kcp.UDPSession
 
-	out       chan []byte // framed messages for the writer
-	onMessage func(*link, wire.Message)
-	onFast    func(*link, []byte)
-	onBroken  func(*link)
+	out        chan []byte // framed messages for the writer
+	onMessage  func(*link, wire.Message)
+	onDatagram func(*link, []byte)
+	onBroken   func(*link)
 
 	fec          bool
 	maxSN        atomic.Int64 // highest KCP push sequence number sent
@@ -105,7 +105,7 @@ type linkParams struct {
 	candidates []netip.AddrPort
 	addr       netip.AddrPort // known address, if any
 	onMessage  func(*link, wire.Message)
-	onFast     func(*link, []byte)
+	onDatagram func(*link, []byte)
 	onBroken   func(*link)
 }
 
@@ -124,7 +124,7 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 		in:         make(chan []byte, 512),
 		out:        make(chan []byte, linkQueue),
 		onMessage:  p.onMessage,
-		onFast:     p.onFast,
+		onDatagram: p.onDatagram,
 		onBroken:   p.onBroken,
 		fec:        p.tuning.FECData > 0,
 		done:       make(chan struct{}),
@@ -317,21 +317,16 @@ func (l *link) countLoss() {
 	l.rxCount, l.rxBase = 0, h
 }
 
-// sendFast sends one Fast payload, sealed afresh copies times: the copies
-// are separate datagrams, so that losing one loses nothing.
-func (l *link) sendFast(payload []byte, copies int) {
-	for range copies {
-		if err := l.send(subFast, payload); err != nil {
-			return
-		}
-	}
+// sendDatagram sends one datagram of engine messages, sealed.
+func (l *link) sendDatagram(payload []byte) {
+	_ = l.send(subDatagram, payload) // lost like any datagram: the engine resends
 }
 
 // receive opens a datagram the endpoint routed here, which came from from,
 // or through the relay via when via is not nil; called on the endpoint's
 // read goroutine only.
 func (l *link) receive(d []byte, from netip.AddrPort, via *link) error {
-	// Open into a buffer the link reuses: a Fast datagram is decoded (and
+	// Open into a buffer the link reuses: an engine datagram is decoded (and
 	// its inputs copied) before the next one arrives; a KCP datagram, which
 	// another goroutine reads, is copied out below.
 	plain, err := l.opener.Open(l.openBuf[:0], d)
@@ -374,9 +369,9 @@ func (l *link) receive(d []byte, from netip.AddrPort, via *link) error {
 		if via == nil {
 			l.receiveRelayed(plain[1:])
 		}
-	case subFast:
-		if l.onFast != nil {
-			l.onFast(l, plain[1:])
+	case subDatagram:
+		if l.onDatagram != nil {
+			l.onDatagram(l, plain[1:])
 		}
 	case subKCP:
 		select {

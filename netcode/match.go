@@ -53,17 +53,13 @@ type matchState struct {
 	lastTick   time.Duration // c.now() at the last tick
 	lastAt     time.Duration // the engine's clock at the last tick
 	paused     time.Duration // time this process did not tick, left out of the engine's clock
-	batches    [][][]byte
-	encodeBuf  []byte
-
-	copies  int        // Fast copies of a tick's input; 0: inputs go over KCP
-	log     inputLog   // local inputs until every player acknowledged them
-	fast    []fastPeer // by PlayerID
-	fastBuf []byte
+	batches    [][][]byte    // reliable messages by player, for one KCP message each
+	datagrams  []datagramOut // datagram messages by player
 }
 
 // pingInterval is how often the engine pings each player in a match: often
-// enough for pacing to follow, cheap because pings ride in Fast datagrams.
+// enough for pacing to follow, cheap because pings ride in the tick's
+// datagrams.
 const pingInterval = 200 * time.Millisecond
 
 // beginLocked creates the engine from a Start message. c.mu is held.
@@ -113,6 +109,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		PingInterval:      pingInterval,
 		MergeInput:        c.cfg.MergeInput,
 		DelayMargin:       m.delayMargin(false),
+		InputCopies:       c.cfg.InputCopies,
 	}
 	eng, err := lockstep.New(ecfg)
 	if err != nil {
@@ -132,11 +129,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		Settings: append([]byte(nil), st.Settings...),
 	}
 	m.batches = make([][][]byte, len(st.Pubs))
-	m.copies = max(c.cfg.InputCopies, 0)
-	m.fast = make([]fastPeer, len(st.Pubs))
-	for i := range m.fast {
-		m.fast[i].acked, m.fast[i].ackSent = lockstep.NoFrame, lockstep.NoFrame
-	}
+	m.datagrams = make([]datagramOut, len(st.Pubs))
 	c.started = true
 	close(c.startedCh)
 	c.events = append(c.events, Event{Kind: EventStarted, Frame: 0})
@@ -199,16 +192,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 			continue
 		}
 		at := min(max(in.at-m.paused, prevAt), now)
-		if in.fast != nil {
-			c.receiveFast(from, in.fast, at)
-			continue
-		}
-		for _, b := range in.msgs {
-			msg, err := lockstep.DecodeMessage(b)
-			if err != nil {
-				c.cfg.Logger.Warn("bad engine message", "player", from, "err", err)
-				continue
-			}
+		for _, msg := range in.msgs {
 			if err := e.ReceiveAt(from, msg, at); err != nil {
 				c.cfg.Logger.Debug("engine refused message", "player", from, "err", err)
 			}
@@ -244,7 +228,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 		}
 	}
 	rd := e.Ready()
-	c.send(rd.Messages, now)
+	c.send(rd.Messages)
 	switch {
 	case !m.wholeTicks:
 		m.slowDebt += rd.SlowDown
@@ -346,38 +330,16 @@ func (m *matchState) playerOf(l *link) (lockstep.PlayerID, bool) {
 	return 0, false
 }
 
-// send hands the engine's messages to the links: the local inputs, pings
-// and pongs in this tick's Fast datagrams (when the side channel is on),
-// everything else batched into one KCP message per player.
-func (c *core) send(out []lockstep.Outbound, now time.Duration) {
+// send hands the engine's messages to the links: those that need the
+// reliable channel batched into one KCP message per player, the others in
+// this tick's datagrams (datagram.go).
+func (c *core) send(out []lockstep.Outbound) {
 	m := &c.match
-	var lastMsg, lastLogged lockstep.Message
+	var lastMsg lockstep.Message
 	var lastEnc []byte
 	for _, o := range out {
 		if int(o.To) >= len(m.peers) || m.peers[o.To] == nil {
 			continue
-		}
-		if m.copies > 0 {
-			switch msg := o.Msg.(type) {
-			case *lockstep.InputMsg:
-				if msg.Player == m.info.Local {
-					if msg != lastLogged {
-						m.log.add(msg.Start, msg.Inputs, now)
-						lastLogged = msg
-					}
-					fp := &m.fast[o.To]
-					if !fp.fresh {
-						fp.fresh, fp.freshStart = true, msg.Start
-					}
-					continue
-				}
-			case *lockstep.PingMsg, *lockstep.PongMsg:
-				b, err := lockstep.EncodeMessage(msg)
-				if err == nil && len(m.fast[o.To].msgs) < wire.MaxFastMsgs {
-					m.fast[o.To].msgs = append(m.fast[o.To].msgs, b)
-				}
-				continue
-			}
 		}
 		if o.Msg != lastMsg {
 			b, err := lockstep.EncodeMessage(o.Msg)
@@ -387,7 +349,16 @@ func (c *core) send(out []lockstep.Outbound, now time.Duration) {
 			}
 			lastMsg, lastEnc = o.Msg, b
 		}
+		if !o.Reliable && len(lastEnc) <= wire.MaxDatagramSize {
+			m.sendDatagramMsg(m.peers[o.To], &m.datagrams[o.To], lastEnc, max(o.Copies, 1))
+			continue
+		}
 		m.batches[o.To] = append(m.batches[o.To], lastEnc)
+	}
+	for p := range m.datagrams {
+		if m.peers[p] != nil {
+			m.datagrams[p].flush(m.peers[p])
+		}
 	}
 	for p, batch := range m.batches {
 		if len(batch) == 0 {
@@ -399,9 +370,6 @@ func (c *core) send(out []lockstep.Outbound, now time.Duration) {
 			batch = batch[n:]
 		}
 		m.batches[p] = m.batches[p][:0]
-	}
-	if m.copies > 0 {
-		c.sendFast(now)
 	}
 }
 
@@ -524,9 +492,6 @@ func (c *core) leaveMatch() {
 		return
 	}
 	m.left = true
-	if m.copies > 0 {
-		c.flushInputsReliably()
-	}
 	m.engine.Leave()
-	c.send(m.engine.Ready().Messages, m.lastAt)
+	c.send(m.engine.Ready().Messages)
 }

@@ -279,11 +279,12 @@ func TestMatch(t *testing.T) {
 }
 
 // TestInputCopies plays through 10% loss with each way of carrying inputs:
-// over KCP (-1), in one Fast datagram a tick (1: every lost input must be
-// sent again, or the match stalls for good) and in two (the default).
+// in one datagram a tick (1: every lost input must be sent again, or the
+// match stalls for good), in two, and adapting to the loss (0, the
+// default: three at this loss).
 func TestInputCopies(t *testing.T) {
 	sim := &netsim.Config{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.1}
-	for _, copies := range []int{-1, 1, 2} {
+	for _, copies := range []int{1, 2, 0} {
 		t.Run(fmt.Sprintf("copies=%d", copies), func(t *testing.T) {
 			peers := lobbyWith(t, 3, sim, 11, func(c *Config) { c.InputCopies = copies })
 			res := play(t, peers, 300, nil)
@@ -299,9 +300,13 @@ func TestInputCopies(t *testing.T) {
 					if ps.Loss < 0.04 || ps.Loss > 0.2 {
 						t.Errorf("player %d: loss from %d measured at %.3f; the network drops 0.1", i, ps.Player, ps.Loss)
 					}
-					// Fast datagrams flow every tick: far more than
+					// Input datagrams flow every tick: far more than
 					// KCP alone sends for checksums and pings.
-					if perFrame := float64(ps.DatagramsSent) / 300; copies > 0 && perFrame < float64(copies)*0.8 {
+					want := copies
+					if want == 0 {
+						want = DefaultInputCopies // or one more
+					}
+					if perFrame := float64(ps.DatagramsSent) / 300; perFrame < float64(want)*0.8 {
 						t.Errorf("player %d to %d: %.2f datagrams a frame with %d copies", i, ps.Player, perFrame, copies)
 					}
 				}

@@ -29,7 +29,7 @@ type PeerStats struct {
 	// measured from the sealing counters over the last few seconds. Loss
 	// is usually about the same both ways; a session that keeps
 	// InputCopies at its default sends one more copy of each input to a
-	// player whose datagrams arrive with more than 4 % lost.
+	// player whose pings measure more than 4 % loss each way.
 	Loss float64
 	// Everything on the wire to and from this player: sealed datagrams,
 	// KCP headers, acknowledgements and FEC included.

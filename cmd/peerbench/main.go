@@ -77,7 +77,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs.StringVar(&delay, "delay", "auto", "input delay in frames, or auto")
 	fs.BoolVar(&o.noPace, "nopace", false, "the game loops ignore Session.Pace (as a fixed-rate engine loop must); netcode skips whole ticks instead")
 	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more), at most 1s")
-	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default, -1 = inputs over KCP")
+	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default (2, or 3 over a lossy link)")
 	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
 	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
 	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object per run on stdout")
@@ -97,8 +97,8 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 		return nil, cli.Badf("warmup", o.warmup, "0 or more frames (or -1: 2 s worth)")
 	case o.margin < 0 || o.margin > time.Second:
 		return nil, cli.Badf("margin", o.margin, "0 to 1s")
-	case o.copies < -1 || o.copies > 4:
-		return nil, cli.Badf("copies", o.copies, "1 to 4 datagrams, 0 for the default or -1 for KCP only")
+	case o.copies < 0 || o.copies > 4:
+		return nil, cli.Badf("copies", o.copies, "1 to 4 datagrams, or 0 for the default")
 	case c.procs < 0:
 		return nil, cli.Badf("procs", c.procs, "0 (Go's default) or more")
 	case c.soak < 0:

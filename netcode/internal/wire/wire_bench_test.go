@@ -68,44 +68,15 @@ func BenchmarkWireDecode(b *testing.B) {
 	}
 }
 
-// benchFast is a tick's Fast datagram: a 3-byte input, and one with the
-// frame before and a ping as the first copy sends it now and then.
-func benchFast() map[string]*Fast {
-	return map[string]*Fast{
-		"input":      {Ack: 1000, Start: 1003, Inputs: [][]byte{{0x92, 0x05, 0x01}}},
-		"input+ping": {Ack: 1000, Start: 1002, Inputs: [][]byte{{0x92, 0x04, 0x01}, {0x92, 0x05, 0x01}}, Msgs: [][]byte{bytes.Repeat([]byte{8}, 12)}},
-	}
-}
-
-// BenchmarkFast encodes and decodes the Fast datagram every peer sends
-// every player twice a tick.
-func BenchmarkFast(b *testing.B) {
-	for name, f := range benchFast() {
-		b.Run("append/"+name, func(b *testing.B) {
-			buf, err := AppendFast(make([]byte, 0, 256), f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.SetBytes(int64(len(buf)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if buf, err = AppendFast(buf[:0], f); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run("decode/"+name, func(b *testing.B) {
-			enc, err := AppendFast(nil, f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.SetBytes(int64(len(enc)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if _, err := DecodeFast(enc); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+// BenchmarkSplitDatagram cuts the datagram every peer sends every player
+// each tick: a ping and an input message.
+func BenchmarkSplitDatagram(b *testing.B) {
+	d := []byte{0x94, 3, 0xce, 0x05, 0xf5, 0xe1, 0x00, 0xcd, 0x03, 0xe8, 0xd1, 0x01, 0xf4, 0x95, 1, 2, 0xcd, 0x03, 0xeb, 0x92, 0xc4, 0x02, 0x92, 0x04, 0xc4, 0x02, 0x92, 0x05, 0x03}
+	b.SetBytes(int64(len(d)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SplitDatagram(d); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
