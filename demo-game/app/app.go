@@ -236,6 +236,7 @@ func (a *App) startMatch(m *play.Match) {
 	if m.Kind() != play.Replay {
 		a.println("match started: %d players, you are player %d", len(m.Names()), m.Local())
 		a.println("bot skill: %v", m.BotSkill())
+		a.println("speed: %v", m.State().Config().Pace)
 	}
 	a.setScreen(newMatchScreen(a, m))
 }
