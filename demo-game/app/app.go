@@ -40,6 +40,10 @@ type Config struct {
 	// NameSet says the name in Flags was given (-name): it goes before
 	// the options' name for this run.
 	NameSet bool
+	// Given are the flags given on the command line, by name: a match
+	// flag among them (-rounds, -arena, -speed, -bot-skill, -bots) goes
+	// before the remembered host setup on the menus. Nil means none.
+	Given map[string]bool
 }
 
 // screen is one screen of the game.
@@ -123,7 +127,7 @@ func New(cfg Config) (*App, error) {
 		if bots == 0 {
 			bots = 3
 		}
-		return a, a.practice(bots)
+		return a, a.practice(a.options(), bots)
 	case f.Replay != "":
 		m, err := play.OpenReplay(f.Replay)
 		if err != nil {
@@ -222,8 +226,9 @@ func (a *App) hostWith(opts play.Options, bots int) error {
 	return nil
 }
 
-func (a *App) practice(bots int) error {
-	m, err := play.NewPractice(a.options(), bots, uint64(time.Now().UnixNano()))
+// practice starts a practice match of opts against bots.
+func (a *App) practice(opts play.Options, bots int) error {
+	m, err := play.NewPractice(opts, bots, uint64(time.Now().UnixNano()))
 	if err != nil {
 		return err
 	}
