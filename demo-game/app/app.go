@@ -162,6 +162,7 @@ func (a *App) applyPrefs(p prefs.Prefs) {
 	a.prefs = p
 	a.binds = makeBinds(p.Keys)
 	setPalette(p.Palette)
+	patternsOn = p.Patterns
 	if !a.cfg.NameSet {
 		a.cfg.Flags.Name = a.userName
 		if p.Name != "" {

@@ -486,7 +486,17 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 		if !present || (!r.Alive && st.Phase() == sim.Playing) {
 			sw = scaleCol(col, 1, 0.35)
 		}
-		fillRect(dst, x, y, 6*fs, row.h, sw)
+		if patternsOn { // the rider's trail pattern, in its colour
+			c := 6 * fs
+			var q, over quads
+			n := int(row.h / c)
+			fillRect(dst, x, y, c, row.h, colFloor)
+			drawPatternRun(&q, &over, x, y+(row.h-float64(n)*c)/2, c, n, p, sw)
+			q.flush(dst, ebiten.BlendSourceOver)
+			over.flush(dst, ebiten.BlendSourceOver)
+		} else {
+			fillRect(dst, x, y, 6*fs, row.h, sw)
+		}
 		nc := col
 		if !present {
 			nc = colFaint
