@@ -315,7 +315,9 @@ func (a *App) Draw(dst *ebiten.Image) {
 			a.println("screen: %s", screenName(a.scr))
 		}
 	}
-	a.toasts.draw(dst, float64(a.w)/2, float64(a.h)-float64(34*a.s), a.s)
+	if _, own := a.scr.(*matchScreen); !own { // a match puts them out of the arena
+		a.toasts.draw(dst, float64(a.w)/2, float64(a.h)-float64(34*a.s), a.s)
+	}
 }
 
 // pace caps the frame rate at the tick rate (the state changes no more
