@@ -189,7 +189,7 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 		for l.codeScale = big; ; l.codeScale -= s {
 			l.codeLines = []string{code}
 			if textWidth(code, l.codeScale) > maxw {
-				l.codeLines = codeLines(code, maxw/(8*l.codeScale)-1)
+				l.codeLines = balancedLines(code, maxw/(8*l.codeScale)-1)
 			}
 			if len(l.codeLines) <= 2 || l.codeScale <= smallest {
 				break
@@ -332,4 +332,16 @@ func layOptions(W, H float64, s int, head, hint string, n int) optionsLayout {
 		}
 	}
 	return l
+}
+
+// balancedLines cuts a share code into two lines of about the same
+// length, between groups, when two lines of at most n characters hold it;
+// else into lines of at most n as codeLines does.
+func balancedLines(code string, n int) []string {
+	for w := (len(code) + 1) / 2; w < n; w++ {
+		if lines := codeLines(code, w); len(lines) <= 2 {
+			return lines
+		}
+	}
+	return codeLines(code, n)
 }

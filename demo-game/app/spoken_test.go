@@ -57,3 +57,22 @@ func TestSpoken(t *testing.T) {
 		t.Errorf("an 11th group of 10 is on line %d", li)
 	}
 }
+
+// TestBalancedLines: a code in two lines splits near its middle, between
+// groups; one that needs more lines is cut as codeLines does.
+func TestBalancedLines(t *testing.T) {
+	const code = "PS2-477B-KKSH-8CMD-5AFS-VJ0Y-M0BZ-0000-2WHM-KAC0"
+	for _, tc := range []struct {
+		n    int
+		want []string
+	}{
+		{45, []string{"PS2-477B-KKSH-8CMD-5AFS-", "VJ0Y-M0BZ-0000-2WHM-KAC0"}},
+		{30, []string{"PS2-477B-KKSH-8CMD-5AFS-", "VJ0Y-M0BZ-0000-2WHM-KAC0"}},
+		{20, []string{"PS2-477B-KKSH-8CMD-", "5AFS-VJ0Y-M0BZ-0000-", "2WHM-KAC0"}},
+	} {
+		got := balancedLines(code, tc.n)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("balancedLines(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
