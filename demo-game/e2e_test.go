@@ -61,7 +61,15 @@ func TestE2E(t *testing.T) {
 	// Both start on the title.
 	start := time.Now()
 	ada := openWindow(t, display, "ada", 0, env, bin, append(append(common, size(hostW, hostH)...), "-name", "ada")...)
-	bob := openWindow(t, display, "bob", hostW+20, env, bin, append(append(common, size(joinW, joinH)...), "-name", "bob",
+	// Bob plays with the trails' patterns on, from an options file of his
+	// own.
+	bobConfig := filepath.Join(t.TempDir(), "bob.json")
+	bp := prefs.Default()
+	bp.Patterns = true
+	if err := prefs.Save(bobConfig, bp); err != nil {
+		t.Fatal(err)
+	}
+	bob := openWindow(t, display, "bob", hostW+20, env, bin, append(append(common, size(joinW, joinH)...), "-name", "bob", "-config", bobConfig,
 		"-netgraph", "-latency", "30ms", "-jitter", "5ms", "-loss", "0.01")...)
 	for _, w := range []*player{ada, bob} {
 		w.Await(t, regexp.MustCompile(`^screen: title$`), 20*time.Second)
@@ -69,16 +77,17 @@ func TestE2E(t *testing.T) {
 	bob.shoot(t, shots, "title.png")
 
 	// Ada hosts: HOST A MATCH is the first item; on the setup screen, up
-	// to BOTS, two more, up to BOT SKILL, one more (hard), down to OPEN
-	// THE LOBBY.
+	// to BOTS, two more, up to BOT SKILL, one more (hard), up to SPEED,
+	// one less (slow), down to OPEN THE LOBBY.
 	ada.press(t, "Return")
 	ada.Await(t, regexp.MustCompile(`^screen: host setup$`), 10*time.Second)
-	for _, k := range []string{"Up", "Right", "Right", "Up", "Right"} {
+	for _, k := range []string{"Up", "Right", "Right", "Up", "Right", "Up", "Left"} {
 		ada.press(t, k)
 	}
 	ada.shoot(t, shots, "host-setup.png")
-	ada.press(t, "Down")
-	ada.press(t, "Down")
+	for range 3 {
+		ada.press(t, "Down")
+	}
 	ada.press(t, "Return")
 	code := ada.Await(t, regexp.MustCompile(`^share code: (PS2-\S+)$`), 20*time.Second)[1]
 	ada.Await(t, regexp.MustCompile(`^lobby: 3 players, ready true$`), 20*time.Second)
@@ -98,11 +107,13 @@ func TestE2E(t *testing.T) {
 	// five are in.
 	quitter := startProc(t, "neonbot", env, neonbot, "-join", code, "-name", "carol", "-listen", "127.0.0.1:0", "-offline", "-frames", "300")
 	ada.Await(t, regexp.MustCompile(`^lobby: 5 players, ready true$`), 20*time.Second)
+	ada.press(t, "Right") // the code's second group, read aloud under it
 	ada.shoot(t, shots, "lobby.png")
 	ada.press(t, "Return")
 	for _, p := range []*proctest.Proc{ada.Proc, bob.Proc, quitter} {
 		p.Await(t, regexp.MustCompile(`^match started: 5 players, you are player \d$`), 20*time.Second)
 		p.Await(t, regexp.MustCompile(`^bot skill: hard$`), 5*time.Second)
+		p.Await(t, regexp.MustCompile(`^speed: slow$`), 5*time.Second)
 	}
 	t.Logf("match started %v after the start", time.Since(start).Round(100*time.Millisecond))
 	// carol's machine hangs for a moment (SIGSTOP): half a second without

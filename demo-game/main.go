@@ -43,7 +43,7 @@ func main() {
 
 // window plays in a window until the player quits.
 func window(c *launch.Command) error {
-	a, err := app.New(app.Config{Flags: c.Flags, NetGraph: c.NetGraph, PrefsPath: c.Config, NameSet: c.NameSet})
+	a, err := app.New(app.Config{Flags: c.Flags, NetGraph: c.NetGraph, PrefsPath: c.Config, NameSet: c.NameSet, Given: c.Given})
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,10 @@ type Config struct {
 	// NameSet says the name in Flags was given (-name): it goes before
 	// the options' name for this run.
 	NameSet bool
+	// Given are the flags given on the command line, by name: a match
+	// flag among them (-rounds, -arena, -speed, -bot-skill, -bots) goes
+	// before the remembered host setup on the menus. Nil means none.
+	Given map[string]bool
 }
 
 // screen is one screen of the game.
@@ -123,7 +127,7 @@ func New(cfg Config) (*App, error) {
 		if bots == 0 {
 			bots = 3
 		}
-		return a, a.practice(bots)
+		return a, a.practice(a.options(), bots)
 	case f.Replay != "":
 		m, err := play.OpenReplay(f.Replay)
 		if err != nil {
@@ -158,6 +162,7 @@ func (a *App) applyPrefs(p prefs.Prefs) {
 	a.prefs = p
 	a.binds = makeBinds(p.Keys)
 	setPalette(p.Palette)
+	patternsOn = p.Patterns
 	if !a.cfg.NameSet {
 		a.cfg.Flags.Name = a.userName
 		if p.Name != "" {
@@ -222,8 +227,9 @@ func (a *App) hostWith(opts play.Options, bots int) error {
 	return nil
 }
 
-func (a *App) practice(bots int) error {
-	m, err := play.NewPractice(a.options(), bots, uint64(time.Now().UnixNano()))
+// practice starts a practice match of opts against bots.
+func (a *App) practice(opts play.Options, bots int) error {
+	m, err := play.NewPractice(opts, bots, uint64(time.Now().UnixNano()))
 	if err != nil {
 		return err
 	}
@@ -236,6 +242,7 @@ func (a *App) startMatch(m *play.Match) {
 	if m.Kind() != play.Replay {
 		a.println("match started: %d players, you are player %d", len(m.Names()), m.Local())
 		a.println("bot skill: %v", m.BotSkill())
+		a.println("speed: %v", m.State().Config().Pace)
 	}
 	a.setScreen(newMatchScreen(a, m))
 }
@@ -308,7 +315,9 @@ func (a *App) Draw(dst *ebiten.Image) {
 			a.println("screen: %s", screenName(a.scr))
 		}
 	}
-	a.toasts.draw(dst, float64(a.w)/2, float64(a.h)-float64(34*a.s), a.s)
+	if _, own := a.scr.(*matchScreen); !own { // a match puts them out of the arena
+		a.toasts.draw(dst, float64(a.w)/2, float64(a.h)-float64(34*a.s), a.s)
+	}
 }
 
 // pace caps the frame rate at the tick rate (the state changes no more

@@ -58,6 +58,7 @@ type arenaView struct {
 	glow    *ebiten.Image // the halo, two pixels per cell
 	pix     []byte
 	q       quads
+	over    quads // drawn over the trails: the floor inside double lines
 	effects []effect
 	// Where the arena was last drawn, for overlays.
 	ox, oy, cell float64
@@ -180,12 +181,16 @@ func (v *arenaView) draw(dst *ebiten.Image, st *sim.State, x, y, w, h float64, l
 	dst.DrawImage(v.glow, &op)
 
 	// The trails: a bright line through each cell, joined to the
-	// neighbours of the same rider.
+	// neighbours of the same rider; with the options' patterns, each
+	// rider's in a pattern of its own.
 	t := math.Max(2, math.Round(c*0.45))
-	in := (c - t) / 2
 	joined := func(o, place, x, y int) bool {
 		o2, p2 := st.Trail(x, y)
 		return o2 == o && (p2 == place+1 || p2 == place-1)
+	}
+	pats := make([]trailPattern, len(riders))
+	for p := range pats {
+		pats[p] = patternFor(p, patternsOn)
 	}
 	for cy := range H {
 		for cx := range W {
@@ -195,16 +200,11 @@ func (v *arenaView) draw(dst *ebiten.Image, st *sim.State, x, y, w, h float64, l
 			}
 			k := scaleCol(mixCol(cols[o], colText, 0.2), 1, fades[o])
 			px, py := v.ox+float64(cx)*c, v.oy+float64(cy)*c
-			v.q.add(px+in, py+in, t, t, k)
-			if joined(o, place, cx+1, cy) {
-				v.q.add(px+in+t, py+in, c-t, t, k)
-			}
-			if joined(o, place, cx, cy+1) {
-				v.q.add(px+in, py+in+t, t, c-t, k)
-			}
+			trailCell(&v.q, &v.over, px, py, c, t, k, pats[o].at(place), joined(o, place, cx+1, cy), joined(o, place, cx, cy+1))
 		}
 	}
 	v.q.flush(dst, ebiten.BlendSourceOver)
+	v.over.flush(dst, ebiten.BlendSourceOver)
 
 	// The riders' heads.
 	pulse := 0.5 + 0.5*math.Sin(float64(st.Tick())*0.25)

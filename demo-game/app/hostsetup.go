@@ -8,6 +8,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
+	"github.com/peerstep/peerstep/demo-game/internal/prefs"
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/demo-game/sim"
 )
@@ -23,28 +24,60 @@ var arenaNames = []string{"AUTO (grows with the players)", "SMALL", "MEDIUM", "L
 const maxRounds = 15
 
 // matchSetup is what a host chooses before opening a lobby: the same
-// settings as -rounds, -arena, -bot-skill and -bots, which travel to
-// every player with the start of the match.
+// settings as -rounds, -arena, -speed, -bot-skill and -bots, which travel
+// to every player with the start of the match.
 type matchSetup struct {
 	rounds int       // rounds to win, 1 to maxRounds
 	arena  int       // index in arenaSizes
+	pace   sim.Pace  // how fast the riders go
 	skill  sim.Skill // how well the bots play
 	bots   int       // 0 to sim.MaxPlayers-1
 }
 
-// setupFrom starts the setup from the flags' settings.
-func setupFrom(f play.Flags) matchSetup {
-	m := matchSetup{rounds: f.RoundsToWin, bots: f.Bots, skill: f.BotSkill}
+// The flags that set a match setup's fields: given on the command line,
+// they go before the remembered setup.
+var setupFlags = []string{"rounds", "arena", "speed", "bot-skill", "bots"}
+
+// setupFrom starts the setup from the one remembered (the options'
+// Match), with each flag in given taking the flags' value instead. An
+// arena the setup does not offer is AUTO.
+func setupFrom(rem prefs.Match, f play.Flags, given map[string]bool) matchSetup {
+	m := matchSetup{rounds: rem.Rounds, bots: rem.Bots}
+	m.skill, _ = sim.ParseSkill(rem.BotSkill)
+	m.pace, _ = sim.ParsePace(rem.Speed)
+	w, h, _ := rem.ArenaSize()
+	if given["rounds"] {
+		m.rounds = f.RoundsToWin
+	}
+	if given["arena"] {
+		w, h = f.ArenaWidth, f.ArenaHeight
+	}
+	if given["speed"] {
+		m.pace = f.Pace
+	}
+	if given["bot-skill"] {
+		m.skill = f.BotSkill
+	}
+	if given["bots"] {
+		m.bots = f.Bots
+	}
 	if m.rounds <= 0 {
 		m.rounds = 3
 	}
 	m.rounds = min(m.rounds, maxRounds)
+	m.bots = max(0, min(sim.MaxPlayers-1, m.bots))
 	for i, sz := range arenaSizes {
-		if sz == [2]int{f.ArenaWidth, f.ArenaHeight} {
+		if sz == [2]int{w, h} {
 			m.arena = i
 		}
 	}
 	return m
+}
+
+// remembered returns the setup as the options keep it.
+func (m matchSetup) remembered() prefs.Match {
+	sz := arenaSizes[m.arena]
+	return prefs.Match{Rounds: m.rounds, Arena: prefs.ArenaName(sz[0], sz[1]), Bots: m.bots, BotSkill: m.skill.String(), Speed: m.pace.String()}
 }
 
 // options returns o with the setup's match settings.
@@ -52,6 +85,7 @@ func (m matchSetup) options(o play.Options) play.Options {
 	o.RoundsToWin = m.rounds
 	o.ArenaWidth, o.ArenaHeight = arenaSizes[m.arena][0], arenaSizes[m.arena][1]
 	o.BotSkill = m.skill
+	o.Pace = m.pace
 	return o
 }
 
@@ -59,6 +93,7 @@ func (m matchSetup) options(o play.Options) play.Options {
 const (
 	setRounds = iota
 	setArena
+	setSpeed
 	setSkill
 	setBots
 	setHost
@@ -66,10 +101,13 @@ const (
 	numSets
 )
 
-var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "BOT SKILL", "BOTS", "OPEN THE LOBBY", "BACK"}
+var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "SPEED", "BOT SKILL", "BOTS", "OPEN THE LOBBY", "BACK"}
 
 // skillNotes say what a bot skill means.
 var skillNotes = map[sim.Skill]string{sim.Easy: "they make mistakes", sim.Normal: "a fair fight", sim.Hard: "they play their best"}
+
+// paceNotes say what a speed means.
+var paceNotes = map[sim.Pace]string{sim.PaceSlow: "gentle: time to see the walls", sim.PaceNormal: "15 cells a second", sim.PaceFast: "for old hands"}
 
 // step moves row's value to its next (d = 1) or previous (d = -1) choice,
 // stopping at the ends.
@@ -79,6 +117,9 @@ func (m *matchSetup) step(row, d int) {
 		m.rounds = max(1, min(maxRounds, m.rounds+d))
 	case setArena:
 		m.arena = max(0, min(len(arenaSizes)-1, m.arena+d))
+	case setSpeed:
+		i := max(0, min(len(sim.Paces)-1, slices.Index(sim.Paces, m.pace)+d))
+		m.pace = sim.Paces[i]
 	case setSkill:
 		i := max(0, min(len(sim.Skills)-1, slices.Index(sim.Skills, m.skill)+d))
 		m.skill = sim.Skills[i]
@@ -101,6 +142,8 @@ func (m matchSetup) value(row int) string {
 		}
 		sz := arenaSizes[m.arena]
 		return fmt.Sprintf("< %s %dx%d >", arenaNames[m.arena], sz[0], sz[1])
+	case setSpeed:
+		return fmt.Sprintf("< %s > %s", strings.ToUpper(m.pace.String()), paceNotes[m.pace])
 	case setSkill:
 		return fmt.Sprintf("< %s > %s", strings.ToUpper(m.skill.String()), skillNotes[m.skill])
 	case setBots:
@@ -120,7 +163,7 @@ type hostSetup struct {
 }
 
 func newHostSetup(a *App) *hostSetup {
-	return &hostSetup{m: setupFrom(a.cfg.Flags), sel: setHost}
+	return &hostSetup{m: a.setup(), sel: setHost}
 }
 
 func (h *hostSetup) update(a *App) error {
@@ -150,6 +193,7 @@ func (h *hostSetup) update(a *App) error {
 		case setBack:
 			return a.toTitle()
 		case setHost:
+			a.remember(h.m)
 			if err := a.hostWith(h.m.options(a.options()), h.m.bots); err != nil {
 				a.notify("could not host: "+err.Error(), true)
 			}
@@ -158,6 +202,22 @@ func (h *hostSetup) update(a *App) error {
 		}
 	}
 	return nil
+}
+
+// setup is the match setup the menus start from: the one remembered, and
+// the match flags given on the command line.
+func (a *App) setup() matchSetup { return setupFrom(a.prefs.Match, a.cfg.Flags, a.cfg.Given) }
+
+// remember keeps m in the options, saved at once, for the next HOST A
+// MATCH and practice.
+func (a *App) remember(m matchSetup) {
+	if rem := m.remembered(); rem != a.prefs.Match {
+		a.prefs.Match = rem
+		a.dirty = true
+		if _, err := a.savePrefs(); err != nil {
+			a.notify(err.Error(), true)
+		}
+	}
 }
 
 func (h *hostSetup) draw(a *App, dst *ebiten.Image) {
@@ -185,6 +245,6 @@ func (h *hostSetup) draw(a *App, dst *ebiten.Image) {
 		bold.text(dst, setLabels[i], r.x+12*fs, ty, s, lc, left)
 		regular.text(dst, fit(h.m.value(i), int((r.right()-12*fs-valueX)/(8*fs))), valueX, ty, s, colText, left)
 	}
-	regular.text(dst, fit("every player gets these with the start of the match; bots join like friends, with the code", int(W/(8*fs))-2), W/2, l.msg.y, s, colFaint, center)
+	regular.text(dst, fit("every player gets these with the start of the match; kept for next time (and for practice)", int(W/(8*fs))-2), W/2, l.msg.y, s, colFaint, center)
 	regular.text(dst, l.footText, W/2, l.foot.y, s, colDim, center)
 }

@@ -144,6 +144,7 @@ type lobbyLayout struct {
 	codeScale int
 	codeLines []string
 	code      rect // the code's box
+	spoken    rect // the line that reads a group of the code aloud
 	copyBtn   rect
 	copyMsg   rect // where "copied" goes
 	players   rect // the "PLAYERS n/m" line
@@ -175,8 +176,8 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 	maxw := int(W * 0.92)
 	for level := 0; level < 3; level++ {
 		l.headScale = []int{3, 2, 2}[level] * s
-		// The code, as large as fits on one line, or wrapped between
-		// groups at the smallest scale.
+		// The code, as large as fits on one line or on two wrapped
+		// between groups, else wrapped at the smallest scale.
 		big := []int{3, 2, 2}[level] * s
 		if level == 0 && H < 700 {
 			big = 2 * s
@@ -185,13 +186,14 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 		if level > 0 {
 			smallest = s
 		}
-		l.codeScale = big
-		for textWidth(code, l.codeScale) > maxw && l.codeScale > smallest {
-			l.codeScale -= s
-		}
-		l.codeLines = []string{code}
-		if textWidth(code, l.codeScale) > maxw {
-			l.codeLines = codeLines(code, maxw/(8*l.codeScale)-1)
+		for l.codeScale = big; ; l.codeScale -= s {
+			l.codeLines = []string{code}
+			if textWidth(code, l.codeScale) > maxw {
+				l.codeLines = balancedLines(code, maxw/(8*l.codeScale)-1)
+			}
+			if len(l.codeLines) <= 2 || l.codeScale <= smallest {
+				break
+			}
 		}
 		bw := 0
 		for _, c := range l.codeLines {
@@ -219,10 +221,11 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 			msgLine = 8 * fs
 		}
 		hintH := float64(lineHeight(s)) + headGap
+		spokenH := float64(lineHeight(s)) // the code read aloud
 		if level == 2 {
-			hintH = 0
+			hintH, spokenH = 0, 0
 		}
-		total := float64(lineHeight(l.headScale)) + headGap + hintH + codeH + 12*fs/float64(level+1) +
+		total := float64(lineHeight(l.headScale)) + headGap + hintH + codeH + 4*fs + spokenH + 10*fs/float64(level+1) +
 			copyH + 6*fs + msgLine + float64(lineHeight(s)) + 6*fs + float64(rows)*l.rowH + 12*fs + startH
 		y := math.Max(8*fs, (room-total)/2)
 		if level == 0 {
@@ -237,7 +240,12 @@ func layLobby(W, H float64, s int, code string, slots int, host bool) lobbyLayou
 			y += hintH
 		}
 		l.code = centred(W/2, y, float64(bw+32*s), codeH)
-		y += codeH + 12*fs/float64(level+1)
+		y += codeH + 4*fs
+		l.spoken = rect{}
+		if spokenH > 0 {
+			l.spoken = rect{W * 0.04, y, W * 0.92, float64(lineHeight(s))}
+		}
+		y += spokenH + 10*fs/float64(level+1)
 		label := "COPY CODE (C)"
 		cw := float64(textWidth(label, s) + 24*s)
 		l.copyBtn = centred(W/2, y, cw, copyH)
@@ -324,4 +332,16 @@ func layOptions(W, H float64, s int, head, hint string, n int) optionsLayout {
 		}
 	}
 	return l
+}
+
+// balancedLines cuts a share code into two lines of about the same
+// length, between groups, when two lines of at most n characters hold it;
+// else into lines of at most n as codeLines does.
+func balancedLines(code string, n int) []string {
+	for w := (len(code) + 1) / 2; w < n; w++ {
+		if lines := codeLines(code, w); len(lines) <= 2 {
+			return lines
+		}
+	}
+	return codeLines(code, n)
 }

@@ -74,7 +74,7 @@ func TestLobbyLayout(t *testing.T) {
 				t.Run(fmt.Sprintf("%dx%d/%s/host=%v", sz[0], sz[1], kind, host), func(t *testing.T) {
 					s := textScale(sz[0], sz[1])
 					l := layLobby(W, H, s, code, 8, host)
-					rs := []named{{"title", l.head}, {"hint", l.hint}, {"code", l.code}, {"copy", l.copyBtn},
+					rs := []named{{"title", l.head}, {"hint", l.hint}, {"code", l.code}, {"spoken", l.spoken}, {"copy", l.copyBtn},
 						{"copy message", l.copyMsg}, {"players", l.players}, {"start", l.start}, {"footer", l.foot}}
 					for i, r := range l.slots {
 						rs = append(rs, named{fmt.Sprintf("slot %d", i), r})

@@ -22,6 +22,7 @@ type lobby struct {
 	goBtn   button
 	said    string // the last lobby line a -frames run printed
 	since   int
+	group   int // the group of the code read aloud under it
 }
 
 func newLobby(a *App, l *play.Lobby) *lobby {
@@ -94,6 +95,10 @@ func (lb *lobby) update(a *App) error {
 		return a.toTitle()
 	case inpututil.IsKeyJustPressed(ebiten.KeyC) || (click && lb.copyBtn.contains(mx, my)):
 		lb.copyCode()
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowRight):
+		lb.group = min(len(codeGroups(lb.l.Code()))-1, lb.group+1)
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowLeft):
+		lb.group = max(0, lb.group-1)
 	case lb.l.IsHost() && inpututil.IsKeyJustPressed(ebiten.KeyB):
 		if len(lb.info.Players) >= lb.info.MaxPlayers {
 			a.notify("the lobby is full", true)
@@ -154,8 +159,30 @@ func (lb *lobby) draw(a *App, dst *ebiten.Image) {
 	glowRect(dst, c.x, c.y, c.w, c.h, colAccent)
 	lh := float64(lineHeight(l.codeScale))
 	top := c.y + (c.h-lh*float64(len(l.codeLines)))/2
+	gl, gs, gn := groupSpan(l.codeLines, lb.group)
+	if l.spoken.empty() {
+		gl = -1 // no line reads it: no group lit
+	}
 	for i, line := range l.codeLines {
-		bold.text(dst, line, W/2, top+float64(i)*lh, l.codeScale, colText, center)
+		ly := top + float64(i)*lh
+		if i != gl {
+			bold.text(dst, line, W/2, ly, l.codeScale, colText, center)
+			continue
+		}
+		// The group being read, lit.
+		x := W/2 - float64(textWidth(line, l.codeScale))/2
+		for k, part := range []string{line[:gs], line[gs : gs+gn], line[gs+gn:]} {
+			c := colText
+			if k == 1 {
+				c = colAccent
+			}
+			bold.text(dst, part, x, ly, l.codeScale, c, left)
+			x += float64(textWidth(part, l.codeScale))
+		}
+	}
+	if !l.spoken.empty() {
+		sp := l.spoken
+		regular.text(dst, spokenLine(lb.l.Code(), lb.group, int(sp.w)/(8*s)), W/2, sp.y, s, colDim, center)
 	}
 
 	// Copy.

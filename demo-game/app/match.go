@@ -346,6 +346,16 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 		glowRect(dst, ms.view.ox-4, ms.view.oy-4, ms.view.aw+8, ms.view.ah+8, scaleCol(colBad, 1, a))
 	}
 	ms.drawTopBar(a, dst, l)
+	// The notices (who left, who is back) go to the foot of the side
+	// column, under the players and out of the arena; the feed keeps the
+	// room above them.
+	notes, top := a.toasts.inColumn(l.feed, s)
+	if len(notes) == 0 && len(a.toasts) > 0 {
+		// No room in the column (eight players in a small window): the
+		// newest over the hint line at the bottom, still off the arena.
+		notes = a.toasts[len(a.toasts)-1:].overHint(W, H, l.bottom, s)
+	}
+	l.feed.h = math.Max(0, top-6*float64(s)-l.feed.y)
 	ms.drawSide(a, dst, l)
 	ms.drawOverlay(a, dst)
 	if ms.waiting != "" {
@@ -377,6 +387,7 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 		c = colWarn
 	}
 	regular.text(dst, hint, W/2, H-l.bottom+float64(3*s), s, c, center)
+	drawColumn(dst, notes, s)
 }
 
 // drawWaiting draws the notice of a stalled match ("waiting for bob") on
@@ -486,7 +497,17 @@ func (ms *matchScreen) drawSide(a *App, dst *ebiten.Image, l matchLayout) {
 		if !present || (!r.Alive && st.Phase() == sim.Playing) {
 			sw = scaleCol(col, 1, 0.35)
 		}
-		fillRect(dst, x, y, 6*fs, row.h, sw)
+		if patternsOn { // the rider's trail pattern, in its colour
+			c := 6 * fs
+			var q, over quads
+			n := int(row.h / c)
+			fillRect(dst, x, y, c, row.h, colFloor)
+			drawPatternRun(&q, &over, x, y+(row.h-float64(n)*c)/2, c, n, p, sw)
+			q.flush(dst, ebiten.BlendSourceOver)
+			over.flush(dst, ebiten.BlendSourceOver)
+		} else {
+			fillRect(dst, x, y, 6*fs, row.h, sw)
+		}
 		nc := col
 		if !present {
 			nc = colFaint

@@ -160,3 +160,59 @@ func TestCountdownSubtitle(t *testing.T) {
 		}
 	}
 }
+
+// TestToastsOffArena: in a match the notices stack at the foot of the
+// side column, wrapped to its width, never over the arena, the player
+// rows or the net graph; where the column has no room for one (eight
+// players in a small window), the newest covers the hint line instead.
+// Five players at 800x450 (the e2e's match) see all three of a dropped
+// player's notices.
+func TestToastsOffArena(t *testing.T) {
+	var ts toasts
+	for _, n := range []string{"carol is not answering...", "carol is back", "carol left: the match goes on"} {
+		ts.add(n, colAccent)
+	}
+	for _, sz := range sizes[1:] {
+		for players := 2; players <= sim.MaxPlayers; players++ {
+			for _, graph := range []bool{false, true} {
+				W, H := float64(sz[0]), float64(sz[1])
+				t.Run(fmt.Sprintf("%dx%d/%d/graph=%v", sz[0], sz[1], players, graph), func(t *testing.T) {
+					s := textScale(sz[0], sz[1])
+					l := layMatch(W, H, s, players, graph)
+					ps, top := ts.inColumn(l.feed, s)
+					if len(ps) == 0 {
+						ps = ts.overHint(W, H, l.bottom, s)
+					}
+					if len(ps) == 0 {
+						t.Fatal("no notice placed at all")
+					}
+					if players == 5 && sz == [2]int{800, 450} && !graph && len(ps) != 3 {
+						t.Errorf("%d of 3 notices placed", len(ps))
+					}
+					rs := []named{{"arena", rect{l.ax, l.ay, l.aw, l.ah}}}
+					for i, r := range l.rows {
+						rs = append(rs, named{fmt.Sprintf("row %d", i), r})
+					}
+					if graph && !l.graphOver { // a graph over the arena is translucent
+						rs = append(rs, named{"graph", l.graph})
+					}
+					for i, p := range ps {
+						rs = append(rs, named{fmt.Sprintf("notice %d %q", i, p.n.text), p.box})
+						if i == 0 && p.n.text != "carol left: the match goes on" {
+							t.Errorf("the first placed is %q, not the newest", p.n.text)
+						}
+						for _, line := range p.lines {
+							if float64(textWidth(line, s))+10*float64(s) > p.box.w {
+								t.Errorf("%q is wider than its notice %+v", line, p.box)
+							}
+						}
+						if p.box.y < top {
+							t.Errorf("notice %+v above the top %g it reports", p.box, top)
+						}
+					}
+					checkLayout(t, W, H, rs)
+				})
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -19,16 +20,17 @@ const (
 	optRight
 	optBoost
 	optPalette
+	optPatterns
 	optVolume
 	optSound
 	optBack
 	numOpts
 )
 
-var optLabels = [numOpts]string{"NAME", "TURN LEFT", "TURN RIGHT", "BOOST", "COLOURS", "VOLUME", "SOUND", "BACK"}
+var optLabels = [numOpts]string{"NAME", "TURN LEFT", "TURN RIGHT", "BOOST", "COLOURS", "TRAILS", "VOLUME", "SOUND", "BACK"}
 
-// optionsScreen edits the options: the name, the bound keys, the palette
-// and the sound. Changes show (and sound) at once; leaving saves them.
+// optionsScreen edits the options: the name, the bound keys, the palette,
+// the trails' patterns and the sound. Changes show (and sound) at once; leaving saves them.
 type optionsScreen struct {
 	p       prefs.Prefs
 	sel     int
@@ -86,6 +88,8 @@ func (o *optionsScreen) step(a *App, d int) {
 	case optPalette:
 		i := slices.Index(prefs.Palettes, o.p.Palette)
 		o.p.Palette = prefs.Palettes[(i+d+len(prefs.Palettes))%len(prefs.Palettes)]
+	case optPatterns:
+		o.p.Patterns = !o.p.Patterns
 	case optVolume:
 		o.p.Volume, o.p.Muted = prefs.Clamp(o.p.Volume+0.1*float64(d)), false
 	case optSound:
@@ -240,6 +244,11 @@ func (o *optionsScreen) value(a *App, row int, blink bool) string {
 			return "< COLOUR-BLIND SAFE >"
 		}
 		return "< NEON >"
+	case optPatterns:
+		if o.p.Patterns {
+			return "< PATTERNED > each rider's own"
+		}
+		return "< SOLID > by colour alone"
 	case optVolume:
 		return fmt.Sprintf("< %d%% >", int(o.p.Volume*100+0.5))
 	case optSound:
@@ -302,6 +311,21 @@ func (o *optionsScreen) draw(a *App, dst *ebiten.Image) {
 				for k, c := range playerColors {
 					fillRect(dst, x+float64(k)*(sw+3*fs), r.y+(r.h-sw)/2, sw, sw, c)
 				}
+			}
+		}
+		if i == optPatterns && o.p.Patterns { // each rider's pattern, a short column of trail
+			c := 4 * fs
+			n := int(math.Max(2, math.Floor((r.h-2*fs)/c)))
+			sw := 10 * fs
+			x := r.right() - 12*fs - float64(len(playerColors))*(sw+3*fs)
+			if x > l.valueX+float64(textWidth(v, s))+8*fs {
+				var q, over quads
+				y0 := r.y + (r.h-float64(n)*c)/2
+				for k, col := range playerColors {
+					drawPatternRun(&q, &over, x+float64(k)*(sw+3*fs)+(sw-c)/2, y0, c, n, k, col)
+				}
+				q.flush(dst, ebiten.BlendSourceOver)
+				over.flush(dst, ebiten.BlendSourceOver)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -118,7 +119,7 @@ func (t *title) update(a *App) error {
 	case itemJoin:
 		a.setScreen(newJoin(a, ""))
 	case itemPractice:
-		if err := a.practice(t.bots); err != nil {
+		if err := a.practice(a.setup().options(a.options()), t.bots); err != nil {
 			a.notify(err.Error(), true)
 		}
 	case itemOptions:
@@ -162,7 +163,11 @@ func (t *title) draw(a *App, dst *ebiten.Image) {
 	}
 	hint := "arrows + ENTER to choose"
 	if t.sel == itemPractice {
-		hint = "LEFT / RIGHT: how many bots"
+		m := a.setup()
+		hint = fmt.Sprintf("LEFT / RIGHT: how many bots   %s bots, %s speed (as HOST A MATCH)", strings.ToUpper(m.skill.String()), strings.ToUpper(m.pace.String()))
+		if textWidth(hint, s) > int(W)-16*s {
+			hint = fmt.Sprintf("LEFT/RIGHT: bots   %s, %s", strings.ToUpper(m.skill.String()), strings.ToUpper(m.pace.String()))
+		}
 	}
 	regular.text(dst, hint, W/2, l.hint.y, s, colFaint, center)
 

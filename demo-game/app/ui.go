@@ -291,19 +291,82 @@ func (t *toasts) update() {
 	*t = out
 }
 
+// placed is a notice laid out in a column: its box and its lines.
+type placed struct {
+	box   rect
+	lines []string
+	n     toast
+}
+
+// inColumn lays the notices out in col, the newest at its foot and the
+// older above it, each wrapped to the column's width, as many as fit. top
+// is the y above the highest one placed (col.bottom() when none is).
+func (t toasts) inColumn(col rect, s int) (out []placed, top float64) {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	n := max(8, int((col.w-16*fs)/(8*fs)))
+	y := col.bottom()
+	for i := len(t) - 1; i >= 0; i-- {
+		lines := wrap(t[i].text, n)
+		h := float64(len(lines))*lh + 6*fs
+		if y-h < col.y {
+			break
+		}
+		y -= h
+		out = append(out, placed{box: rect{col.x, y, col.w, h}, lines: lines, n: t[i]})
+		y -= 3 * fs
+	}
+	if len(out) == 0 {
+		return nil, col.bottom()
+	}
+	return out, out[len(out)-1].box.y
+}
+
+// alpha is a notice's opacity: it fades out over its last half second.
+func (n toast) alpha() float64 {
+	if left := toastTicks - n.age; left < 30 {
+		return float64(left) / 30
+	}
+	return 1
+}
+
+// drawColumn draws the notices inColumn placed.
+func drawColumn(dst *ebiten.Image, ps []placed, s int) {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	for _, p := range ps {
+		a, b := p.n.alpha(), p.box
+		fillRect(dst, b.x, b.y, b.w, b.h, scaleCol(colPanel, 1, 0.92*a))
+		fillRect(dst, b.x, b.y, 3*fs, b.h, scaleCol(p.n.col, 1, a))
+		for i, line := range p.lines {
+			regular.text(dst, line, b.x+10*fs, b.y+3*fs+float64(i)*lh, s, scaleCol(mixCol(p.n.col, colText, 0.5), 1, a), left)
+		}
+	}
+}
+
 // draw draws the notices upwards from y, centred on x.
 func (t toasts) draw(dst *ebiten.Image, x, y float64, s int) {
 	lh := float64(lineHeight(s) + 8*s)
 	for i := len(t) - 1; i >= 0; i-- {
 		n := t[i]
-		a := 1.0
-		if left := toastTicks - n.age; left < 30 {
-			a = float64(left) / 30
-		}
+		a := n.alpha()
 		w := float64(textWidth(n.text, s) + 24*s)
 		y -= lh + float64(4*s)
 		fillRect(dst, x-w/2, y, w, lh, scaleCol(colPanel, 1, 0.92*a))
 		fillRect(dst, x-w/2, y, float64(3*s), lh, scaleCol(n.col, 1, a))
 		regular.text(dst, n.text, x, y+float64(4*s), s, scaleCol(mixCol(n.col, colText, 0.5), 1, a), center)
 	}
+}
+
+// overHint places the newest notice over a screen's bottom line of height
+// h (a match's hint line), centred, cut to the width of a W x H window.
+func (t toasts) overHint(W, H, h float64, s int) []placed {
+	if len(t) == 0 {
+		return nil
+	}
+	fs := float64(s)
+	n := t[len(t)-1]
+	line := fit(n.text, int((W-40*fs)/(8*fs)))
+	w := float64(textWidth(line, s)) + 20*fs
+	return []placed{{box: rect{(W - w) / 2, H - h, w, h}, lines: []string{line}, n: n}}
 }

@@ -67,6 +67,14 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 		f.BotSkill = k
 		return nil
 	})
+	fs.Func("speed", "how fast the riders go: slow, normal or fast (host and practice; default normal)", func(v string) error {
+		p, ok := sim.ParsePace(v)
+		if !ok {
+			return fmt.Errorf("want slow, normal or fast")
+		}
+		f.Pace = p
+		return nil
+	})
 	fs.StringVar(&f.ListenAddr, "listen", "", "UDP `address` to bind (default: every interface, a free port)")
 	fs.IntVar(&f.Frames, "frames", 0, "play by itself (a bot steers) and exit after `N` frames, printing \"checksum N HEX\"")
 	fs.BoolVar(&f.Headless, "headless", false, "no window: a bot plays this side (for tests and to fill a lobby)")

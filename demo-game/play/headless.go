@@ -62,7 +62,7 @@ func RunHeadless(ctx context.Context, h Headless, out io.Writer) error {
 	default:
 		return cli.Usage(errors.New("nothing to do: give -host, -join CODE, -practice or -replay"))
 	}
-	fmt.Fprintf(out, "match started: %d players, you are player %d\nbot skill: %v\n", len(m.Names()), m.Local(), m.BotSkill())
+	fmt.Fprintf(out, "match started: %d players, you are player %d\nbot skill: %v\nspeed: %v\n", len(m.Names()), m.Local(), m.BotSkill(), m.State().Config().Pace)
 	err = Autoplay(ctx, m, h.Frames, Watch{
 		Done: func(m *Match) {
 			fmt.Fprintf(out, "checksum %d %016x\n", m.Frames(), m.State().Checksum())

@@ -16,8 +16,9 @@ const GameID = "neon-trails"
 
 // GameVersion is the version of the simulation; replays record it.
 // Version 2: bots play at the match's skill, and duels have the arena of
-// four.
-const GameVersion = "2"
+// four. Version 3: the match's pace (slow, normal, fast), which the
+// state's encoding and so its checksums include.
+const GameVersion = "3"
 
 // DefaultTickRate is the simulation rate of a match, in frames per second.
 const DefaultTickRate = 60
@@ -57,6 +58,9 @@ type Options struct {
 	// only): every bot in the match, the host's, practice's and a
 	// headless player's, plays at it. The zero value is sim.Normal.
 	BotSkill sim.Skill
+	// Pace is how fast the riders go (host and practice only). The zero
+	// value is sim.PaceNormal.
+	Pace sim.Pace
 	// TickRate is the simulation rate (host and practice only). Default
 	// DefaultTickRate.
 	TickRate int
@@ -105,7 +109,7 @@ func (o Options) netConfig(seed uint64) *netcode.Config {
 }
 
 func (o Options) settings() Settings {
-	return Settings{RoundsToWin: o.RoundsToWin, Width: o.ArenaWidth, Height: o.ArenaHeight, BotSkill: o.BotSkill}
+	return Settings{RoundsToWin: o.RoundsToWin, Width: o.ArenaWidth, Height: o.ArenaHeight, BotSkill: o.BotSkill, Pace: o.Pace}
 }
 
 // botListenAddr is where a host's bots bind: the host's address with a
@@ -131,14 +135,18 @@ type Settings struct {
 	Width, Height int
 	// BotSkill is how well every bot of the match plays.
 	BotSkill sim.Skill
+	// Pace is how fast the riders go.
+	Pace sim.Pace
 }
 
 // settingsVersion is the settings' format: version 1 had no bot skill
-// (its bots play at sim.Normal).
-const settingsVersion = 2
+// (its bots play at sim.Normal), version 2 no pace (its riders go at
+// sim.PaceNormal). A peer of an older release rejects the newer format
+// with an error, rather than playing a match it would step differently.
+const settingsVersion = 3
 
 func (s Settings) encode() []byte {
-	return []byte{settingsVersion, uint8(s.RoundsToWin), uint8(s.Width), uint8(s.Height), uint8(s.BotSkill)}
+	return []byte{settingsVersion, uint8(s.RoundsToWin), uint8(s.Width), uint8(s.Height), uint8(s.BotSkill), uint8(s.Pace)}
 }
 
 func decodeSettings(b []byte) (Settings, error) {
@@ -147,12 +155,19 @@ func decodeSettings(b []byte) (Settings, error) {
 		return Settings{}, nil
 	case len(b) == 4 && b[0] == 1:
 		return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3])}, nil
-	case len(b) == 5 && b[0] == settingsVersion:
+	case (len(b) == 5 && b[0] == 2) || (len(b) == 6 && b[0] == settingsVersion):
 		k := sim.Skill(b[4])
 		if k.String() == "skill?" {
 			return Settings{}, fmt.Errorf("play: match settings with bot skill %d", b[4])
 		}
-		return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3]), BotSkill: k}, nil
+		set := Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3]), BotSkill: k}
+		if len(b) == 6 {
+			set.Pace = sim.Pace(b[5])
+			if !set.Pace.Valid() {
+				return Settings{}, fmt.Errorf("play: match settings with pace %d", b[5])
+			}
+		}
+		return set, nil
 	}
 	return Settings{}, fmt.Errorf("play: match settings of an unknown version (%d bytes)", len(b))
 }
@@ -170,5 +185,6 @@ func simConfig(players int, seed uint64, tickRate int, settings []byte) (sim.Con
 		Height:         st.Height,
 		RoundsToWin:    st.RoundsToWin,
 		TicksPerSecond: tickRate,
+		Pace:           st.Pace,
 	}, nil
 }

@@ -124,9 +124,9 @@ func SkilledBot(s *State, p int, k Skill) Input {
 	boost := straightRun >= sp.boostX && r.Energy > s.maxEnergy/3 && noise%3 != 0
 	// Think once a cell, on the tick after the rider entered it: the
 	// sub-cell progress is then below one tick's worth of speed.
-	speed := Speed
+	speed, boostSpeed := s.cfg.Pace.Speeds()
 	if r.Boost {
-		speed = BoostSpeed
+		speed = boostSpeed
 	}
 	if r.progress >= speed || r.nq > 0 {
 		return MakeInput(None, boost)

@@ -7,7 +7,8 @@
 // # Rules
 //
 // Every rider moves on its own on a grid, one cell every four ticks
-// (Speed cells a second), leaving a wall of its colour behind. Steer with
+// (Speed cells a second at Config.Pace's normal; two thirds of that slow,
+// four thirds fast), leaving a wall of its colour behind. Steer with
 // the four directions; a turn straight back is ignored, and up to two
 // turns made within one cell are kept and made one cell after the other.
 // Hold boost to ride twice as fast while the meter lasts (1.5 s when full;

@@ -12,7 +12,7 @@ var ErrBadState = errors.New("sim: bad state encoding")
 
 const (
 	stateMagic   = "NT"
-	stateVersion = 2
+	stateVersion = 3
 	// maxEvents bounds the events of one Step in an encoded state; a Step
 	// makes at most a handful per rider.
 	maxEvents = 64
@@ -21,7 +21,7 @@ const (
 // The encoding, little-endian, fixed-size fields in this order:
 //
 //	"NT", version, players, seed u64, width u16, height u16,
-//	rounds to win u8, ticks per second u16,
+//	rounds to win u8, ticks per second u16, pace u8 (since version 3),
 //	tick i64, phase u8, phase tick i64, round u32, rng u64,
 //	round winner i8, match winner i8,
 //	per rider: x u16, y u16, dir u8, flags u8, energy u16, crash tick i64,
@@ -116,6 +116,7 @@ func (s *State) encode(e *encoder) {
 	e.u16(uint16(s.cfg.Height))
 	e.u8(uint8(s.cfg.RoundsToWin))
 	e.u16(uint16(s.cfg.TicksPerSecond))
+	e.u8(uint8(s.cfg.Pace))
 	e.i64(s.tick)
 	e.u8(uint8(s.phase))
 	e.i64(s.phaseTick)
@@ -257,6 +258,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 	cfg.Width, cfg.Height = d.u16(), d.u16()
 	cfg.RoundsToWin = d.u8()
 	cfg.TicksPerSecond = d.u16()
+	cfg.Pace = Pace(d.u8())
 	if d.err != nil {
 		return d.err
 	}

@@ -128,12 +128,13 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		{Config{Players: 2, Seed: 2, Width: MinSize, Height: MinSize, RoundsToWin: 1}, 700},
 		{Config{Players: 8, Seed: 3, Width: 30, Height: 30, TicksPerSecond: 20}, 150},
 		{Config{Players: 5, Seed: 4, Width: 32, Height: MinSize}, 400},
+		{Config{Players: 3, Seed: 5, Width: 40, Height: 30, Pace: PaceFast}, 500},
 	} {
 		s := botState(t, tc.cfg, tc.ticks)
 		b, _ := s.MarshalBinary()
 		seeds = append(seeds, b, b[:len(b)/3])
 	}
-	return append(seeds, nil, []byte("NT\x02"), []byte("NT\x02\x02garbage"))
+	return append(seeds, nil, []byte("NT\x03"), []byte("NT\x03\x02garbage"))
 }
 
 func FuzzUnmarshalBinary(f *testing.F) {

@@ -42,5 +42,5 @@ func Example() {
 	// tick 3045: player 0 crashed at 5,0 (trail)
 	// round 3 won by player 1
 	// match won by player 1 scores [1 2]
-	// checksum 03b3b83a329ef2e5
+	// checksum f089088914cfa820
 }

@@ -45,6 +45,62 @@ type Config struct {
 	RoundsToWin int
 	// TicksPerSecond is the rate Step is called at, 10 to 240. Default 60.
 	TicksPerSecond int
+	// Pace is how fast riders go. The zero value is PaceNormal.
+	Pace Pace
+}
+
+// Pace is how fast the riders of a match go: a slow match gives new
+// players time to see a wall coming. The zero value is PaceNormal.
+type Pace uint8
+
+// The paces. Every one is a whole number of cells per second, so the
+// simulation stays in integers.
+const (
+	// PaceNormal: Speed cells a second, BoostSpeed with boost.
+	PaceNormal Pace = iota
+	// PaceSlow: two thirds of normal, 10 cells a second (20 with boost).
+	PaceSlow
+	// PaceFast: four thirds of normal, 20 cells a second (40 with boost).
+	PaceFast
+)
+
+// Paces are the paces from the slowest to the fastest, for a menu.
+var Paces = []Pace{PaceSlow, PaceNormal, PaceFast}
+
+var paceNames = [...]string{"normal", "slow", "fast"}
+
+// paceSpeed is each pace's speed without boost, in cells per second;
+// boost doubles it.
+var paceSpeed = [...]int{Speed, 10, 20}
+
+// String names the pace: "slow", "normal" or "fast".
+func (p Pace) String() string {
+	if int(p) < len(paceNames) {
+		return paceNames[p]
+	}
+	return "pace?"
+}
+
+// Valid reports whether p is one of the paces.
+func (p Pace) Valid() bool { return int(p) < len(paceNames) }
+
+// ParsePace returns the pace String names, and false for any other name.
+func ParsePace(name string) (Pace, bool) {
+	for p, n := range paceNames {
+		if n == name {
+			return Pace(p), true
+		}
+	}
+	return PaceNormal, false
+}
+
+// Speeds returns a rider's speed at pace p, in cells per second, without
+// and with boost. It returns the normal speeds for a pace out of range.
+func (p Pace) Speeds() (normal, boost int) {
+	if !p.Valid() {
+		p = PaceNormal
+	}
+	return paceSpeed[p], 2 * paceSpeed[p]
 }
 
 // ArenaSize returns the default arena size for a number of players: as
@@ -98,6 +154,9 @@ func (c Config) WithDefaults() (Config, error) {
 	}
 	if c.TicksPerSecond < 10 || c.TicksPerSecond > 240 {
 		return c, fmt.Errorf("%w: %d ticks per second (want 10 to 240)", ErrBadConfig, c.TicksPerSecond)
+	}
+	if !c.Pace.Valid() {
+		return c, fmt.Errorf("%w: pace %d (want 0 to %d)", ErrBadConfig, c.Pace, len(paceNames)-1)
 	}
 	return c, nil
 }
@@ -600,13 +659,13 @@ func (s *State) stepPlaying() {
 		if !r.Alive {
 			continue
 		}
-		speed := Speed
+		speed, boostSpeed := s.cfg.Pace.Speeds()
 		// Boost lasts while it is held and the meter is not empty, but it
 		// only starts with a quarter of the meter: holding the button down
 		// on an empty meter does not sip every drop of recharge.
 		boost := r.held && r.Energy > 0 && (r.Boost || r.Energy >= s.maxEnergy/4)
 		if boost {
-			speed = BoostSpeed
+			speed = boostSpeed
 			r.Energy--
 			if !r.Boost {
 				s.emit(Event{Kind: EventBoost, Player: p, X: r.X, Y: r.Y, By: -1})

@@ -36,6 +36,8 @@ type Command struct {
 	Config string
 	// NameSet says -name was given: it goes before the options' name.
 	NameSet bool
+	// Given are the flags given on the command line, by name.
+	Given map[string]bool
 }
 
 // Parse reads and checks the demo's command line. On -help it prints the
@@ -59,7 +61,9 @@ func Parse(args []string, stdout io.Writer) (*Command, error) {
 	if err := cli.Parse(fs, args, stdout); err != nil {
 		return nil, err
 	}
-	fs.Visit(func(f *flag.Flag) { c.NameSet = c.NameSet || f.Name == "name" })
+	c.Given = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.Given[f.Name] = true })
+	c.NameSet = c.Given["name"]
 	switch {
 	case c.Width < 320 || c.Width > 16384:
 		return nil, cli.Badf("width", c.Width, "320 to 16384 pixels")

@@ -1,6 +1,7 @@
 // Package prefs is Neon Trails' options file: the player's name, the keys
-// bound to turning and boosting, the palette, and the sound's volume,
-// kept as a small JSON file between runs. Decoding, checking and the
+// bound to turning and boosting, the palette and trail patterns, the
+// sound's volume and the host's last match setup, kept as a small JSON
+// file between runs. Decoding, checking and the
 // file's place are pure and need no window:
 //
 //	p, warn := prefs.Load(path) // defaults, and one line, when the file is missing or bad
@@ -19,6 +20,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/peerstep/peerstep/demo-game/sim"
 )
 
 // EnvPath is the environment variable that, when set, names the options
@@ -53,6 +56,93 @@ type Keys struct {
 	Boost     string `json:"boost"`
 }
 
+// ArenaAuto is Match.Arena's value for an arena that grows with the
+// players.
+const ArenaAuto = "auto"
+
+// MaxRounds is the most rounds to win Match takes, as -rounds does.
+const MaxRounds = 99
+
+// Match is the match setup a host chose last, preselected on the next
+// HOST A MATCH; practice plays at its bot skill and speed too.
+type Match struct {
+	// Rounds to win, 1 to MaxRounds.
+	Rounds int `json:"rounds"`
+	// Arena is ArenaAuto or a size "WxH" in cells, each side sim.MinSize
+	// to sim.MaxSize.
+	Arena string `json:"arena"`
+	// Bots is how many bots join the host's lobby, 0 to sim.MaxPlayers-1.
+	Bots int `json:"bots"`
+	// BotSkill is a sim.Skill's name: "easy", "normal" or "hard".
+	BotSkill string `json:"bot_skill"`
+	// Speed is a sim.Pace's name: "slow", "normal" or "fast".
+	Speed string `json:"speed"`
+}
+
+// ArenaSize returns the arena's size in cells, 0, 0 for ArenaAuto, and
+// false when Arena is neither.
+func (m Match) ArenaSize() (w, h int, ok bool) {
+	if m.Arena == ArenaAuto {
+		return 0, 0, true
+	}
+	if _, err := fmt.Sscanf(m.Arena, "%dx%d", &w, &h); err != nil || fmt.Sprintf("%dx%d", w, h) != m.Arena ||
+		w < sim.MinSize || w > sim.MaxSize || h < sim.MinSize || h > sim.MaxSize {
+		return 0, 0, false
+	}
+	return w, h, true
+}
+
+// ArenaName returns Match.Arena's value for an arena of w by h cells
+// (ArenaAuto for 0 by 0).
+func ArenaName(w, h int) string {
+	if w == 0 && h == 0 {
+		return ArenaAuto
+	}
+	return fmt.Sprintf("%dx%d", w, h)
+}
+
+// problems names each field of m out of range, as Check does.
+func (m Match) problems() (rounds, arena, bots, skill, speed string) {
+	if m.Rounds < 1 || m.Rounds > MaxRounds {
+		rounds = fmt.Sprintf("match rounds %d: 1 to %d", m.Rounds, MaxRounds)
+	}
+	if _, _, ok := m.ArenaSize(); !ok {
+		arena = fmt.Sprintf("match arena %q: %s or WIDTHxHEIGHT, each side %d to %d", m.Arena, ArenaAuto, sim.MinSize, sim.MaxSize)
+	}
+	if m.Bots < 0 || m.Bots > sim.MaxPlayers-1 {
+		bots = fmt.Sprintf("match bots %d: 0 to %d", m.Bots, sim.MaxPlayers-1)
+	}
+	if _, ok := sim.ParseSkill(m.BotSkill); !ok {
+		skill = fmt.Sprintf("match bot_skill %q: easy, normal or hard", m.BotSkill)
+	}
+	if _, ok := sim.ParsePace(m.Speed); !ok {
+		speed = fmt.Sprintf("match speed %q: slow, normal or fast", m.Speed)
+	}
+	return
+}
+
+// fix returns m with each bad field back at its default.
+func (m Match) fix() Match {
+	d := Default().Match
+	rounds, arena, bots, skill, speed := m.problems()
+	if rounds != "" {
+		m.Rounds = d.Rounds
+	}
+	if arena != "" {
+		m.Arena = d.Arena
+	}
+	if bots != "" {
+		m.Bots = d.Bots
+	}
+	if skill != "" {
+		m.BotSkill = d.BotSkill
+	}
+	if speed != "" {
+		m.Speed = d.Speed
+	}
+	return m
+}
+
 // Prefs are the options. The zero value is not valid: start from Default.
 type Prefs struct {
 	// Name is the player's name in lobbies; "" means the user's name.
@@ -62,14 +152,26 @@ type Prefs struct {
 	Keys Keys `json:"keys"`
 	// Palette is one of Palettes.
 	Palette string `json:"palette"`
+	// Patterns draws each rider's trail with a pattern of its own
+	// (dashes, dots, stripes), so that riders are told apart without
+	// their colours.
+	Patterns bool `json:"patterns"`
 	// Volume is the sound's level, 0 to 1; Muted silences it.
 	Volume float64 `json:"volume"`
 	Muted  bool    `json:"muted"`
+	// Match is the host's last match setup. A file from before it had
+	// none: the defaults.
+	Match Match `json:"match"`
 }
 
 // Default returns the options of a first run.
 func Default() Prefs {
-	return Prefs{Keys: Keys{TurnLeft: "Q", TurnRight: "E", Boost: "Space"}, Palette: PaletteNeon, Volume: 0.8}
+	return Prefs{
+		Keys:    Keys{TurnLeft: "Q", TurnRight: "E", Boost: "Space"},
+		Palette: PaletteNeon,
+		Volume:  0.8,
+		Match:   Match{Rounds: 3, Arena: ArenaAuto, BotSkill: sim.Normal.String(), Speed: sim.PaceNormal.String()},
+	}
 }
 
 // Bindable are the key names a key may be bound to: letters but M (mute),
@@ -115,6 +217,12 @@ func (p Prefs) Check() error {
 	if !(p.Volume >= 0 && p.Volume <= 1) { // NaN too
 		bad = append(bad, fmt.Sprintf("volume %v: 0 to 1", p.Volume))
 	}
+	rounds, arena, bots, skill, speed := p.Match.problems()
+	for _, m := range []string{rounds, arena, bots, skill, speed} {
+		if m != "" {
+			bad = append(bad, m)
+		}
+	}
 	if len(bad) == 0 {
 		return nil
 	}
@@ -126,10 +234,10 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 // fix returns p with each bad field back at its default.
 func (p Prefs) fix() Prefs {
 	d := Default()
-	if (Prefs{Name: p.Name, Keys: d.Keys, Palette: d.Palette, Volume: d.Volume}).Check() != nil {
+	if (Prefs{Name: p.Name, Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: d.Match}).Check() != nil {
 		p.Name = d.Name
 	}
-	if (Prefs{Keys: p.Keys, Palette: d.Palette, Volume: d.Volume}).Check() != nil {
+	if (Prefs{Keys: p.Keys, Palette: d.Palette, Volume: d.Volume, Match: d.Match}).Check() != nil {
 		p.Keys = d.Keys
 	}
 	if !slices.Contains(Palettes, p.Palette) {
@@ -138,6 +246,7 @@ func (p Prefs) fix() Prefs {
 	if !(p.Volume >= 0 && p.Volume <= 1) {
 		p.Volume = d.Volume
 	}
+	p.Match = p.Match.fix()
 	return p
 }
 

@@ -32,6 +32,15 @@ func TestCheck(t *testing.T) {
 		{"negative", func(p *Prefs) { p.Volume = -0.1 }, "volume"},
 		{"NaN", func(p *Prefs) { p.Volume = math.NaN() }, "volume"},
 		{"silent is fine", func(p *Prefs) { p.Volume, p.Muted = 0, true }, ""},
+		{"patterns", func(p *Prefs) { p.Patterns = true }, ""},
+		{"a remembered match", func(p *Prefs) { p.Match = Match{1, "250x24", 7, "hard", "fast"} }, ""},
+		{"no rounds", func(p *Prefs) { p.Match.Rounds = 0 }, "match rounds 0"},
+		{"rounds beyond -rounds", func(p *Prefs) { p.Match.Rounds = 100 }, "match rounds 100"},
+		{"an arena too small", func(p *Prefs) { p.Match.Arena = "23x40" }, `match arena "23x40"`},
+		{"an arena in other words", func(p *Prefs) { p.Match.Arena = "80 x 50" }, "match arena"},
+		{"bots", func(p *Prefs) { p.Match.Bots = -1 }, "match bots -1"},
+		{"skill", func(p *Prefs) { p.Match.BotSkill = "Hard" }, "match bot_skill"},
+		{"speed", func(p *Prefs) { p.Match.Speed = "" }, "match speed"},
 		{"two wrong", func(p *Prefs) { p.Volume, p.Palette = 2, "x" }, "palette \"x\": one of neon, colour-blind; volume 2"},
 	}
 	for _, tt := range tests {
@@ -57,13 +66,20 @@ func TestDecode(t *testing.T) {
 		bad      bool // ErrBadFile
 		warn     bool // another error
 	}{
-		{"a whole file", `{"name":"ada","keys":{"turn_left":"A","turn_right":"D","boost":"ShiftLeft"},"palette":"colour-blind","volume":0.3,"muted":true}`,
-			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft"}, Palette: PaletteSafe, Volume: 0.3, Muted: true}, false, false},
+		{"a file of the last release (no patterns, no match)", `{"name":"ada","keys":{"turn_left":"A","turn_right":"D","boost":"ShiftLeft"},"palette":"colour-blind","volume":0.3,"muted":true}`,
+			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft"}, Palette: PaletteSafe, Volume: 0.3, Muted: true, Match: d.Match}, false, false},
+		{"a file of this release", `{"name":"ada","keys":{"turn_left":"A","turn_right":"D","boost":"ShiftLeft"},"palette":"neon","patterns":true,"volume":0.3,"muted":false,` +
+			`"match":{"rounds":5,"arena":"48x30","bots":2,"bot_skill":"hard","speed":"slow"}}`,
+			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft"}, Palette: PaletteNeon, Patterns: true, Volume: 0.3, Match: Match{5, "48x30", 2, "hard", "slow"}}, false, false},
+		{"part of a match", `{"match":{"speed":"fast"}}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: Match{3, ArenaAuto, 0, "normal", "fast"}}, false, false},
+		{"a match out of range", `{"match":{"rounds":0,"arena":"10x10","bots":8,"bot_skill":"godlike","speed":"warp"}}`, d, false, true},
+		{"one match field bad", `{"match":{"rounds":7,"arena":"080x50","bots":1}}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: Match{7, ArenaAuto, 1, "normal", "normal"}}, false, true},
+		{"patterns not a bool", `{"patterns":"yes"}`, d, true, false},
 		{"empty object", `{}`, d, false, false},
-		{"missing fields", `{"volume":0.5}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: 0.5}, false, false},
-		{"unknown fields", `{"future":[1,2],"muted":true}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Muted: true}, false, false},
+		{"missing fields", `{"volume":0.5}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: 0.5, Match: d.Match}, false, false},
+		{"unknown fields", `{"future":[1,2],"muted":true}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Muted: true, Match: d.Match}, false, false},
 		{"one key bad", `{"name":"bob","keys":{"turn_left":"Nope","turn_right":"E","boost":"Space"}}`,
-			Prefs{Name: "bob", Keys: d.Keys, Palette: d.Palette, Volume: d.Volume}, false, true},
+			Prefs{Name: "bob", Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: d.Match}, false, true},
 		{"volume out of range", `{"volume":7,"palette":"neon"}`, d, false, true},
 		{"not JSON", `volume = 0.5`, d, true, false},
 		{"cut short", `{"name":"ada",`, d, true, false},
@@ -88,7 +104,8 @@ func TestDecode(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	p := Prefs{Name: "zoë", Keys: Keys{"ArrowLeft", "Period", "Space"}, Palette: PaletteSafe, Volume: 0.7}
+	p := Prefs{Name: "zoë", Keys: Keys{"ArrowLeft", "Period", "Space"}, Palette: PaletteSafe, Patterns: true, Volume: 0.7,
+		Match: Match{Rounds: 15, Arena: "160x100", Bots: 7, BotSkill: "easy", Speed: "fast"}}
 	got, err := Decode(p.Encode())
 	if err != nil || got != p {
 		t.Fatalf("Decode(Encode(%+v)) = %+v, %v", p, got, err)
@@ -212,6 +229,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"volume":1e400}`))
 	f.Add([]byte(`{"keys":{"boost":"Q"}}`))
 	f.Add([]byte(`[`))
+	f.Add([]byte(`{"patterns":true,"match":{"rounds":5,"arena":"48x30","bots":2,"bot_skill":"hard","speed":"slow"}}`))
+	f.Add([]byte(`{"match":{"arena":"24x250","speed":"fast"}}`))
+	f.Add([]byte(`{"match":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Decode(b)
 		if cerr := p.Check(); cerr != nil {
@@ -225,4 +245,30 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("%+v encoded decodes as %+v, %v", p, q, err)
 		}
 	})
+}
+
+// TestMatchArena: the remembered arena reads back as the size it names,
+// and every size reads back as itself.
+func TestMatchArena(t *testing.T) {
+	for _, tc := range []struct {
+		arena string
+		w, h  int
+		ok    bool
+	}{
+		{ArenaAuto, 0, 0, true},
+		{"48x30", 48, 30, true},
+		{"250x250", 250, 250, true},
+		{"24x251", 0, 0, false},
+		{"48x30x2", 0, 0, false},
+		{"", 0, 0, false},
+		{"x", 0, 0, false},
+	} {
+		w, h, ok := Match{Arena: tc.arena}.ArenaSize()
+		if w != tc.w || h != tc.h || ok != tc.ok {
+			t.Errorf("%q: %dx%d, %v; want %dx%d, %v", tc.arena, w, h, ok, tc.w, tc.h, tc.ok)
+		}
+		if ok && ArenaName(w, h) != tc.arena {
+			t.Errorf("ArenaName(%d, %d) = %q, want %q", w, h, ArenaName(w, h), tc.arena)
+		}
+	}
 }
