@@ -41,7 +41,12 @@
 // Input delay: each tick's local input is scheduled InputDelay frames ahead
 // of the local frame clock and sent to everyone at once; a frame runs when
 // every present player's input for it is known. Nothing waits for
-// acknowledgements: with one-way latency L and frame time T, a delay of
+// acknowledgements, though there are some: inputs go as datagrams
+// (Outbound.Reliable false) that may be lost, duplicated or reordered, in
+// Config.InputCopies copies, each acknowledging the receiver's inputs
+// (InputMsg.AckNext), and whatever stays unacknowledged for a resend
+// timeout goes again. Checksums, drop reports and leaving need the
+// reliable channel. With one-way latency L and frame time T, a delay of
 // ceil(L/T) frames runs without stalls when every peer ticks in phase
 // (pacing sees to that), one more when peers may be up to a frame apart
 // (Config.DelayMargin). The local clock stops while the

@@ -119,65 +119,86 @@ const maxUnacked = 1024
 // forwards: more than any two remaining peers' holdings can differ by.
 func (e *Engine) dropWindow() Frame { return Frame(2*e.cfg.MaxInputDelay + 16) }
 
-// New returns an engine for cfg, with defaults for zero fields.
+// DefaultConfig returns the configuration of an engine for local of
+// players with every field at its default: the input delay
+// DefaultInputDelay, tuned automatically between 1 and
+// DefaultMaxInputDelay frames, 60 frames a second, a checksum every
+// DefaultChecksumInterval frames, drops after DefaultDisconnectTimeout of
+// silence, two copies of each input and one more over a lossy link.
+func DefaultConfig(players int, local PlayerID) Config {
+	c := Config{Players: players, Local: local, InputDelay: DefaultInputDelay, MinInputDelay: 1, AutoInputDelay: true}
+	c.fillDefaults()
+	return c
+}
+
+// fillDefaults gives the zero fields that have no meaning at zero their
+// defaults.
+func (c *Config) fillDefaults() {
+	if c.MaxInputDelay == 0 {
+		c.MaxInputDelay = DefaultMaxInputDelay
+	}
+	if c.FrameDuration == 0 {
+		c.FrameDuration = DefaultFrameDuration
+	}
+	if c.DelayMargin == 0 && c.FrameDuration > 0 {
+		c.DelayMargin = c.FrameDuration / 8
+	}
+	if c.ChecksumInterval == 0 {
+		c.ChecksumInterval = DefaultChecksumInterval
+	}
+	if c.DisconnectTimeout == 0 {
+		c.DisconnectTimeout = DefaultDisconnectTimeout
+	}
+	if c.InterruptTimeout == 0 {
+		c.InterruptTimeout = c.DisconnectTimeout / 4
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = DefaultPingInterval
+	}
+}
+
+// Validate reports the first thing wrong with c, as an error wrapping
+// ErrBadConfig that names the field, or nil. Zero fields that New fills
+// in count as their defaults.
+func (c Config) Validate() error {
+	c.fillDefaults()
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrBadConfig}, args...)...)
+	}
+	switch {
+	case c.Players < MinPlayers || c.Players > MaxPlayers:
+		return bad("Players %d out of [%d, %d]", c.Players, MinPlayers, MaxPlayers)
+	case int(c.Local) >= c.Players:
+		return bad("Local %d is not a player of %d", c.Local, c.Players)
+	case c.MaxInputDelay < 0 || c.MaxInputDelay > 120:
+		return bad("MaxInputDelay %d out of [1, 120]", c.MaxInputDelay)
+	case c.InputDelay < 0 || c.InputDelay > c.MaxInputDelay:
+		return bad("InputDelay %d out of [0, %d]", c.InputDelay, c.MaxInputDelay)
+	case c.MinInputDelay < 0 || c.MinInputDelay > c.MaxInputDelay:
+		return bad("MinInputDelay %d out of [0, %d]", c.MinInputDelay, c.MaxInputDelay)
+	case c.FrameDuration < 0:
+		return bad("negative FrameDuration %v", c.FrameDuration)
+	case c.DelayMargin < 0:
+		return bad("negative DelayMargin %v", c.DelayMargin)
+	case c.DisconnectTimeout < 0:
+		return bad("negative DisconnectTimeout %v", c.DisconnectTimeout)
+	case c.InterruptTimeout < 0:
+		return bad("negative InterruptTimeout %v", c.InterruptTimeout)
+	case c.PingInterval < 0:
+		return bad("negative PingInterval %v", c.PingInterval)
+	case c.InputCopies < 0 || c.InputCopies > 4:
+		return bad("InputCopies %d out of [0, 4]", c.InputCopies)
+	}
+	return nil
+}
+
+// New returns an engine for cfg (see Config for what its zero fields
+// mean), or an error wrapping ErrBadConfig from Validate.
 func New(cfg Config) (*Engine, error) {
-	if cfg.Players < MinPlayers || cfg.Players > MaxPlayers {
-		return nil, fmt.Errorf("%w: Players %d out of [%d, %d]", ErrBadConfig, cfg.Players, MinPlayers, MaxPlayers)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if int(cfg.Local) >= cfg.Players {
-		return nil, fmt.Errorf("%w: Local %d is not a player of %d", ErrBadConfig, cfg.Local, cfg.Players)
-	}
-	if cfg.MaxInputDelay == 0 {
-		cfg.MaxInputDelay = DefaultMaxInputDelay
-	}
-	if cfg.MaxInputDelay < 0 || cfg.MaxInputDelay > 120 {
-		return nil, fmt.Errorf("%w: MaxInputDelay %d out of [1, 120]", ErrBadConfig, cfg.MaxInputDelay)
-	}
-	if cfg.InputDelay == 0 {
-		cfg.InputDelay = min(DefaultInputDelay, cfg.MaxInputDelay)
-	}
-	if cfg.MinInputDelay == 0 {
-		cfg.MinInputDelay = 1
-	}
-	if cfg.InputDelay < 0 || cfg.InputDelay > cfg.MaxInputDelay {
-		return nil, fmt.Errorf("%w: InputDelay %d out of [0, %d]", ErrBadConfig, cfg.InputDelay, cfg.MaxInputDelay)
-	}
-	if cfg.MinInputDelay < 0 || cfg.MinInputDelay > cfg.MaxInputDelay {
-		return nil, fmt.Errorf("%w: MinInputDelay %d out of [0, %d]", ErrBadConfig, cfg.MinInputDelay, cfg.MaxInputDelay)
-	}
-	if cfg.FrameDuration == 0 {
-		cfg.FrameDuration = DefaultFrameDuration
-	}
-	if cfg.FrameDuration < 0 {
-		return nil, fmt.Errorf("%w: negative FrameDuration", ErrBadConfig)
-	}
-	if cfg.DelayMargin == 0 {
-		cfg.DelayMargin = cfg.FrameDuration / 8
-	}
-	if cfg.DelayMargin < 0 {
-		return nil, fmt.Errorf("%w: negative DelayMargin", ErrBadConfig)
-	}
-	if cfg.ChecksumInterval == 0 {
-		cfg.ChecksumInterval = DefaultChecksumInterval
-	}
-	if cfg.DisconnectTimeout == 0 {
-		cfg.DisconnectTimeout = DefaultDisconnectTimeout
-	}
-	if cfg.DisconnectTimeout < 0 {
-		return nil, fmt.Errorf("%w: negative DisconnectTimeout", ErrBadConfig)
-	}
-	if cfg.InterruptTimeout == 0 {
-		cfg.InterruptTimeout = cfg.DisconnectTimeout / 4
-	}
-	if cfg.PingInterval == 0 {
-		cfg.PingInterval = DefaultPingInterval
-	}
-	if cfg.PingInterval < 0 || cfg.InterruptTimeout < 0 {
-		return nil, fmt.Errorf("%w: negative PingInterval or InterruptTimeout", ErrBadConfig)
-	}
-	if cfg.InputCopies < 0 || cfg.InputCopies > 4 {
-		return nil, fmt.Errorf("%w: InputCopies %d out of [0, 4]", ErrBadConfig, cfg.InputCopies)
-	}
+	cfg.fillDefaults()
 	e := &Engine{
 		cfg:         cfg,
 		n:           cfg.Players,

@@ -20,9 +20,16 @@ func TestNewValidates(t *testing.T) {
 		{"negative delay", Config{Players: 2, InputDelay: -1}},
 		{"negative frame", Config{Players: 2, FrameDuration: -1}},
 		{"negative timeout", Config{Players: 2, DisconnectTimeout: -1}},
+		{"min delay above max", Config{Players: 2, MinInputDelay: 13}},
+		{"five copies", Config{Players: 2, InputCopies: 5}},
+		{"negative ping interval", Config{Players: 2, PingInterval: -1}},
+		{"negative delay margin", Config{Players: 2, DelayMargin: -1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.cfg.Validate(); !errors.Is(err, ErrBadConfig) {
+				t.Fatalf("Validate = %v, want ErrBadConfig", err)
+			}
 			if _, err := New(tt.cfg); !errors.Is(err, ErrBadConfig) {
 				t.Fatalf("New = %v, want ErrBadConfig", err)
 			}
@@ -32,8 +39,33 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := e.Config(); c.InputDelay != DefaultInputDelay || c.ChecksumInterval != DefaultChecksumInterval || c.DisconnectTimeout != DefaultDisconnectTimeout {
+	c := e.Config()
+	if c.ChecksumInterval != DefaultChecksumInterval || c.DisconnectTimeout != DefaultDisconnectTimeout || c.FrameDuration != DefaultFrameDuration {
 		t.Fatalf("defaults not applied: %+v", c)
+	}
+	// A zero input delay is a delay of zero, not "the default".
+	if c.InputDelay != 0 || e.InputDelay() != 0 || c.MinInputDelay != 0 {
+		t.Fatalf("zero delays became %d (engine %d), floor %d", c.InputDelay, e.InputDelay(), c.MinInputDelay)
+	}
+}
+
+func TestDefaultConfig(t *testing.T) {
+	c := DefaultConfig(4, 3)
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Players: 4, Local: 3, InputDelay: DefaultInputDelay, MaxInputDelay: DefaultMaxInputDelay, AutoInputDelay: true,
+		MinInputDelay: 1, DelayMargin: DefaultFrameDuration / 8, FrameDuration: DefaultFrameDuration, ChecksumInterval: DefaultChecksumInterval,
+		DisconnectTimeout: DefaultDisconnectTimeout, InterruptTimeout: DefaultDisconnectTimeout / 4, PingInterval: DefaultPingInterval}
+	if c.MergeInput != nil || fmt.Sprintf("%+v", c) != fmt.Sprintf("%+v", want) {
+		t.Fatalf("DefaultConfig(4, 3) =\n%+v, want\n%+v", c, want)
+	}
+	e, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Config(); fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Fatalf("New changed a full config: %+v", got)
 	}
 }
 

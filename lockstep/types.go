@@ -25,8 +25,11 @@ type Frame int32
 // NoFrame is the frame value meaning "none yet".
 const NoFrame Frame = -1
 
-// Config sets up an Engine. The zero value of each field selects its default,
-// except Players and Local, which the caller always sets.
+// Config sets up an Engine. DefaultConfig gives every field its default
+// and Validate says what is wrong with one. New also fills the zero
+// durations, intervals and limits with their defaults, so a literal that
+// sets only what it cares about works; the counts that zero is a
+// meaningful value of (InputDelay, MinInputDelay) mean what they say.
 type Config struct {
 	// Players is the number of player slots, MinPlayers to MaxPlayers.
 	Players int
@@ -34,7 +37,8 @@ type Config struct {
 	Local PlayerID
 
 	// InputDelay is how many frames after the current one a local input is
-	// scheduled for. Zero means DefaultInputDelay; use SetInputDelay to pick 0.
+	// scheduled for, at the start (AutoInputDelay moves it). Zero is zero:
+	// inputs for the next frame. DefaultConfig sets DefaultInputDelay.
 	InputDelay int
 	// MaxInputDelay caps InputDelay, SetInputDelay and the automatic delay.
 	// Zero means DefaultMaxInputDelay.
@@ -43,7 +47,8 @@ type Config struct {
 	// ceil((one-way latency + its deviation + FrameDuration/8) / FrameDuration)
 	// for the farthest player, within [MinInputDelay, MaxInputDelay].
 	AutoInputDelay bool
-	// MinInputDelay is the floor of the automatic delay. Zero means 1.
+	// MinInputDelay is the floor of the automatic delay. Zero is zero;
+	// DefaultConfig sets 1.
 	MinInputDelay int
 	// DelayMargin is what the automatic delay adds to the one-way latency
 	// before rounding up to frames: room for the peers' ticks not being

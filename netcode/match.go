@@ -96,13 +96,16 @@ func (c *core) beginLocked(st *wire.Start) error {
 		delay = c.cfg.InputDelay // a player's own choice wins: delay is per peer
 	}
 	if delay == 0 && !c.cfg.FixedInputDelay {
-		delay = startDelay(m.peers, m.frameDur, m.delayMargin(false))
+		if delay = startDelay(m.peers, m.frameDur, m.delayMargin(false)); delay == 0 {
+			delay = lockstep.DefaultInputDelay // nothing measured yet
+		}
 	}
 	ecfg := lockstep.Config{
 		Players:           len(st.Pubs),
 		Local:             lockstep.PlayerID(local),
 		InputDelay:        delay,
 		AutoInputDelay:    !c.cfg.FixedInputDelay,
+		MinInputDelay:     1,
 		FrameDuration:     m.frameDur,
 		ChecksumInterval:  int(st.ChecksumInterval),
 		DisconnectTimeout: c.cfg.DisconnectTimeout,
@@ -114,11 +117,6 @@ func (c *core) beginLocked(st *wire.Start) error {
 	eng, err := lockstep.New(ecfg)
 	if err != nil {
 		return fmt.Errorf("netcode: engine: %w", err)
-	}
-	if c.cfg.FixedInputDelay {
-		if err := eng.SetInputDelay(c.cfg.InputDelay); err != nil {
-			return fmt.Errorf("netcode: engine: %w", err)
-		}
 	}
 	m.engine = eng
 	m.info = MatchInfo{

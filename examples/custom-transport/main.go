@@ -3,8 +3,11 @@
 // goroutine, whose engines talk through Go channels. It shows that the
 // engine is a pure state machine: it is fed inputs, messages and the time,
 // and it hands back messages to deliver and frames to simulate. Any
-// transport that delivers a player's messages in order will do (WebRTC data
-// channels, a relay server, Steam sockets...).
+// transport will do (WebRTC data channels, a relay server, Steam
+// sockets...): one that delivers every message in order, as these channels
+// do, or one with a datagram channel beside a reliable one, for the
+// messages the engine does not mark Reliable (it acknowledges and resends
+// inputs itself).
 //
 // Run it with:
 //
