@@ -60,6 +60,18 @@ func leaves(p *simPeer) map[PlayerID]Frame {
 	return out
 }
 
+// testSeeds returns the seeds 1 to count, or only the one -seed names.
+func testSeeds(count int) []uint64 {
+	if *seedFlag != 0 {
+		return []uint64{*seedFlag}
+	}
+	seeds := make([]uint64, count)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	return seeds
+}
+
 // TestPropertyMatches runs many seeded matches: 2 to 8 players, random
 // latency, jitter and delay, players crashing or leaving at random times,
 // sometimes two at once, sometimes reported by only one peer.
@@ -68,14 +80,7 @@ func TestPropertyMatches(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		count = 60
 	}
-	seeds := make([]uint64, 0, count)
-	if *seedFlag != 0 {
-		seeds = append(seeds, *seedFlag)
-	} else {
-		for i := range count {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := testSeeds(count)
 	for _, seed := range seeds {
 		runPropertyMatch(t, seed, false)
 	}
@@ -90,14 +95,7 @@ func TestLossyMatches(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		count = 150
 	}
-	seeds := make([]uint64, 0, count)
-	if *seedFlag != 0 {
-		seeds = append(seeds, *seedFlag)
-	} else {
-		for i := range count {
-			seeds = append(seeds, uint64(i+1))
-		}
-	}
+	seeds := testSeeds(count)
 	var datagrams, lost, duplicated int
 	for _, seed := range seeds {
 		m := runPropertyMatch(t, seed, true)

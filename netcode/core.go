@@ -185,15 +185,7 @@ func (c *core) onMessage(l *link, m wire.Message) {
 	switch m := m.(type) {
 	case *wire.Engine:
 		at := c.now()
-		msgs := make([]lockstep.Message, 0, len(m.Msgs))
-		for _, b := range m.Msgs {
-			msg, err := lockstep.DecodeMessage(b)
-			if err != nil {
-				c.cfg.Logger.Warn("bad engine message", "link", l.recvID, "err", err)
-				continue
-			}
-			msgs = append(msgs, msg)
-		}
+		msgs := c.decodeEngineMsgs(l, m.Msgs)
 		c.mu.Lock()
 		c.inbox = append(c.inbox, inbound{from: l, at: at, msgs: msgs})
 		c.mu.Unlock()

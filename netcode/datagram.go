@@ -26,6 +26,17 @@ func (c *core) onDatagram(l *link, b []byte) {
 		c.cfg.Logger.Debug("bad datagram", "link", l.recvID, "err", err)
 		return
 	}
+	msgs := c.decodeEngineMsgs(l, parts)
+	c.mu.Lock()
+	if c.started && len(c.inbox) < maxInbox {
+		c.inbox = append(c.inbox, inbound{from: l, at: c.now(), msgs: msgs})
+	}
+	c.mu.Unlock()
+}
+
+// decodeEngineMsgs decodes the engine messages that came from l over
+// either channel, leaving out (and logging) any that does not decode.
+func (c *core) decodeEngineMsgs(l *link, parts [][]byte) []lockstep.Message {
 	msgs := make([]lockstep.Message, 0, len(parts))
 	for _, p := range parts {
 		m, err := lockstep.DecodeMessage(p)
@@ -35,11 +46,7 @@ func (c *core) onDatagram(l *link, b []byte) {
 		}
 		msgs = append(msgs, m)
 	}
-	c.mu.Lock()
-	if c.started && len(c.inbox) < maxInbox {
-		c.inbox = append(c.inbox, inbound{from: l, at: c.now(), msgs: msgs})
-	}
-	c.mu.Unlock()
+	return msgs
 }
 
 // datagramOut gathers one tick's datagram messages for one player.
