@@ -416,7 +416,7 @@ func (e *Engine) flushInputs() {
 				from, pl.resentAt, pl.resent = first, e.now, true
 			}
 		}
-		ack := e.players[p].contig
+		ack := pl.contig
 		if from == NoFrame && ack == pl.ackSent {
 			continue
 		}
