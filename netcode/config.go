@@ -12,8 +12,11 @@ import (
 	"github.com/peerstep/peerstep/netcode/netsim"
 )
 
-// Config sets up a session. The zero value of every field selects its
-// default; a nil *Config means all defaults.
+// Config sets up a session. Start from DefaultConfig and change what the
+// game needs; Validate says which field is out of range. Host and Join also
+// take a Config with zero fields, each of which then selects its default,
+// and a nil *Config for all defaults. A zero InputDelay is zero frames, never
+// "automatic": the automatic delay is on unless FixedInputDelay is set.
 type Config struct {
 	// Name is the player's name shown in the lobby. Default "player".
 	Name string
@@ -43,12 +46,15 @@ type Config struct {
 	// TickRate is the simulation rate in frames per second. Host only;
 	// joiners use the host's. Default 60.
 	TickRate int
-	// InputDelay is the input delay in frames. Default: automatic, from
-	// the round trips measured in the lobby, and adjusted as they change
-	// during the match.
+	// InputDelay is a number of input delay frames, zero included: the
+	// fewest the automatic delay may go down to, or with FixedInputDelay
+	// the delay itself. The automatic delay (the default) starts from
+	// the round trips measured in the lobby and follows them during the
+	// match. Default 0: no floor.
 	InputDelay int
-	// FixedInputDelay turns the automatic input delay off and uses
-	// InputDelay as it is (which may then be 0).
+	// FixedInputDelay turns the automatic input delay off: the delay is
+	// InputDelay, and 0 means inputs count on the frame they are given
+	// (every remote input is then late: only for tests and LAN trials).
 	FixedInputDelay bool
 	// DelayMargin is time the automatic input delay keeps beyond the
 	// one-way time to the farthest player before rounding up to frames.
@@ -100,6 +106,34 @@ type Config struct {
 	Logger *slog.Logger
 	// Rand is the source of secrets and keys. Nil means crypto/rand.
 	Rand io.Reader
+}
+
+// DefaultConfig returns the configuration a nil *Config stands for, every
+// field at its default value (Logger nil: diagnostics discarded), for a game
+// to change field by field:
+//
+//	cfg := netcode.DefaultConfig()
+//	cfg.Name = "ada"
+//	cfg.KCP.Interval = 20 * time.Millisecond
+//	s, err := netcode.Host[Input](ctx, &cfg)
+func DefaultConfig() Config {
+	c, err := (*Config)(nil).withDefaults()
+	if err != nil {
+		panic("netcode: the defaults do not validate: " + err.Error()) // a bug in this package, caught by its tests
+	}
+	c.Logger = nil
+	c.Reach.STUNServers = append([]string(nil), c.Reach.STUNServers...)
+	c.Reach.LANQueries = append([]string(nil), c.Reach.LANQueries...)
+	return c
+}
+
+// Validate reports the first field of c out of range, by name, wrapping
+// ErrBadConfig; zero fields count as their defaults. Host and Join check the
+// same, so a game may call it first to show the error before opening
+// anything.
+func (c *Config) Validate() error {
+	_, err := c.withDefaults()
+	return err
 }
 
 // DefaultInputCopies is Config.InputCopies's default.
@@ -178,10 +212,13 @@ func (c *Config) withDefaults() (Config, error) {
 		out.Name = "player"
 	}
 	if len(out.Name) > 32 {
-		return out, fmt.Errorf("%w: name longer than 32 bytes", ErrBadConfig)
+		return out, fmt.Errorf("%w: Name longer than 32 bytes", ErrBadConfig)
 	}
 	if out.ListenAddr == "" {
 		out.ListenAddr = "0.0.0.0:0"
+	}
+	if _, _, err := net.SplitHostPort(out.ListenAddr); err != nil {
+		return out, fmt.Errorf("%w: ListenAddr %q: want ip:port", ErrBadConfig, out.ListenAddr)
 	}
 	if out.MaxPlayers == 0 {
 		out.MaxPlayers = 8
@@ -205,7 +242,7 @@ func (c *Config) withDefaults() (Config, error) {
 		out.ChecksumInterval = lockstep.DefaultChecksumInterval
 	}
 	if out.ChecksumInterval > 32767 {
-		return out, fmt.Errorf("%w: ChecksumInterval %d too large", ErrBadConfig, out.ChecksumInterval)
+		return out, fmt.Errorf("%w: ChecksumInterval %d too large (at most 32767 frames)", ErrBadConfig, out.ChecksumInterval)
 	}
 	if out.DisconnectTimeout == 0 {
 		out.DisconnectTimeout = lockstep.DefaultDisconnectTimeout
@@ -215,6 +252,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.JoinTimeout == 0 {
 		out.JoinTimeout = 10 * time.Second
+	}
+	if out.JoinTimeout < 0 {
+		return out, fmt.Errorf("%w: JoinTimeout %v is negative", ErrBadConfig, out.JoinTimeout)
 	}
 	if len(out.Settings) > 4096 {
 		return out, fmt.Errorf("%w: Settings of %d bytes (at most 4096)", ErrBadConfig, len(out.Settings))
@@ -230,7 +270,7 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.Network != nil {
 		if err := out.Network.Validate(); err != nil {
-			return out, fmt.Errorf("%w: network simulation: %v", ErrBadConfig, err)
+			return out, fmt.Errorf("%w: Network: %v", ErrBadConfig, err)
 		}
 	}
 	if err := out.Reach.withDefaults(); err != nil {

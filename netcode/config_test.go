@@ -2,9 +2,68 @@ package netcode
 
 import (
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
+
+// TestDefaultConfig: DefaultConfig is what a nil *Config stands for, it
+// validates, and each call is a fresh copy a game may change.
+func TestDefaultConfig(t *testing.T) {
+	d := DefaultConfig()
+	if err := d.Validate(); err != nil {
+		t.Fatalf("DefaultConfig().Validate() = %v", err)
+	}
+	fromNil, err := (*Config)(nil).withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromNil.Logger = nil
+	if !reflect.DeepEqual(d, fromNil) {
+		t.Errorf("DefaultConfig() = %+v\nnil *Config means %+v", d, fromNil)
+	}
+	if d.FixedInputDelay || d.InputDelay != 0 || d.KCP != DefaultKCPTuning() || d.TickRate != 60 {
+		t.Errorf("defaults: fixed delay %v, InputDelay %d, KCP %+v, TickRate %d", d.FixedInputDelay, d.InputDelay, d.KCP, d.TickRate)
+	}
+	d.Reach.STUNServers[0] = "changed:1"
+	if DefaultConfig().Reach.STUNServers[0] == "changed:1" {
+		t.Error("changing one DefaultConfig changed the next")
+	}
+	if (&Config{}).Validate() != nil {
+		t.Error("a zero Config does not validate")
+	}
+}
+
+// TestValidateNamesTheField: every error says which field is wrong.
+func TestValidateNamesTheField(t *testing.T) {
+	for _, tt := range []struct {
+		field string
+		tweak func(*Config)
+	}{
+		{"Name", func(c *Config) { c.Name = strings.Repeat("x", 33) }},
+		{"ListenAddr", func(c *Config) { c.ListenAddr = "nowhere" }},
+		{"MaxPlayers", func(c *Config) { c.MaxPlayers = 17 }},
+		{"TickRate", func(c *Config) { c.TickRate = -1 }},
+		{"InputDelay", func(c *Config) { c.InputDelay = -1 }},
+		{"DelayMargin", func(c *Config) { c.DelayMargin = -time.Second }},
+		{"ChecksumInterval", func(c *Config) { c.ChecksumInterval = 40000 }},
+		{"DisconnectTimeout", func(c *Config) { c.DisconnectTimeout = time.Millisecond }},
+		{"JoinTimeout", func(c *Config) { c.JoinTimeout = -time.Second }},
+		{"Settings", func(c *Config) { c.Settings = make([]byte, 5000) }},
+		{"InputCopies", func(c *Config) { c.InputCopies = 9 }},
+		{"Reach.LANListen", func(c *Config) { c.Reach.LANListen = "x" }},
+	} {
+		t.Run(tt.field, func(t *testing.T) {
+			c := DefaultConfig()
+			tt.tweak(&c)
+			err := c.Validate()
+			if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), tt.field) {
+				t.Errorf("Validate() = %v, want ErrBadConfig naming %s", err, tt.field)
+			}
+		})
+	}
+}
 
 func TestConfigDefaultsAndErrors(t *testing.T) {
 	c, err := (&Config{}).withDefaults()

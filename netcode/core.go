@@ -38,6 +38,8 @@ type core struct {
 	isHost bool
 	epoch  time.Time
 
+	ticking atomic.Bool // a Ticker runs the match's ticks
+
 	lobbyKey [32]byte
 	matchID  uint32
 	cookies  *seal.CookieJar // host only

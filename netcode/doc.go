@@ -51,13 +51,16 @@
 // # Pacing
 //
 // Session.Pace says how much longer the loop should wait before its next
-// tick so that every player's ticks stay in phase; a loop that waits it out
-// gets an input delay of the one-way latency rounded up to frames. A loop
-// that cannot (a fixed-rate engine loop) never calls it: then Tick skips a
-// tick now and then, and the delay keeps a frame more. Config.DelayMargin
-// adds time to the delay before it is rounded up, for a game that would
-// rather answer a frame later than ever hitch when a sender's process runs
-// late. docs/TUNING.md has the figures.
+// tick so that every player's ticks stay in phase: the engine's advice, as
+// GGRS's wait recommendation, but in time, not whole frames. A loop that
+// waits it out gets an input delay of the one-way latency rounded up to
+// frames. A loop that cannot wait a fraction of a frame (a fixed-rate engine
+// loop, such as Ebiten's Update) lets a Ticker run the ticks instead
+// (Session.Ticker): it ticks on a timer of its own, waits the advice out,
+// and the game hands it input and collects frames at whatever rate its
+// loop runs. Config.DelayMargin adds time to the delay before it is rounded
+// up, for a game that would rather answer a frame later than ever hitch
+// when a sender's process runs late. docs/TUNING.md has the figures.
 //
 // # Network simulation
 //

@@ -7,6 +7,9 @@ import "errors"
 var (
 	// ErrClosed: the session was closed.
 	ErrClosed = errors.New("netcode: session closed")
+	// ErrTicking: Session.Tick or Session.Ticker was called while a
+	// Ticker runs the session's ticks.
+	ErrTicking = errors.New("netcode: a Ticker runs this session's ticks")
 	// ErrBadConfig: a Config field is out of range.
 	ErrBadConfig = errors.New("netcode: bad config")
 	// ErrCodeRejected: the host answered that it does not know this share

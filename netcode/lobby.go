@@ -357,7 +357,6 @@ func (c *core) startMatch(ctx context.Context) error {
 			st := &wire.Start{
 				Seed:             seed,
 				TickHz:           uint16(c.cfg.TickRate),
-				InputDelay:       uint8(c.cfg.InputDelay),
 				ChecksumInterval: int16(c.cfg.ChecksumInterval),
 				Settings:         c.cfg.Settings,
 			}
@@ -369,6 +368,10 @@ func (c *core) startMatch(ctx context.Context) error {
 					to = append(to, l)
 				}
 			}
+			// What the host's own links call for: a joiner whose links
+			// measured nothing yet starts there.
+			frame := time.Second / time.Duration(c.cfg.TickRate)
+			st.InputDelay = uint8(startDelay(to, frame, frame/8+c.cfg.DelayMargin))
 			err := c.beginLocked(st)
 			c.mu.Unlock()
 			if err != nil {

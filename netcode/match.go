@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -37,24 +38,22 @@ type matchState struct {
 	peers    []*link // by PlayerID; nil for the local player
 	frameDur time.Duration
 	merge    func(older, newer []byte) []byte
+	logger   *slog.Logger
 
-	slowDebt   time.Duration
-	ticks      uint64        // Tick calls in the match
-	lastPace   uint64        // ticks at the last Pace call
-	wholeTicks bool          // the loop does not call Pace: pace by skipping ticks
-	margin     time.Duration // Config.DelayMargin
-	pending    []byte        // input held over a paced tick
-	held       []lockstep.ReadyFrame
-	stalled    uint64
-	paced      uint64
-	stallRun   int
-	dropped    bool
-	left       bool
-	lastTick   time.Duration // c.now() at the last tick
-	lastAt     time.Duration // the engine's clock at the last tick
-	paused     time.Duration // time this process did not tick, left out of the engine's clock
-	batches    [][][]byte    // reliable messages by player, for one KCP message each
-	datagrams  []datagramOut // datagram messages by player
+	slowDebt  time.Duration // pacing advice not yet taken by Pace
+	ticks     uint64        // Tick calls in the match
+	lastPace  uint64        // ticks at the last Pace call
+	unpaced   bool          // the loop was told once that it ignores Pace
+	margin    time.Duration // Config.DelayMargin
+	stalled   uint64
+	stallRun  int
+	dropped   bool
+	left      bool
+	lastTick  time.Duration // c.now() at the last tick
+	lastAt    time.Duration // the engine's clock at the last tick
+	paused    time.Duration // time this process did not tick, left out of the engine's clock
+	batches   [][][]byte    // reliable messages by player, for one KCP message each
+	datagrams []datagramOut // datagram messages by player
 }
 
 // pingInterval is how often the engine pings each player in a match: often
@@ -87,31 +86,37 @@ func (c *core) beginLocked(st *wire.Start) error {
 	}
 	m.frameDur = time.Second / time.Duration(st.TickHz)
 	m.margin = c.cfg.DelayMargin
+	m.logger = c.cfg.Logger
 	m.merge = c.cfg.MergeInput
 	if m.merge == nil {
 		m.merge = func(_, newer []byte) []byte { return newer }
 	}
-	delay := int(st.InputDelay)
-	if c.cfg.InputDelay != 0 || c.cfg.FixedInputDelay {
-		delay = c.cfg.InputDelay // a player's own choice wins: delay is per peer
-	}
-	if delay == 0 && !c.cfg.FixedInputDelay {
-		if delay = startDelay(m.peers, m.frameDur, m.delayMargin(false)); delay == 0 {
-			delay = lockstep.DefaultInputDelay // nothing measured yet
+	delay := c.cfg.InputDelay
+	if !c.cfg.FixedInputDelay {
+		// The automatic delay starts where the lobby's round trips put
+		// it, this player's or else the host's, and never goes below the
+		// player's InputDelay.
+		measured := startDelay(m.peers, m.frameDur, m.delayMargin())
+		if measured == 0 {
+			measured = int(st.InputDelay)
 		}
+		if measured == 0 {
+			measured = lockstep.DefaultInputDelay // nothing measured yet
+		}
+		delay = max(delay, measured)
 	}
 	ecfg := lockstep.Config{
 		Players:           len(st.Pubs),
 		Local:             lockstep.PlayerID(local),
 		InputDelay:        delay,
 		AutoInputDelay:    !c.cfg.FixedInputDelay,
-		MinInputDelay:     1,
+		MinInputDelay:     c.cfg.InputDelay,
 		FrameDuration:     m.frameDur,
 		ChecksumInterval:  int(st.ChecksumInterval),
 		DisconnectTimeout: c.cfg.DisconnectTimeout,
 		PingInterval:      pingInterval,
 		MergeInput:        c.cfg.MergeInput,
-		DelayMargin:       m.delayMargin(false),
+		DelayMargin:       m.delayMargin(),
 		InputCopies:       c.cfg.InputCopies,
 	}
 	eng, err := lockstep.New(ecfg)
@@ -205,51 +210,15 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 	}
 
 	m.ticks++
-	m.noticePace(e)
-	pace := m.slowDebt >= m.frameDur
-	if pace {
-		// This peer runs ahead: skip one tick now so that no one waits
-		// later. The input is merged into the next tick's.
-		m.slowDebt -= m.frameDur
-		m.paced++
-		if m.pending != nil {
-			input = m.merge(m.pending, input)
-		}
-		m.pending = append([]byte(nil), input...)
-	} else {
-		if m.pending != nil {
-			input = m.merge(m.pending, input)
-			m.pending = nil
-		}
-		if _, err := e.AddLocalInput(input); err != nil && !errors.Is(err, lockstep.ErrDropped) {
-			return nil, fmt.Errorf("netcode: local input: %w", err)
-		}
+	m.noticeUnpaced()
+	if _, err := e.AddLocalInput(input); err != nil && !errors.Is(err, lockstep.ErrDropped) {
+		return nil, fmt.Errorf("netcode: local input: %w", err)
 	}
 	rd := e.Ready()
 	c.send(rd.Messages)
-	switch {
-	case !m.wholeTicks:
-		m.slowDebt += rd.SlowDown
-	case rd.Lead > 0.5:
-		// Skipping whole ticks, pace only a lead worth a tick: below
-		// that, a skip would put this peer as far behind as it was ahead.
-		m.slowDebt += rd.SlowDown
-	case rd.Lead < 0.25:
-		m.slowDebt = 0
-	}
-	if m.slowDebt > 4*m.frameDur {
-		m.slowDebt = 4 * m.frameDur
-	}
+	m.slowDebt = min(m.slowDebt+rd.SlowDown, 4*m.frameDur)
 	c.engineEvents(rd.Events)
-	if pace && !m.dropped {
-		m.held = append(m.held, rd.Frames...)
-		return nil, nil
-	}
 	frames := rd.Frames
-	if len(m.held) > 0 {
-		frames = append(m.held, frames...)
-		m.held = nil
-	}
 	if len(frames) == 0 {
 		m.stalled++
 		m.stallRun++
@@ -265,33 +234,26 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 	return frames, nil
 }
 
-// paceWindow is how many ticks without a Pace call make netcode decide
-// that the game loop does not wait out pacing itself.
-const paceWindow = 30
+// paceWindow is how many ticks without a Pace call make netcode tell the
+// game, once, that its loop ignores pacing.
+const paceWindow = 120
 
-// noticePace follows whether the game loop calls Pace. A loop that does
-// keeps every peer within a fraction of a frame, and the automatic delay
-// needs only a sliver of margin; one that does not is paced by whole
-// skipped ticks, peers stay up to a frame apart in phase, and the delay
-// keeps a frame more (docs/TUNING.md: 6 % stalls at 40 ms without it).
-func (m *matchState) noticePace(e *lockstep.Engine) {
-	whole := m.ticks > m.lastPace+paceWindow
-	if whole == m.wholeTicks {
+// noticeUnpaced logs once that the game loop calls Tick but never Pace: its
+// ticks then drift out of phase with the others', and whoever runs ahead
+// stalls on their inputs. A fixed-rate loop should use a Ticker.
+func (m *matchState) noticeUnpaced() {
+	if m.unpaced || m.ticks <= m.lastPace+paceWindow {
 		return
 	}
-	m.wholeTicks = whole
-	_ = e.SetDelayMargin(m.delayMargin(whole)) // never negative
+	m.unpaced = true
+	m.logger.Warn("the game loop calls Tick but not Pace: its ticks drift out of phase with the other players'; wait out Pace, or let a Ticker run the ticks (Session.Ticker)")
 }
 
 // delayMargin is the time the automatic delay keeps beyond the one-way
-// time: an eighth of a frame for pacing's residue, a frame more when
-// pacing skips whole ticks, and the game's Config.DelayMargin.
-func (m *matchState) delayMargin(wholeTicks bool) time.Duration {
-	d := m.frameDur/8 + m.margin
-	if wholeTicks {
-		d += m.frameDur
-	}
-	return d
+// time: an eighth of a frame for pacing's residue, and the game's
+// Config.DelayMargin.
+func (m *matchState) delayMargin() time.Duration {
+	return m.frameDur/8 + m.margin
 }
 
 // takePace hands the pacing debt to a game loop that waits it out itself.

@@ -194,16 +194,26 @@ func (s *Session[I]) Match() (info MatchInfo, ok bool) {
 // in this player's input and returns the frames that every player agrees
 // on, in order, to simulate now. It never blocks on the network: no frame
 // means the others' inputs are late (a stall), more than one means catching
-// up. Before the start it returns ErrNotStarted; once the others dropped
-// this player, ErrDropped.
+// up. Call it once a frame and wait out Pace between calls; a fixed-rate
+// loop uses a Ticker instead. Before the start it returns ErrNotStarted;
+// once the others dropped this player, ErrDropped; while a Ticker runs,
+// ErrTicking.
 func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
+	if s.c.ticking.Load() {
+		return nil, ErrTicking
+	}
 	b, err := lockstep.EncodeInput(input)
 	if err != nil {
 		return nil, fmt.Errorf("netcode: %w", err)
 	}
 	raw, err := s.c.tick(b)
+	return decodeFrames[I](raw), err
+}
+
+// decodeFrames turns the engine's frames into the game's.
+func decodeFrames[I any](raw []lockstep.ReadyFrame) []Frame[I] {
 	if len(raw) == 0 {
-		return nil, err
+		return nil
 	}
 	out := make([]Frame[I], len(raw))
 	for i, f := range raw {
@@ -218,18 +228,21 @@ func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
 		}
 		out[i] = fr
 	}
-	return out, err
+	return out
 }
 
 // Pace returns how much longer than one frame the game loop should wait
 // before its next Tick, because this peer runs ahead of the others, and
-// takes that advice off the books. It is a few hundred microseconds at
-// most, a tick: a loop that sleeps on its own timer adds it to the next
-// sleep, and every peer's tick stays within a fraction of a frame of the
-// others', which is what lets the input delay be the one-way latency rounded
-// up. A loop that cannot (a fixed-rate engine loop) never calls Pace: then
-// Tick skips a whole tick now and then instead, which keeps peers within a
-// frame of each other.
+// takes that advice off the books: the engine's advice, as GGRS's wait
+// recommendation, in time rather than whole frames. It is a few hundred
+// microseconds at most, a tick: a loop that sleeps on its own timer adds it
+// to the next sleep, and every peer's tick stays within a fraction of a
+// frame of the others', which is what lets the input delay be the one-way
+// latency rounded up. A loop that cannot wait a fraction of a frame (a
+// fixed-rate engine loop such as Ebiten's Update) lets a Ticker run the
+// ticks instead (Session.Ticker), which waits the advice out for it; a loop
+// that calls Tick and ignores Pace drifts out of phase, and netcode logs a
+// warning once.
 func (s *Session[I]) Pace() time.Duration { return s.c.takePace() }
 
 // ReportChecksum reports the checksum of the game state after frame f, for

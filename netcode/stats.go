@@ -47,11 +47,10 @@ type Stats struct {
 	Frame lockstep.Frame
 	// InputDelay is the input delay in frames.
 	InputDelay int
+	// Ticks counts the match's ticks so far.
+	Ticks uint64
 	// FramesStalled counts ticks on which no frame could run.
 	FramesStalled uint64
-	// TicksPaced counts ticks skipped on purpose because this peer ran
-	// ahead of the others.
-	TicksPaced uint64
 	// Advantage is how many frames this peer runs ahead of the others.
 	Advantage float64
 	// DatagramsDropped counts datagrams that did not open (garbage,
@@ -75,7 +74,7 @@ func (c *core) stats() Stats {
 		es = m.engine.Stats()
 		st.Frame, st.InputDelay, st.Advantage = es.Frame, es.InputDelay, es.Advantage
 	}
-	st.FramesStalled, st.TicksPaced = m.stalled, m.paced
+	st.Ticks, st.FramesStalled = m.ticks, m.stalled
 	peers := m.peers
 	names := m.info.Players
 	m.mu.Unlock()

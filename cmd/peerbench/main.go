@@ -75,7 +75,8 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs.IntVar(&o.warmup, "warmup", -1, "frames simulated before measuring (default: 2 s worth of frames)")
 	fs.IntVar(&o.tickHz, "tick", 60, "tick rate in Hz, 1 to 1000")
 	fs.StringVar(&delay, "delay", "auto", "input delay in frames, or auto")
-	fs.BoolVar(&o.noPace, "nopace", false, "the game loops ignore Session.Pace (as a fixed-rate engine loop must); netcode skips whole ticks instead")
+	fs.StringVar(&o.loop, "loop", loopSleep, "how each game loop drives its session: sleep (Tick, then sleep a frame plus Session.Pace), ticker (a loop at its own fixed rate, -loop-hz, feeds a netcode.Ticker, as an Ebiten game does), unpaced (Tick, then sleep a frame, ignoring Pace)")
+	fs.IntVar(&o.loopHz, "loop-hz", 0, "with -loop ticker, the game loop's own rate in Hz (0: the tick rate); its latency counts from the loop reading the input to the loop simulating it")
 	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more), at most 1s")
 	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default (2, or 3 over a lossy link)")
 	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
@@ -95,6 +96,10 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 		return nil, cli.Badf("frames", o.frames, "at least 1")
 	case o.warmup < -1:
 		return nil, cli.Badf("warmup", o.warmup, "0 or more frames (or -1: 2 s worth)")
+	case o.loop != loopSleep && o.loop != loopTicker && o.loop != loopUnpaced:
+		return nil, cli.Badf("loop", o.loop, "sleep, ticker or unpaced")
+	case o.loopHz < 0 || o.loopHz > 1000 || (o.loopHz > 0 && o.loop != loopTicker):
+		return nil, cli.Badf("loop-hz", o.loopHz, "0 to 1000 Hz, with -loop ticker")
 	case o.margin < 0 || o.margin > time.Second:
 		return nil, cli.Badf("margin", o.margin, "0 to 1s")
 	case o.copies < 0 || o.copies > 4:
@@ -163,7 +168,7 @@ func printText(w io.Writer, r *result) {
 	fmt.Fprintf(w, "  input delay      %d frames%s\n", r.InputDelayFrames, auto)
 	fmt.Fprintf(w, "  input latency    p50 %.1f ms, p99 %.1f ms, max %.1f ms; ideal %.1f ms (p50 %.2fx, p99 %.2fx)\n",
 		r.InputLatencyP50MS, r.InputLatencyP99MS, r.InputLatencyMaxMS, r.IdealLatencyMS, r.P50VsIdeal, r.P99VsIdeal)
-	fmt.Fprintf(w, "  stalls           %.2f%% of ticks (paced %.2f%%)\n", r.StallPct, r.PacedPct)
+	fmt.Fprintf(w, "  stalls           %.2f%% of ticks\n", r.StallPct)
 	fmt.Fprintf(w, "  per link, each way  %.0f B/s (max %.0f), %.1f datagrams/s, %.2f retransmits/s\n",
 		r.BytesPerSecPerLink, r.MaxBytesPerSecLink, r.DatagramsPerSecPerLink, r.RetransmitsPerSecLk)
 	fmt.Fprintf(w, "  CPU              %.1f µs per frame per peer\n", r.CPUUsPerFrame)

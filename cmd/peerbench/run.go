@@ -28,7 +28,8 @@ type options struct {
 	delay  int // input delay in frames; negative means automatic
 	kcp    netcode.KCPTuning
 	copies int           // netcode.Config.InputCopies
-	noPace bool          // the loop ignores Session.Pace: Tick skips ticks instead
+	loop   string        // how the game loop drives the session: loopSleep, loopTicker, loopUnpaced
+	loopHz int           // the game loop's rate with loopTicker; 0: the tick rate
 	margin time.Duration // netcode.Config.DelayMargin
 	// timeout bounds the whole run; zero picks one from the frame count.
 	timeout time.Duration
@@ -59,6 +60,21 @@ func (o options) oneWay() time.Duration {
 
 // frameDur is one frame at the tick rate.
 func (o options) frameDur() time.Duration { return time.Second / time.Duration(o.tickHz) }
+
+// The ways a game loop drives its session (-loop).
+const (
+	loopSleep   = "sleep"   // Tick, then sleep a frame plus Session.Pace
+	loopTicker  = "ticker"  // a loop at its own fixed rate feeds a netcode.Ticker
+	loopUnpaced = "unpaced" // Tick, then sleep a frame: Pace ignored
+)
+
+// loopRate is the game loop's rate in Hz.
+func (o options) loopRate() int {
+	if o.loop == loopTicker && o.loopHz > 0 {
+		return o.loopHz
+	}
+	return o.tickHz
+}
 
 // ideal is the physical limit of input latency: the one-way latency
 // rounded up to a whole frame, and at least one frame (a frame runs at a
@@ -100,7 +116,8 @@ type result struct {
 	InputLatencyMeanMS  float64  `json:"input_latency_mean_ms"`
 	InputLatencyMaxMS   float64  `json:"input_latency_max_ms"`
 	LatencySamples      uint64   `json:"latency_samples"`
-	PacedPct            float64  `json:"paced_pct"`
+	Loop                string   `json:"loop"`
+	LoopHz              int      `json:"loop_hz"`
 	MaxBytesPerSecLink  float64  `json:"bytes_per_sec_max_link"`
 	RetransmitsPerSecLk float64  `json:"retransmits_per_sec_per_link"`
 	RTTMS               float64  `json:"rtt_ms"`
@@ -227,7 +244,7 @@ func run(ctx context.Context, o options) (*result, error) {
 		LatencyMS: ms(o.net.Latency), JitterMS: ms(o.net.Jitter), Loss: o.net.Loss, Network: o.net.String(),
 		Frames: o.frames, WarmupFrames: o.warmup, DelayAuto: o.delay < 0,
 		IdealLatencyMS: round(ms(o.ideal()), 3), KCP: formatKCP(o.kcp), InputCopies: o.copiesOrDefault(),
-		GoMaxProcs: runtime.GOMAXPROCS(0), DelayMarginMS: ms(o.margin),
+		GoMaxProcs: runtime.GOMAXPROCS(0), DelayMarginMS: ms(o.margin), Loop: o.loop, LoopHz: o.loopRate(),
 	}
 
 	setupStart := time.Now()
@@ -310,7 +327,7 @@ func run(ctx context.Context, o options) (*result, error) {
 
 	// Figures.
 	all := newHistogram()
-	var stalled, paced, ticks uint64
+	var stalled, ticks uint64
 	var bytesRate, dgramRate, retrRate, maxLink float64
 	res.ChecksumsEqual = true
 	res.InputDelayMin = -1
@@ -336,9 +353,8 @@ func run(ctx context.Context, o options) (*result, error) {
 		} else if p.g.hash != sum0 {
 			res.ChecksumsEqual = false
 		}
-		ticks += uint64(p.tick1 - p.tick0)
+		ticks += p.st1.Ticks - p.st0.Ticks
 		stalled += p.st1.FramesStalled - p.st0.FramesStalled
-		paced += p.st1.TicksPaced - p.st0.TicksPaced
 		dt := (p.t1 - p.t0).Seconds()
 		var b, d, r float64
 		for _, ps1 := range p.st1.Peers {
@@ -382,7 +398,6 @@ func run(ctx context.Context, o options) (*result, error) {
 	}
 	if ticks > 0 {
 		res.StallPct = round(100*float64(stalled)/float64(ticks), 3)
-		res.PacedPct = round(100*float64(paced)/float64(ticks), 3)
 	}
 	if end := time.Duration(cpuEnd.Load()); end > 0 {
 		res.CPUUsPerFrame = round(float64(end-cpu0)/float64(time.Microsecond)/float64(n*total), 1)
@@ -407,18 +422,31 @@ func run(ctx context.Context, o options) (*result, error) {
 func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() time.Duration, done *atomic.Int32, lastDone func()) {
 	total := o.warmup + o.frames
 	n := o.players
-	// A timer, not a ticker: each tick waits one frame plus what the
-	// session's pacing asks (Session.Pace), as a game loop should.
-	t := time.NewTimer(o.frameDur())
+	// A timer, not a ticker: with loopSleep each tick waits one frame plus
+	// what the session's pacing asks (Session.Pace), as a game loop should.
+	// With loopTicker the loop runs at its own fixed rate and a
+	// netcode.Ticker runs the ticks, as a fixed-rate engine loop should.
+	period := o.frameDur()
+	var tk *netcode.Ticker[benchInput]
+	if o.loop == loopTicker {
+		var err error
+		if tk, err = p.s.Ticker(); err != nil {
+			p.err = err
+			return
+		}
+		defer tk.Stop()
+		period = time.Second / time.Duration(o.loopRate())
+	}
+	t := time.NewTimer(period)
 	defer t.Stop()
-	next := time.Now().Add(o.frameDur())
+	next := time.Now().Add(period)
 	snapshot := func(tick int) (netcode.Stats, time.Duration, int) {
 		return p.s.Stats(), since(), tick
 	}
 	if o.warmup == 0 {
 		p.st0, p.t0, p.tick0 = snapshot(0)
 	}
-	maxTicks := total*6 + 600
+	maxTicks := (total*6 + 600) * max(1, o.loopRate()/o.tickHz)
 	for tick := 1; tick <= maxTicks; tick++ {
 		select {
 		case <-ctx.Done():
@@ -431,13 +459,21 @@ func (p *peer) loop(ctx context.Context, o options, hand *handIns, since func() 
 		seq := uint16(tick)
 		in := benchInput{Seq: seq, Buttons: uint8(uint32(seq)*2654435761>>24) ^ uint8(p.id)}
 		hand.put(p.id, seq, since())
-		frames, err := p.s.Tick(in)
+		var frames []netcode.Frame[benchInput]
+		var err error
+		if tk != nil {
+			if err = tk.SetInput(in); err == nil {
+				frames, err = tk.Frames()
+			}
+		} else {
+			frames, err = p.s.Tick(in)
+		}
 		now := since()
-		next = next.Add(o.frameDur())
-		if !o.noPace {
+		next = next.Add(period)
+		if o.loop == loopSleep {
 			next = next.Add(p.s.Pace())
 		}
-		if late := time.Since(next); late > 4*o.frameDur() {
+		if late := time.Since(next); late > 4*period {
 			next = time.Now() // a hiccup of this process: do not race to catch up
 		}
 		t.Reset(time.Until(next))

@@ -32,6 +32,7 @@ var sentinels = map[string]error{
 	"netcode.ErrMatchStarted":        netcode.ErrMatchStarted,
 	"netcode.ErrNotHost":             netcode.ErrNotHost,
 	"netcode.ErrNotStarted":          netcode.ErrNotStarted,
+	"netcode.ErrTicking":             netcode.ErrTicking,
 	"netcode.ErrAlreadyStarted":      netcode.ErrAlreadyStarted,
 	"netcode.ErrNotEnoughPlayers":    netcode.ErrNotEnoughPlayers,
 	"netcode.ErrMeshIncomplete":      netcode.ErrMeshIncomplete,

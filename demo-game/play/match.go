@@ -473,13 +473,27 @@ func (m *Match) Close() error {
 	return err
 }
 
-// netSource is a match over netcode.
+// netSource is a match over netcode. A Ticker runs the session's ticks on
+// its own timer, in phase with the other players': the game's Update runs at
+// a fixed rate (Ebiten's) that cannot wait out the session's pacing, and the
+// bots' loops likewise.
 type netSource struct {
-	s *netcode.Session[sim.Input]
+	s  *netcode.Session[sim.Input]
+	tk *netcode.Ticker[sim.Input]
 }
 
 func (n *netSource) tick(in sim.Input) ([]frame, error) {
-	fs, err := n.s.Tick(in)
+	if n.tk == nil {
+		tk, err := n.s.Ticker()
+		if err != nil {
+			return nil, err
+		}
+		n.tk = tk
+	}
+	if err := n.tk.SetInput(in); err != nil {
+		return nil, err
+	}
+	fs, err := n.tk.Frames()
 	out := make([]frame, len(fs))
 	for i, f := range fs {
 		out[i] = frame{n: int(f.Number), inputs: f.Inputs, present: f.Present, wantSum: f.WantChecksum}

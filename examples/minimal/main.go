@@ -43,7 +43,8 @@ var arrows = map[ebiten.Key]Input{
 // Game is the Ebiten game. Its state is pos, the squares' positions by PlayerID.
 type Game struct {
 	s        *netcode.Session[Input]
-	started  chan error // receives what Start or WaitStart returns
+	tk       *netcode.Ticker[Input] // runs the match's ticks, in phase with the others
+	started  chan error             // receives what Start or WaitStart returns
 	starting bool
 	pos      []image.Point
 }
@@ -76,7 +77,10 @@ func main() {
 	}
 }
 
-// Update hands this tick's input to the session and simulates the frames back.
+// Update hands the input to the session's Ticker and simulates the frames
+// that ran since the last Update. Ebiten calls Update at a fixed rate,
+// which cannot wait out the session's pacing (Session.Pace) by a fraction
+// of a frame: the Ticker runs the ticks on a timer of its own that can.
 func (g *Game) Update() error {
 	for _, e := range g.s.Events() {
 		fmt.Println("event:", e)
@@ -84,7 +88,10 @@ func (g *Game) Update() error {
 	if g.pos == nil {
 		return g.lobby()
 	}
-	fs, err := g.s.Tick(g.input())
+	if err := g.tk.SetInput(g.input()); err != nil {
+		return err
+	}
+	fs, err := g.tk.Frames()
 	for _, f := range fs { // the same frames, in order, on every machine
 		for p, in := range f.Inputs { // each present player's square moves 2 pixels
 			if q := g.pos[p]; f.Present[p] {
@@ -118,7 +125,12 @@ func (g *Game) lobby() error {
 	for p := range info.Players { // a row each, a column from the match seed
 		g.pos = append(g.pos, image.Pt(int(info.Seed>>(4*p)%(width/size))*size, (2*p+1)*height/(2*len(info.Players))))
 	}
-	ebiten.SetTPS(info.TickRate)
+	tk, err := g.s.Ticker()
+	if err != nil {
+		return err
+	}
+	g.tk = tk
+	ebiten.SetTPS(info.TickRate) // read the keys as often as the match ticks
 	fmt.Printf("match started: %d players, you are player %d\n", len(g.pos), info.Local)
 	return nil
 }
