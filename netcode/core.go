@@ -52,7 +52,9 @@ type core struct {
 	links        map[string]*link // by remote public key
 	started      bool
 	startedCh    chan struct{}
-	lobbyErr     error // joiner: why the lobby ended before the start
+	lobbyErr     error           // joiner: why the lobby ended before the start
+	linkedShown  map[string]bool // lobby: players the game was told this one links to, by key
+	readyShown   bool            // lobby: the game was told every player reaches every other
 	events       []Event
 	inbox        []inbound
 	disconnected []*link

@@ -44,9 +44,17 @@ const (
 	EventLinkRelayed
 	// EventLinkDirect: the link to Player, relayed before, is direct now.
 	EventLinkDirect
+	// EventPlayerLinked: in the lobby, this player's link to Player (a
+	// slot) came up; Players lists the slots it reaches so far, of Of
+	// others: the handshake's progress, for "linking 2 of 3".
+	EventPlayerLinked
+	// EventLobbyReady: every one of the Of players in the lobby reaches
+	// every other, so the host can start. It comes again after a player
+	// joined or a link broke and the mesh is whole once more.
+	EventLobbyReady
 )
 
-var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed", "link-relayed", "link-direct"}
+var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed", "link-relayed", "link-direct", "player-linked", "lobby-ready"}
 
 // String names the kind, for logs.
 func (k EventKind) String() string {
@@ -86,6 +94,9 @@ type Event struct {
 	// the silence so far), on the match's clock: time this process did
 	// not run its loop does not count.
 	UntilDrop time.Duration
+	// Of is, for EventPlayerLinked, how many other players there are to
+	// link to, and for EventLobbyReady how many players the lobby holds.
+	Of int
 	// Via is the slot (PlayerID in a match) of the player that relays a
 	// link, for EventLinkRelayed; ViaName its name.
 	Via     int
@@ -131,6 +142,10 @@ func (e Event) String() string {
 		return fmt.Sprintf("the link to %s goes through %s", e.Name, e.ViaName)
 	case EventLinkDirect:
 		return fmt.Sprintf("the link to %s is direct", e.Name)
+	case EventPlayerLinked:
+		return fmt.Sprintf("linked to %s (%d of %d)", e.Name, len(e.Players), e.Of)
+	case EventLobbyReady:
+		return fmt.Sprintf("all %d players reach each other", e.Of)
 	}
 	return e.Kind.String()
 }

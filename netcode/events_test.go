@@ -52,3 +52,42 @@ func TestEngineEventsCarryDetail(t *testing.T) {
 		})
 	}
 }
+
+// TestLobbyHandshakeEvents: as the lobby's links come up every player hears
+// of each (EventPlayerLinked, counting up to all the others) and then that
+// every player reaches every other (EventLobbyReady), before the start.
+func TestLobbyHandshakeEvents(t *testing.T) {
+	peers := lobby(t, 3, nil, 21)
+	for i, p := range peers {
+		var linked []Event
+		ready, started := -1, -1
+		for k, e := range p.Events() {
+			switch e.Kind {
+			case EventPlayerLinked:
+				linked = append(linked, e)
+			case EventLobbyReady:
+				if ready < 0 {
+					ready = k
+				}
+				if e.Of != 3 {
+					t.Errorf("player %d: %v: Of %d, want 3", i, e, e.Of)
+				}
+			case EventStarted:
+				started = k
+			}
+		}
+		if len(linked) != 2 {
+			t.Fatalf("player %d heard of %d links, want 2: %v", i, len(linked), linked)
+		}
+		seen := map[int]bool{}
+		for n, e := range linked {
+			if e.Player == i || seen[e.Player] || e.Of != 2 || len(e.Players) != n+1 {
+				t.Errorf("player %d: link event %d is %q (player %d, %v of %d)", i, n, e, e.Player, e.Players, e.Of)
+			}
+			seen[e.Player] = true
+		}
+		if ready < 0 || started >= 0 && ready > started {
+			t.Errorf("player %d: lobby-ready at event %d, started at %d", i, ready, started)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/peerstep/peerstep/lockstep"
@@ -248,6 +249,9 @@ func (c *core) lobbyLoop() {
 			links = append(links, l)
 		}
 		started := c.started
+		if !started {
+			c.showLinksLocked(false)
+		}
 		var msg wire.Message
 		var to []*link
 		if !started && n%4 == 0 {
@@ -281,6 +285,40 @@ func (c *core) lobbyLoop() {
 			l.write(msg)
 		}
 	}
+}
+
+// showLinksLocked tells the game, as the lobby's handshakes go, each link
+// of this player's that came up (EventPlayerLinked, with how many of the
+// others it reaches so far) and when every player reaches every other
+// (EventLobbyReady): a lobby screen's "linking 2 of 3".
+func (c *core) showLinksLocked(starting bool) {
+	if c.linkedShown == nil {
+		c.linkedShown = map[string]bool{}
+	}
+	var shown, fresh []int
+	for i, p := range c.players {
+		if bytes.Equal(p.pub, c.pub) {
+			continue
+		}
+		if c.linkedShown[string(p.pub)] {
+			shown = append(shown, i)
+		} else if l := c.links[string(p.pub)]; l != nil && l.confirmed.Load() {
+			fresh = append(fresh, i)
+		}
+	}
+	for _, i := range fresh {
+		c.linkedShown[string(c.players[i].pub)] = true
+		shown = append(shown, i)
+		c.events = append(c.events, Event{Kind: EventPlayerLinked, Player: i, Name: c.players[i].name, Frame: lockstep.NoFrame,
+			Players: slices.Sorted(slices.Values(shown)), Of: len(c.players) - 1})
+	}
+	// The host starts a match only once the mesh is whole, so a joiner
+	// whose copy of the lobby lags behind knows it is at the start.
+	ready := len(c.players) >= 2 && (starting || c.meshCompleteLocked())
+	if ready && !c.readyShown {
+		c.events = append(c.events, Event{Kind: EventLobbyReady, Player: -1, Frame: lockstep.NoFrame, Of: len(c.players)})
+	}
+	c.readyShown = ready
 }
 
 // expireLocked removes joiners silent for twice the disconnect timeout.

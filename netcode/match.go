@@ -72,6 +72,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 	if local < 0 {
 		return fmt.Errorf("netcode: the start message does not name this player")
 	}
+	c.showLinksLocked(true) // what the lobby loop had no tick left to tell
 	m := &c.match
 	m.peers = make([]*link, len(st.Pubs))
 	for i, p := range st.Pubs {
