@@ -53,6 +53,7 @@ type peer struct {
 	frozen   Frame // contig when the drop began
 
 	lastHeard   time.Duration
+	resumedAt   time.Duration // when the player spoke again after a silence (silentGap)
 	interrupted bool
 	lastKicked  time.Duration
 	kickedOnce  bool
@@ -106,6 +107,16 @@ type checkRec struct {
 // shrinkAfter is how long a smaller automatic input delay must have been
 // enough before the delay shrinks.
 const shrinkAfter = 2 * time.Second
+
+// silentGap is how long a player must have been silent for the pongs
+// answering pings sent meanwhile to be left out of its round trip: a tick's
+// datagrams normally come every frame, and a process that hung answers the
+// pings queued for it only when it runs again, with the hang in the sample
+// (the automatic delay would jump to its maximum and take seconds to come
+// down).
+func (e *Engine) silentGap() time.Duration {
+	return max(e.cfg.InterruptTimeout/3, 8*e.cfg.FrameDuration)
+}
 
 // maxLag is how many frames the local clock may run ahead of the
 // simulation before it stops: the room a late input has to arrive in
@@ -545,6 +556,11 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		}
 		return nil
 	}
+	if e.now-pl.lastHeard > e.silentGap() {
+		// The player (or the path) was silent: what it answers now of
+		// the pings sent meanwhile measures the silence, not the network.
+		pl.resumedAt = e.now
+	}
 	pl.lastHeard = e.now
 	if pl.interrupted {
 		pl.interrupted = false
@@ -580,6 +596,10 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		}
 		if !pl.answered(m.Echo) {
 			return nil // a duplicate
+		}
+		if m.Echo < pl.resumedAt {
+			e.sampleAdvantage(pl, m.Frame, at)
+			return nil // it waited out the player's silence
 		}
 		e.sampleRTT(pl, max(at-m.Echo-m.Held, 0))
 		e.sampleAdvantage(pl, m.Frame, at)
