@@ -13,7 +13,7 @@ var inputSpec = messageSpec{
 	kind:    KindInput,
 	layout:  "[1, player, start, [input, ...], start - acknext]",
 	fields:  5,
-	channel: "datagram",
+	channel: "datagram (the last before leaving: reliable)",
 	decode:  decodeInputMsg,
 }
 
