@@ -37,8 +37,6 @@ type messageSpec struct {
 	fields int
 	// channel says how netcode sends it: "datagram" or "reliable".
 	channel string
-	// decode reads the fields after the kind.
-	decode func(r *msgp.Reader) Message
 }
 
 // messageSpecs lists every kind, in the order of their numbers.
@@ -63,7 +61,7 @@ type wireMessage interface {
 
 // EncodeMessage returns the msgpack form of m.
 func EncodeMessage(m Message) ([]byte, error) {
-	return AppendMessage(nil, m)
+	return AppendMessage(make([]byte, 0, 64), m)
 }
 
 // AppendMessage appends the msgpack form of m to dst and returns the
@@ -121,11 +119,35 @@ func DecodeMessage(b []byte) (Message, error) {
 	if r.Err() != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadMessage, r.Err())
 	}
-	m := spec.decode(&r)
+	m := decodeFields(&r, kind)
 	if err := r.End(); err != nil {
 		return nil, fmt.Errorf("%w: %v: %v", ErrBadMessage, kind, err)
 	}
 	return m, nil
+}
+
+// decodeFields reads the fields after the kind, with each kind's own
+// decoder. (A switch, not a function in messageSpec: a call through a
+// function value would move the Reader to the heap.)
+func decodeFields(r *msgp.Reader, kind MessageKind) Message {
+	switch kind {
+	case KindInput:
+		return decodeInputMsg(r)
+	case KindChecksum:
+		return decodeChecksumMsg(r)
+	case KindPing:
+		return decodePingMsg(r)
+	case KindPong:
+		return decodePongMsg(r)
+	case KindDropReport:
+		return decodeDropReportMsg(r)
+	case KindLeave:
+		return &LeaveMsg{}
+	case KindKicked:
+		return decodeKickedMsg(r)
+	}
+	r.Fail("no decoder of kind %v", kind)
+	return nil
 }
 
 // validate checks a message built in memory, as DecodeMessage checks the

@@ -8,7 +8,6 @@ var checksumSpec = messageSpec{
 	layout:  "[2, frame, sum]",
 	fields:  3,
 	channel: "reliable",
-	decode:  decodeChecksumMsg,
 }
 
 func (m *ChecksumMsg) appendTo(b []byte) []byte {

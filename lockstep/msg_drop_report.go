@@ -13,7 +13,6 @@ var dropReportSpec = messageSpec{
 	layout:  "[5, [[player, last, final, start, [input, ...]], ...]]",
 	fields:  2,
 	channel: "reliable",
-	decode:  decodeDropReportMsg,
 }
 
 func (m *DropReportMsg) appendTo(b []byte) []byte {

@@ -14,7 +14,6 @@ var inputSpec = messageSpec{
 	layout:  "[1, player, start, [input, ...], start - acknext]",
 	fields:  5,
 	channel: "datagram (the last before leaving: reliable)",
-	decode:  decodeInputMsg,
 }
 
 func (m *InputMsg) appendTo(b []byte) []byte {

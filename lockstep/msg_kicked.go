@@ -8,7 +8,6 @@ var kickedSpec = messageSpec{
 	layout:  "[7, frame]",
 	fields:  2,
 	channel: "reliable",
-	decode:  decodeKickedMsg,
 }
 
 func (m *KickedMsg) appendTo(b []byte) []byte {

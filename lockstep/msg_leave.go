@@ -8,7 +8,6 @@ var leaveSpec = messageSpec{
 	layout:  "[6]",
 	fields:  1,
 	channel: "reliable",
-	decode:  func(*msgp.Reader) Message { return &LeaveMsg{} },
 }
 
 func (m *LeaveMsg) appendTo(b []byte) []byte {

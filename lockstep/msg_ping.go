@@ -18,7 +18,6 @@ var pingSpec = messageSpec{
 	layout:  "[3, sent ns, frame clock, advantage in thousandths of a frame]",
 	fields:  4,
 	channel: "datagram",
-	decode:  decodePingMsg,
 }
 
 func (m *PingMsg) appendTo(b []byte) []byte {

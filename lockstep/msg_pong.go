@@ -13,7 +13,6 @@ var pongSpec = messageSpec{
 	layout:  "[4, echo ns, frame clock, held ns]",
 	fields:  4,
 	channel: "datagram",
-	decode:  decodePongMsg,
 }
 
 func (m *PongMsg) appendTo(b []byte) []byte {

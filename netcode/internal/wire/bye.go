@@ -10,10 +10,11 @@ var byeSpec = spec{
 	direction: "any → any",
 	body:      "[]",
 	about:     "the sender leaves",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(0)
-		return &Bye{}
-	},
+}
+
+func decodeBye(r *msgp.Reader) Message {
+	r.ArrayOf(0)
+	return &Bye{}
 }
 
 // Type implements Message.

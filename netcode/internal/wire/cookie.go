@@ -13,10 +13,11 @@ var cookieSpec = spec{
 	direction: "host → joiner (handshake)",
 	body:      "[cookie]",
 	about:     "HMAC(host key, 10-s time bucket, joiner address, public key), at most 64 bytes",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(1)
-		return &Cookie{Cookie: cloneBin(r.BinOrNil(maxCookie))}
-	},
+}
+
+func decodeCookie(r *msgp.Reader) Message {
+	r.ArrayOf(1)
+	return &Cookie{Cookie: cloneBin(r.BinOrNil(maxCookie))}
 }
 
 // Type implements Message.

@@ -16,10 +16,11 @@ var engineSpec = spec{
 	direction: "any → any",
 	body:      "[[lockstep message, ...]]",
 	about:     "at most 256 lockstep messages, each a byte string of the engine's own msgpack form",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(1)
-		return &Engine{Msgs: readBins(r, MaxBatch, MaxMessageSize)}
-	},
+}
+
+func decodeEngine(r *msgp.Reader) Message {
+	r.ArrayOf(1)
+	return &Engine{Msgs: readBins(r, MaxBatch, MaxMessageSize)}
 }
 
 // Type implements Message.

@@ -12,10 +12,11 @@ var helloSpec = spec{
 	direction: "joiner → host (handshake)",
 	body:      "[public key]",
 	about:     "the joiner's X25519 public key, 32 bytes",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(1)
-		return &Hello{Pub: cloneBin(r.BinOrNil(keySize))}
-	},
+}
+
+func decodeHello(r *msgp.Reader) Message {
+	r.ArrayOf(1)
+	return &Hello{Pub: cloneBin(r.BinOrNil(keySize))}
 }
 
 // Type implements Message.

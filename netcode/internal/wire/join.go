@@ -20,15 +20,16 @@ var joinSpec = spec{
 	direction: "joiner → host (handshake)",
 	body:      "[public key, cookie, name, [address, ...]]",
 	about:     "the cookie echoed; the player's name; its own address candidates, \"ip:port\"",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(4)
-		return &Join{
-			Pub:    cloneBin(r.BinOrNil(keySize)),
-			Cookie: cloneBin(r.BinOrNil(maxCookie)),
-			Name:   string(r.StrMax(MaxName)),
-			Addrs:  readStrs(r, MaxAddrs, maxAddr),
-		}
-	},
+}
+
+func decodeJoin(r *msgp.Reader) Message {
+	r.ArrayOf(4)
+	return &Join{
+		Pub:    cloneBin(r.BinOrNil(keySize)),
+		Cookie: cloneBin(r.BinOrNil(maxCookie)),
+		Name:   string(r.StrMax(MaxName)),
+		Addrs:  readStrs(r, MaxAddrs, maxAddr),
+	}
 }
 
 // Type implements Message.

@@ -13,10 +13,11 @@ var knockSpec = spec{
 	direction: "host → an address where the DHT says a joiner is (handshake)",
 	body:      "[]",
 	about:     "it opens the host's NAT towards the joiner, who learns where the host is",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(0)
-		return &Knock{}
-	},
+}
+
+func decodeKnock(r *msgp.Reader) Message {
+	r.ArrayOf(0)
+	return &Knock{}
 }
 
 // Type implements Message.

@@ -30,7 +30,6 @@ var lobbySpec = spec{
 	direction: "host → joiners, every 200 ms",
 	body:      "[version, lobby size, [[slot, name, public key, [address, ...], links], ...]]",
 	about:     "players by slot; links: bitmask of the slots each has a working link to",
-	decode:    decodeLobby,
 }
 
 // Type implements Message.

@@ -17,10 +17,11 @@ var meshSpec = spec{
 	direction: "joiner → host, every 200 ms",
 	body:      "[lobby version, links]",
 	about:     "links: bitmask of the slots the sender has a working link to",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(2)
-		return &Mesh{Version: uint32(r.UintIn(math.MaxUint32)), Links: uint32(r.UintIn(math.MaxUint32))}
-	},
+}
+
+func decodeMesh(r *msgp.Reader) Message {
+	r.ArrayOf(2)
+	return &Mesh{Version: uint32(r.UintIn(math.MaxUint32)), Links: uint32(r.UintIn(math.MaxUint32))}
 }
 
 // Type implements Message.

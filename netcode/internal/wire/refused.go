@@ -25,10 +25,11 @@ var refusedSpec = spec{
 	direction: "host → joiner (handshake)",
 	body:      "[reason, text]",
 	about:     "reason 1 full, 2 started, 3 version; text at most 200 bytes",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(2)
-		return &Refused{Reason: uint8(r.UintIn(math.MaxUint8)), Text: string(r.StrMax(MaxReason))}
-	},
+}
+
+func decodeRefused(r *msgp.Reader) Message {
+	r.ArrayOf(2)
+	return &Refused{Reason: uint8(r.UintIn(math.MaxUint8)), Text: string(r.StrMax(MaxReason))}
 }
 
 // Type implements Message.

@@ -23,18 +23,19 @@ var startSpec = spec{
 	direction: "host → joiners",
 	body:      "[seed, [public key, ...], [name, ...], tick rate, input delay, checksum interval, settings]",
 	about:     "keys and names in PlayerID order; settings: the game's, at most 4096 bytes",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(7)
-		return &Start{
-			Seed:             r.Uint(),
-			Pubs:             readBins(r, MaxPlayers, keySize),
-			Names:            readStrs(r, MaxPlayers, MaxName),
-			TickHz:           uint16(r.UintIn(math.MaxUint16)),
-			InputDelay:       uint8(r.UintIn(math.MaxUint8)),
-			ChecksumInterval: int16(r.IntIn(math.MinInt16, math.MaxInt16)),
-			Settings:         cloneBin(r.BinOrNil(maxSettings)),
-		}
-	},
+}
+
+func decodeStart(r *msgp.Reader) Message {
+	r.ArrayOf(7)
+	return &Start{
+		Seed:             r.Uint(),
+		Pubs:             readBins(r, MaxPlayers, keySize),
+		Names:            readStrs(r, MaxPlayers, MaxName),
+		TickHz:           uint16(r.UintIn(math.MaxUint16)),
+		InputDelay:       uint8(r.UintIn(math.MaxUint8)),
+		ChecksumInterval: int16(r.IntIn(math.MinInt16, math.MaxInt16)),
+		Settings:         cloneBin(r.BinOrNil(maxSettings)),
+	}
 }
 
 // Type implements Message.

@@ -19,14 +19,15 @@ var welcomeSpec = spec{
 	direction: "host → joiner (handshake)",
 	body:      "[slot, host public key, lobby size]",
 	about:     "the joiner's slot, below 16",
-	decode: func(r *msgp.Reader) Message {
-		r.ArrayOf(3)
-		return &Welcome{
-			Slot:       uint8(r.UintIn(math.MaxUint8)),
-			HostPub:    cloneBin(r.BinOrNil(keySize)),
-			MaxPlayers: uint8(r.UintIn(math.MaxUint8)),
-		}
-	},
+}
+
+func decodeWelcome(r *msgp.Reader) Message {
+	r.ArrayOf(3)
+	return &Welcome{
+		Slot:       uint8(r.UintIn(math.MaxUint8)),
+		HostPub:    cloneBin(r.BinOrNil(keySize)),
+		MaxPlayers: uint8(r.UintIn(math.MaxUint8)),
+	}
 }
 
 // Type implements Message.
