@@ -3,11 +3,11 @@ package lockstep
 import (
 	"bytes"
 	"fmt"
-	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/peerstep/peerstep/internal/mpcheck"
+	"github.com/peerstep/peerstep/internal/msgp"
 )
 
 // Wire limits checked by DecodeMessage.
@@ -18,279 +18,212 @@ const (
 	MaxInputsPerMessage = 512
 )
 
-// The wire form of a message is a msgpack array [kind, fields...], the
-// fields in the order of the struct's declaration (an input's AckNext as its
-// distance back from Start: the two players' frames are close, so it
-// takes a byte):
-//
-//	input:       [1, player, start, [input bytes...], start-acknext]
-//	checksum:    [2, frame, sum]
-//	ping:        [3, sent ns, frame, advantage]
-//	pong:        [4, echo ns, frame]
-//	drop report: [5, [[player, last, final, start, [input bytes...]]...]]
-//	leave:       [6]
-//	kicked:      [7, frame]
+// maxFrame is the largest frame a message may name: room is left for the
+// frames of a message's inputs after its start.
+const maxFrame = 1<<31 - 1 - MaxInputsPerMessage
+
+// The wire form of a message is a msgpack array [kind, fields...], every
+// value in its shortest form (package internal/msgp). Each kind has its
+// own file, msg_<kind>.go, with its layout (a messageSpec, which
+// docs/WIRE.md must list: TestWireDoc), its encoding, decoding and
+// validation.
+
+// messageSpec documents one kind of message on the wire.
+type messageSpec struct {
+	kind MessageKind
+	// layout is the msgpack array, as docs/WIRE.md shows it.
+	layout string
+	// fields is the array's length, kind included.
+	fields int
+	// channel says how netcode sends it: "datagram" or "reliable".
+	channel string
+}
+
+// messageSpecs lists every kind, in the order of their numbers.
+var messageSpecs = [...]*messageSpec{&inputSpec, &checksumSpec, &pingSpec, &pongSpec, &dropReportSpec, &leaveSpec, &kickedSpec}
+
+func specOf(k MessageKind) *messageSpec {
+	if k == 0 || int(k) > len(messageSpecs) {
+		return nil
+	}
+	return messageSpecs[k-1]
+}
+
+// wireMessage is what every message type implements beside Message.
+type wireMessage interface {
+	Message
+	// appendTo appends the message's wire form.
+	appendTo(b []byte) []byte
+	// validate checks a message built in memory as decoding checks its
+	// wire form.
+	validate() error
+}
 
 // EncodeMessage returns the msgpack form of m.
 func EncodeMessage(m Message) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := msgpack.NewEncoder(&buf)
-	var err error
+	return AppendMessage(make([]byte, 0, 64), m)
+}
+
+// AppendMessage appends the msgpack form of m to dst and returns the
+// extended slice; on error dst is returned as it was. It allocates only to
+// grow dst.
+func AppendMessage(dst []byte, m Message) ([]byte, error) {
+	w, ok := m.(wireMessage)
+	if !ok || m == nil || isNilPointer(w) {
+		return dst, fmt.Errorf("%w: cannot encode %T", ErrBadMessage, m)
+	}
+	b := w.appendTo(dst)
+	if n := len(b) - len(dst); n > MaxMessageSize {
+		return dst, fmt.Errorf("%w: %d bytes encoded", ErrBadMessage, n)
+	}
+	return b, nil
+}
+
+// isNilPointer reports a typed nil message, which has no fields to encode.
+func isNilPointer(m wireMessage) bool {
 	switch m := m.(type) {
 	case *InputMsg:
-		err = encodeAll(enc, 5, uint64(KindInput), uint64(m.Player), int64(m.Start), m.Inputs, int64(m.Start)-int64(m.AckNext))
+		return m == nil
 	case *ChecksumMsg:
-		err = encodeAll(enc, 3, uint64(KindChecksum), int64(m.Frame), m.Sum)
+		return m == nil
 	case *PingMsg:
-		err = encodeAll(enc, 4, uint64(KindPing), int64(m.Sent), int64(m.Frame), int64(m.Advantage))
+		return m == nil
 	case *PongMsg:
-		err = encodeAll(enc, 4, uint64(KindPong), int64(m.Echo), int64(m.Frame), int64(m.Held))
+		return m == nil
 	case *DropReportMsg:
-		if err = enc.EncodeArrayLen(2); err == nil {
-			if err = enc.EncodeUint(uint64(KindDropReport)); err == nil {
-				err = enc.EncodeArrayLen(len(m.Entries))
-			}
-		}
-		for i := 0; err == nil && i < len(m.Entries); i++ {
-			en := &m.Entries[i]
-			err = encodeAll(enc, 5, uint64(en.Player), int64(en.Last), en.Final, int64(en.Start), en.Inputs)
-		}
+		return m == nil
 	case *LeaveMsg:
-		err = encodeAll(enc, 1, uint64(KindLeave))
+		return m == nil
 	case *KickedMsg:
-		err = encodeAll(enc, 2, uint64(KindKicked), int64(m.Frame))
-	default:
-		return nil, fmt.Errorf("%w: cannot encode %T", ErrBadMessage, m)
+		return m == nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("lockstep: encode: %w", err)
-	}
-	if buf.Len() > MaxMessageSize {
-		return nil, fmt.Errorf("%w: %d bytes encoded", ErrBadMessage, buf.Len())
-	}
-	return buf.Bytes(), nil
+	return true
 }
-
-func encodeAll(enc *msgpack.Encoder, n int, vs ...any) error {
-	if err := enc.EncodeArrayLen(n); err != nil {
-		return err
-	}
-	for _, v := range vs {
-		var err error
-		switch v := v.(type) {
-		case uint64:
-			err = enc.EncodeUint(v)
-		case int64:
-			err = enc.EncodeInt(v)
-		case bool:
-			err = enc.EncodeBool(v)
-		case [][]byte:
-			if err = enc.EncodeArrayLen(len(v)); err == nil {
-				for _, b := range v {
-					if err = enc.EncodeBytes(b); err != nil {
-						break
-					}
-				}
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// decoder reads fields and remembers the first error.
-type decoder struct {
-	d   *msgpack.Decoder
-	err error
-}
-
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("%w: "+format, append([]any{ErrBadMessage}, args...)...)
-	}
-}
-
-func (d *decoder) int(min, max int64) int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, err := d.d.DecodeInt64()
-	if err != nil {
-		d.fail("%v", err)
-		return 0
-	}
-	if v < min || v > max {
-		d.fail("value %d out of [%d, %d]", v, min, max)
-	}
-	return v
-}
-
-func (d *decoder) arrayLen(max int) int {
-	if d.err != nil {
-		return 0
-	}
-	n, err := d.d.DecodeArrayLen()
-	if err != nil {
-		d.fail("%v", err)
-		return 0
-	}
-	if n < 0 || n > max {
-		d.fail("array of %d (at most %d)", n, max)
-		return 0
-	}
-	return n
-}
-
-func (d *decoder) inputs() [][]byte {
-	n := d.arrayLen(MaxInputsPerMessage)
-	if d.err != nil {
-		return nil
-	}
-	out := make([][]byte, n)
-	for i := range out {
-		b, err := d.d.DecodeBytes()
-		if err != nil {
-			d.fail("input: %v", err)
-			return nil
-		}
-		if len(b) > MaxInputSize {
-			d.fail("input of %d bytes", len(b))
-			return nil
-		}
-		if b == nil {
-			b = []byte{}
-		}
-		out[i] = b
-	}
-	return out
-}
-
-const maxFrame = 1<<31 - 1 - MaxInputsPerMessage
-
-// fieldCounts is the array length of each kind's wire form.
-var fieldCounts = [...]int{KindInput: 5, KindChecksum: 3, KindPing: 4, KindPong: 4, KindDropReport: 2, KindLeave: 1, KindKicked: 2}
 
 // DecodeMessage parses the msgpack form of a message. It never panics and
 // returns an error wrapping ErrBadMessage for anything malformed: an
 // unknown kind, a wrong field count, out-of-range numbers, oversize input,
-// trailing bytes.
+// a value not in its shortest form, trailing bytes. It allocates the
+// message and, for inputs, one slice of them and one copy of their bytes.
 func DecodeMessage(b []byte) (Message, error) {
 	if len(b) > MaxMessageSize {
 		return nil, fmt.Errorf("%w: %d bytes", ErrBadMessage, len(b))
 	}
-	if err := mpcheck.Check(b); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadMessage, err)
+	r := msgp.NewReader(b)
+	n := r.ArrayHeader()
+	kind := MessageKind(r.UintIn(255))
+	spec := specOf(kind)
+	if r.Err() == nil && (spec == nil || n != spec.fields) {
+		return nil, fmt.Errorf("%w: kind %v with %d fields", ErrBadMessage, kind, n)
 	}
-	r := bytes.NewReader(b)
-	d := &decoder{d: msgpack.NewDecoder(r)}
-	n := d.arrayLen(8)
-	kind := MessageKind(d.int(0, 255))
-	want := 0
-	if int(kind) < len(fieldCounts) {
-		want = fieldCounts[kind]
+	if r.Err() != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadMessage, r.Err())
 	}
-	if d.err == nil && (want == 0 || n != want) {
-		d.fail("kind %v with %d fields", kind, n)
-	}
-	var m Message
-	switch kind {
-	case KindInput:
-		in := &InputMsg{Player: PlayerID(d.int(0, MaxPlayers-1)), Start: Frame(d.int(0, maxFrame)), Inputs: d.inputs()}
-		in.AckNext = in.Start - Frame(d.int(int64(in.Start)-maxFrame, int64(in.Start)))
-		m = in
-	case KindChecksum:
-		f := Frame(d.int(0, maxFrame))
-		var sum uint64
-		if d.err == nil {
-			var err error
-			if sum, err = d.d.DecodeUint64(); err != nil {
-				d.fail("%v", err)
-			}
-		}
-		m = &ChecksumMsg{Frame: f, Sum: sum}
-	case KindPing:
-		m = &PingMsg{Sent: time.Duration(d.int(0, 1<<62)), Frame: Frame(d.int(0, maxFrame)), Advantage: int32(d.int(-1<<31, 1<<31-1))}
-	case KindPong:
-		m = &PongMsg{Echo: time.Duration(d.int(0, 1<<62)), Frame: Frame(d.int(0, maxFrame)), Held: time.Duration(d.int(0, 1<<62))}
-	case KindDropReport:
-		cnt := d.arrayLen(MaxPlayers)
-		rep := &DropReportMsg{}
-		for i := 0; i < cnt && d.err == nil; i++ {
-			if d.arrayLen(5) != 5 && d.err == nil {
-				d.fail("drop entry with wrong field count")
-			}
-			en := DropEntry{Player: PlayerID(d.int(0, MaxPlayers-1)), Last: Frame(d.int(-1, maxFrame))}
-			if d.err == nil {
-				var err error
-				if en.Final, err = d.d.DecodeBool(); err != nil {
-					d.fail("%v", err)
-				}
-			}
-			en.Start = Frame(d.int(0, maxFrame))
-			en.Inputs = d.inputs()
-			if d.err == nil && en.Start+Frame(len(en.Inputs)) != en.Last+1 && len(en.Inputs) > 0 {
-				d.fail("drop entry inputs %d..%d do not end at %d", en.Start, en.Start+Frame(len(en.Inputs))-1, en.Last)
-			}
-			rep.Entries = append(rep.Entries, en)
-		}
-		m = rep
-	case KindLeave:
-		m = &LeaveMsg{}
-	case KindKicked:
-		m = &KickedMsg{Frame: Frame(d.int(0, maxFrame))}
-	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	if r.Len() != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrBadMessage, r.Len())
+	m := decodeFields(&r, kind)
+	if err := r.End(); err != nil {
+		return nil, fmt.Errorf("%w: %v: %v", ErrBadMessage, kind, err)
 	}
 	return m, nil
+}
+
+// decodeFields reads the fields after the kind, with each kind's own
+// decoder. (A switch, not a function in messageSpec: a call through a
+// function value would move the Reader to the heap.)
+func decodeFields(r *msgp.Reader, kind MessageKind) Message {
+	switch kind {
+	case KindInput:
+		return decodeInputMsg(r)
+	case KindChecksum:
+		return decodeChecksumMsg(r)
+	case KindPing:
+		return decodePingMsg(r)
+	case KindPong:
+		return decodePongMsg(r)
+	case KindDropReport:
+		return decodeDropReportMsg(r)
+	case KindLeave:
+		return &LeaveMsg{}
+	case KindKicked:
+		return decodeKickedMsg(r)
+	}
+	r.Fail("no decoder of kind %v", kind)
+	return nil
 }
 
 // validate checks a message built in memory, as DecodeMessage checks the
 // wire form, so that Receive refuses nonsense from any transport.
 func validate(m Message) error {
-	checkInputs := func(ins [][]byte) error {
-		if len(ins) > MaxInputsPerMessage {
-			return fmt.Errorf("%w: %d inputs in one message", ErrBadMessage, len(ins))
+	w, ok := m.(wireMessage)
+	if !ok || isNilPointer(w) {
+		return fmt.Errorf("%w: unknown message %T", ErrBadMessage, m)
+	}
+	return w.validate()
+}
+
+// appendInputs appends a list of inputs: an array of byte strings, an
+// empty input as nil (one byte, and the one form of it: nil and empty are
+// the same input).
+func appendInputs(b []byte, ins [][]byte) []byte {
+	b = msgp.AppendArrayHeader(b, len(ins))
+	for _, in := range ins {
+		if len(in) == 0 {
+			b = msgp.AppendNil(b)
+		} else {
+			b = msgp.AppendBin(b, in)
 		}
-		for _, in := range ins {
-			if len(in) > MaxInputSize {
-				return fmt.Errorf("%w: input of %d bytes", ErrBadMessage, len(in))
-			}
-		}
+	}
+	return b
+}
+
+// readInputs reads what appendInputs wrote, copying the inputs out of the
+// reader's bytes into one new array. An empty input reads as an empty,
+// non-nil slice (nil in a ReadyFrame means an absent player); no inputs
+// read as nil.
+func readInputs(r *msgp.Reader) [][]byte {
+	n := r.ArrayMax(MaxInputsPerMessage)
+	if n == 0 || r.Err() != nil {
 		return nil
 	}
-	switch m := m.(type) {
-	case *InputMsg:
-		if m.Start < 0 || m.Start > maxFrame {
-			return fmt.Errorf("%w: input start frame %d", ErrBadMessage, m.Start)
+	out := make([][]byte, n)
+	total := 0
+	for i := range out {
+		if r.IsNil() {
+			r.Nil()
+			continue
 		}
-		if m.AckNext < 0 || m.AckNext > maxFrame {
-			return fmt.Errorf("%w: input acknowledges up to frame %d", ErrBadMessage, m.AckNext)
+		in := r.BinMax(MaxInputSize)
+		if r.Err() == nil && len(in) == 0 {
+			r.Fail("an empty input not written as nil")
 		}
-		return checkInputs(m.Inputs)
-	case *DropReportMsg:
-		if len(m.Entries) > MaxPlayers {
-			return fmt.Errorf("%w: %d drop entries", ErrBadMessage, len(m.Entries))
+		out[i] = in
+		total += len(in)
+	}
+	if r.Err() != nil {
+		return nil
+	}
+	backing := make([]byte, total)
+	for i, in := range out {
+		k := copy(backing, in)
+		out[i], backing = backing[:k:k], backing[k:]
+	}
+	return out
+}
+
+func checkInputs(ins [][]byte) error {
+	if len(ins) > MaxInputsPerMessage {
+		return fmt.Errorf("%w: %d inputs in one message", ErrBadMessage, len(ins))
+	}
+	for _, in := range ins {
+		if len(in) > MaxInputSize {
+			return fmt.Errorf("%w: input of %d bytes", ErrBadMessage, len(in))
 		}
-		for _, en := range m.Entries {
-			if int(en.Player) >= MaxPlayers || en.Start < 0 || en.Last < NoFrame || en.Last > maxFrame {
-				return fmt.Errorf("%w: drop entry", ErrBadMessage)
-			}
-			if len(en.Inputs) > 0 && en.Start+Frame(len(en.Inputs)) != en.Last+1 {
-				return fmt.Errorf("%w: drop entry inputs do not end at its last frame", ErrBadMessage)
-			}
-			if err := checkInputs(en.Inputs); err != nil {
-				return err
-			}
-		}
-	case *ChecksumMsg, *PingMsg, *PongMsg, *LeaveMsg, *KickedMsg:
-	default:
-		return fmt.Errorf("%w: unknown message %T", ErrBadMessage, m)
+	}
+	return nil
+}
+
+func checkFrame(what string, f, min Frame) error {
+	if f < min || f > maxFrame {
+		return fmt.Errorf("%w: %s frame %d", ErrBadMessage, what, f)
 	}
 	return nil
 }

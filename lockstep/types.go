@@ -153,65 +153,65 @@ type Message interface {
 // acknowledges the receiver's inputs in AckNext, so that loss, duplication and
 // reordering lose nothing. One with no inputs only acknowledges.
 type InputMsg struct {
-	Player PlayerID `msgpack:"p"`
-	Start  Frame    `msgpack:"s"`
-	Inputs [][]byte `msgpack:"i"`
+	Player PlayerID
+	Start  Frame
+	Inputs [][]byte
 	// AckNext acknowledges the receiver's inputs: the sender holds every
 	// one before this frame (zero: none yet).
-	AckNext Frame `msgpack:"a"`
+	AckNext Frame
 }
 
 // ChecksumMsg carries the sender's checksum of its game state after Frame.
 type ChecksumMsg struct {
-	Frame Frame  `msgpack:"f"`
-	Sum   uint64 `msgpack:"c"`
+	Frame Frame
+	Sum   uint64
 }
 
 // PingMsg measures the round trip and tells the receiver how far the sender
 // has got, for pacing.
 type PingMsg struct {
 	// Sent is the sender's clock when it sent the ping, echoed in the pong.
-	Sent time.Duration `msgpack:"t"`
+	Sent time.Duration
 	// Frame is the sender's frame clock when it sent the ping: how many
 	// local inputs it had scheduled. Pacing compares clocks, not simulated
 	// frames, because the clock is what sets when inputs leave.
-	Frame Frame `msgpack:"f"`
+	Frame Frame
 	// Advantage is how many frames, in thousandths, the sender believes it
 	// runs ahead of the receiver.
-	Advantage int32 `msgpack:"a"`
+	Advantage int32
 }
 
 // PongMsg answers a PingMsg.
 type PongMsg struct {
 	// Echo is the Sent field of the ping answered.
-	Echo time.Duration `msgpack:"t"`
+	Echo time.Duration
 	// Frame is the sender's frame clock when it sent the pong.
-	Frame Frame `msgpack:"f"`
+	Frame Frame
 	// Held is how long the ping waited at the sender before this answer:
 	// the time between its arrival and the sender's next tick. The round
 	// trip leaves it out, so that it measures the network, not tick phase.
-	Held time.Duration `msgpack:"h"`
+	Held time.Duration
 }
 
 // DropEntry is one reporter's view of one player being dropped.
 type DropEntry struct {
 	// Player is the player being dropped.
-	Player PlayerID `msgpack:"p"`
+	Player PlayerID
 	// Last is the last frame of Player's input the reporter held when it
 	// learned of the drop (frozen from then on), or, when Final, the last
 	// frame the reporter has applied with Player present.
-	Last Frame `msgpack:"l"`
+	Last Frame
 	// Final says the reporter has already settled this drop at Last+1.
-	Final bool `msgpack:"d"`
+	Final bool
 	// Start and Inputs forward Player's inputs for frames Start..Last, so
 	// that whoever reads this entry holds every input it names.
-	Start  Frame    `msgpack:"s"`
-	Inputs [][]byte `msgpack:"i"`
+	Start  Frame
+	Inputs [][]byte
 }
 
 // DropReportMsg lists every drop the sender knows of, pending or settled.
 type DropReportMsg struct {
-	Entries []DropEntry `msgpack:"e"`
+	Entries []DropEntry
 }
 
 // LeaveMsg announces that the sender leaves the match on purpose. Every
@@ -221,7 +221,7 @@ type LeaveMsg struct{}
 // KickedMsg tells a player that the others dropped it: it is out of the
 // match from Frame on.
 type KickedMsg struct {
-	Frame Frame `msgpack:"f"`
+	Frame Frame
 }
 
 // Kind implements Message.

@@ -5,7 +5,10 @@
 // reading its elements, so five bytes claiming four billion elements can
 // exhaust memory. Every element takes at least one byte, so a value that
 // passes Check never makes a decoder allocate more than a few words per
-// input byte. Decoders of untrusted input call Check first.
+// input byte. The decoders of untrusted input that use the msgpack library
+// (lockstep.DecodeInput, of a game's own input type) call Check first, and
+// wire.SplitDatagram cuts a datagram into values with Prefix; peerstep's own
+// messages are read by internal/msgp, whose Reader bounds lengths itself.
 package mpcheck
 
 import (

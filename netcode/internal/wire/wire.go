@@ -7,19 +7,20 @@
 //
 //	[version uint, type uint, body]
 //
-// where body is the message struct encoded as a msgpack array of its fields
-// in declaration order. Decode never panics, rejects an unknown version or
-// type, trailing bytes, oversize input and out-of-range fields.
+// where body is the message's fields as a msgpack array, in the order of
+// the struct's declaration, every value in its shortest form (package
+// internal/msgp, the codec of the engine's messages too). Each type has
+// its own file with its layout (a spec, which docs/WIRE.md must list:
+// TestWireDoc), its encoding, decoding and validation. Decode never
+// panics, rejects an unknown version or type, trailing bytes, oversize
+// input, a value not in its shortest form and out-of-range fields.
 package wire
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
-	"github.com/vmihailenco/msgpack/v5"
-
-	"github.com/peerstep/peerstep/internal/mpcheck"
+	"github.com/peerstep/peerstep/internal/msgp"
 )
 
 // Version is the wire version this code speaks. 2: link datagrams carry
@@ -38,6 +39,16 @@ const (
 	MaxPlayers = 16
 	MaxBatch   = 256
 	MaxReason  = 200
+)
+
+// Further limits on fields.
+const (
+	keySize      = 32
+	maxCookie    = 64
+	maxAddr      = 64
+	maxSettings  = 4096
+	maxTickHz    = 1000
+	envelopeSize = 3
 )
 
 // Type tags a message.
@@ -69,147 +80,216 @@ var (
 // Message is any wire message.
 type Message interface {
 	Type() Type
+	// appendBody appends the body: the array of the message's fields.
+	appendBody(b []byte) []byte
+	// validate checks the fields against the limits Decode enforces.
 	validate() error
 }
 
-// Hello opens a join: the joiner presents its public key and asks for a cookie.
-type Hello struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Pub      []byte
+// spec documents one message type on the wire.
+type spec struct {
+	typ Type
+	// name is Type's String.
+	name string
+	// direction says who sends it to whom, and over what.
+	direction string
+	// body is the layout of the body array, as docs/WIRE.md shows it.
+	body string
+	// about says what the fields are, in a few words.
+	about string
 }
 
-// Cookie is the host's stateless answer to Hello: a token bound to the
-// joiner's address and key that the joiner echoes in Join.
-type Cookie struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Cookie   []byte
+// specs lists every type, in the order of their numbers.
+var specs = [...]*spec{&helloSpec, &cookieSpec, &joinSpec, &welcomeSpec, &refusedSpec, &lobbySpec, &meshSpec, &startSpec, &engineSpec, &byeSpec, &knockSpec}
+
+func specOf(t Type) *spec {
+	if t == 0 || int(t) > len(specs) {
+		return nil
+	}
+	return specs[t-1]
 }
 
-// Join asks for a player slot.
-type Join struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Pub      []byte
-	Cookie   []byte
-	Name     string
-	// Addrs are the joiner's own address candidates, "ip:port".
-	Addrs []string
+// Encode returns the envelope of m.
+func Encode(m Message) ([]byte, error) {
+	return Append(nil, m)
 }
 
-// Welcome grants a slot.
-type Welcome struct {
-	_msgpack   struct{} `msgpack:",as_array"`
-	Slot       uint8
-	HostPub    []byte
-	MaxPlayers uint8
+// Append appends the envelope of m to dst and returns the extended slice;
+// on error dst is returned as it was. It allocates only to grow dst.
+func Append(dst []byte, m Message) ([]byte, error) {
+	if m == nil || specOf(m.Type()) == nil {
+		return dst, fmt.Errorf("%w: cannot encode %T", ErrType, m)
+	}
+	b := msgp.AppendArrayHeader(dst, envelopeSize)
+	b = msgp.AppendUint(b, Version)
+	b = msgp.AppendUint(b, uint64(m.Type()))
+	b = m.appendBody(b)
+	if n := len(b) - len(dst); n > MaxMessageSize {
+		return dst, fmt.Errorf("%w: %d bytes", ErrTooLarge, n)
+	}
+	return b, nil
 }
 
-// Refusal reasons.
-const (
-	RefusedFull    uint8 = 1
-	RefusedStarted uint8 = 2
-	RefusedVersion uint8 = 3
-)
-
-// Refused turns a join down.
-type Refused struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Reason   uint8
-	Text     string
+// Decode parses one envelope. It never panics; any error wraps ErrMalformed,
+// ErrVersion, ErrType or ErrTooLarge. Byte strings in the message are
+// copies: b may be reused once Decode returns.
+func Decode(b []byte) (Message, error) {
+	if len(b) > MaxMessageSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(b))
+	}
+	r := msgp.NewReader(b)
+	r.ArrayOf(envelopeSize)
+	if r.Err() != nil {
+		return nil, fmt.Errorf("%w: bad envelope: %v", ErrMalformed, r.Err())
+	}
+	v := r.Uint()
+	if r.Err() != nil {
+		return nil, fmt.Errorf("%w: bad version field: %v", ErrMalformed, r.Err())
+	}
+	if v != Version {
+		return nil, fmt.Errorf("%w: %d", ErrVersion, v)
+	}
+	t := r.Uint()
+	if r.Err() != nil {
+		return nil, fmt.Errorf("%w: bad type field: %v", ErrMalformed, r.Err())
+	}
+	if t > 255 || specOf(Type(t)) == nil {
+		return nil, fmt.Errorf("%w: %d", ErrType, t)
+	}
+	m := decodeBody(&r, Type(t))
+	if err := r.End(); err != nil {
+		return nil, fmt.Errorf("%w: %s body: %v", ErrMalformed, Type(t), err)
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
-// PlayerInfo describes one player in the lobby.
-type PlayerInfo struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Slot     uint8
-	Name     string
-	Pub      []byte
-	Addrs    []string
-	// Links is a bitmask of the slots this player has a working link to.
-	Links uint32
+// decodeBody reads the body of a message of type t, with each type's own
+// decoder. (A switch, not a function in spec: a call through a function
+// value would move the Reader to the heap.)
+func decodeBody(r *msgp.Reader, t Type) Message {
+	switch t {
+	case TypeHello:
+		return decodeHello(r)
+	case TypeCookie:
+		return decodeCookie(r)
+	case TypeJoin:
+		return decodeJoin(r)
+	case TypeWelcome:
+		return decodeWelcome(r)
+	case TypeRefused:
+		return decodeRefused(r)
+	case TypeLobby:
+		return decodeLobby(r)
+	case TypeMesh:
+		return decodeMesh(r)
+	case TypeStart:
+		return decodeStart(r)
+	case TypeEngine:
+		return decodeEngine(r)
+	case TypeBye:
+		return decodeBye(r)
+	case TypeKnock:
+		return decodeKnock(r)
+	}
+	r.Fail("no decoder of type %v", t)
+	return nil
 }
 
-// Lobby is the host's view of the lobby, sent to every joiner on each
-// change and as a heartbeat. A player's slot is its index in Players.
-type Lobby struct {
-	_msgpack   struct{} `msgpack:",as_array"`
-	Version    uint32
-	MaxPlayers uint8
-	Players    []PlayerInfo
+// String names the message type, for logs.
+func (t Type) String() string {
+	if s := specOf(t); s != nil {
+		return s.name
+	}
+	return fmt.Sprintf("type(%d)", uint8(t))
 }
 
-// Mesh reports which slots of lobby Version the sender has a working link to.
-type Mesh struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Version  uint32
-	Links    uint32
+// Helpers shared by the message files.
+
+// cloneBin copies a byte string out of the Reader's input, keeping nil nil.
+func cloneBin(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
 }
 
-// Start begins the match. Pubs and Names list the players in PlayerID order.
-type Start struct {
-	_msgpack         struct{} `msgpack:",as_array"`
-	Seed             uint64
-	Pubs             [][]byte
-	Names            []string
-	TickHz           uint16
-	InputDelay       uint8
-	ChecksumInterval int16
-	Settings         []byte
+func appendStrs(b []byte, ss []string) []byte {
+	if ss == nil {
+		return msgp.AppendNil(b)
+	}
+	b = msgp.AppendArrayHeader(b, len(ss))
+	for _, s := range ss {
+		b = msgp.AppendStr(b, s)
+	}
+	return b
 }
 
-// Engine carries a batch of encoded lockstep messages.
-type Engine struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Msgs     [][]byte
+// readStrs reads what appendStrs wrote: nil as nil, an empty array as an
+// empty slice.
+func readStrs(r *msgp.Reader, max, maxLen int) []string {
+	if r.IsNil() {
+		r.Nil()
+		return nil
+	}
+	n := r.ArrayMax(max)
+	if r.Err() != nil {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = string(r.StrMax(maxLen))
+	}
+	return out
 }
 
-// Bye says the sender is leaving.
-type Bye struct {
-	_msgpack struct{} `msgpack:",as_array"`
+func appendBins(b []byte, bs [][]byte) []byte {
+	if bs == nil {
+		return msgp.AppendNil(b)
+	}
+	b = msgp.AppendArrayHeader(b, len(bs))
+	for _, v := range bs {
+		b = msgp.AppendBinOrNil(b, v)
+	}
+	return b
 }
 
-// Knock is what a host sends, unasked, to an address where it learned a
-// joiner may be (from the DHT): it opens the host's NAT towards that
-// address, and tells the joiner, who can open it (it is sealed with the
-// lobby key), where the host is. Its body is empty.
-type Knock struct {
-	_msgpack struct{} `msgpack:",as_array"`
+// readBins reads what appendBins wrote, copying the byte strings into one
+// new array; nil stays nil and empty stays empty, the list's and each
+// element's.
+func readBins(r *msgp.Reader, max, maxLen int) [][]byte {
+	if r.IsNil() {
+		r.Nil()
+		return nil
+	}
+	n := r.ArrayMax(max)
+	if r.Err() != nil {
+		return nil
+	}
+	out := make([][]byte, n)
+	total := 0
+	for i := range out {
+		out[i] = r.BinOrNil(maxLen)
+		total += len(out[i])
+	}
+	if r.Err() != nil {
+		return nil
+	}
+	backing := make([]byte, total)
+	for i, v := range out {
+		if v == nil {
+			continue
+		}
+		k := copy(backing, v)
+		out[i], backing = backing[:k:k], backing[k:]
+	}
+	return out
 }
-
-// Type implements Message.
-func (*Knock) Type() Type { return TypeKnock }
-
-// Type implements Message.
-func (*Hello) Type() Type { return TypeHello }
-
-// Type implements Message.
-func (*Cookie) Type() Type { return TypeCookie }
-
-// Type implements Message.
-func (*Join) Type() Type { return TypeJoin }
-
-// Type implements Message.
-func (*Welcome) Type() Type { return TypeWelcome }
-
-// Type implements Message.
-func (*Refused) Type() Type { return TypeRefused }
-
-// Type implements Message.
-func (*Lobby) Type() Type { return TypeLobby }
-
-// Type implements Message.
-func (*Mesh) Type() Type { return TypeMesh }
-
-// Type implements Message.
-func (*Start) Type() Type { return TypeStart }
-
-// Type implements Message.
-func (*Engine) Type() Type { return TypeEngine }
-
-// Type implements Message.
-func (*Bye) Type() Type { return TypeBye }
 
 func checkKey(k []byte) error {
-	if len(k) != 32 {
+	if len(k) != keySize {
 		return fmt.Errorf("%w: public key of %d bytes", ErrMalformed, len(k))
 	}
 	return nil
@@ -220,196 +300,16 @@ func checkAddrs(a []string) error {
 		return fmt.Errorf("%w: %d addresses", ErrMalformed, len(a))
 	}
 	for _, s := range a {
-		if len(s) > 64 {
+		if len(s) > maxAddr {
 			return fmt.Errorf("%w: address too long", ErrMalformed)
 		}
 	}
 	return nil
 }
 
-func (m *Hello) validate() error  { return checkKey(m.Pub) }
-func (m *Cookie) validate() error { return checkLen("cookie", m.Cookie, 64) }
-func (m *Join) validate() error {
-	if err := checkKey(m.Pub); err != nil {
-		return err
-	}
-	if err := checkLen("cookie", m.Cookie, 64); err != nil {
-		return err
-	}
-	if len(m.Name) > MaxName {
-		return fmt.Errorf("%w: name of %d bytes", ErrMalformed, len(m.Name))
-	}
-	return checkAddrs(m.Addrs)
-}
-func (m *Welcome) validate() error {
-	if m.MaxPlayers > MaxPlayers || m.Slot >= MaxPlayers {
-		return fmt.Errorf("%w: slot %d of %d", ErrMalformed, m.Slot, m.MaxPlayers)
-	}
-	return checkKey(m.HostPub)
-}
-func (m *Refused) validate() error {
-	if len(m.Text) > MaxReason {
-		return fmt.Errorf("%w: reason too long", ErrMalformed)
-	}
-	return nil
-}
-func (m *Lobby) validate() error {
-	if len(m.Players) > MaxPlayers || m.MaxPlayers > MaxPlayers {
-		return fmt.Errorf("%w: %d players", ErrMalformed, len(m.Players))
-	}
-	for i := range m.Players {
-		p := &m.Players[i]
-		if p.Slot >= MaxPlayers || len(p.Name) > MaxName {
-			return fmt.Errorf("%w: player entry", ErrMalformed)
-		}
-		if err := checkKey(p.Pub); err != nil {
-			return err
-		}
-		if err := checkAddrs(p.Addrs); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-func (m *Mesh) validate() error { return nil }
-func (m *Start) validate() error {
-	if len(m.Pubs) < 1 || len(m.Pubs) > MaxPlayers || len(m.Names) != len(m.Pubs) {
-		return fmt.Errorf("%w: %d players, %d names", ErrMalformed, len(m.Pubs), len(m.Names))
-	}
-	for i := range m.Pubs {
-		if err := checkKey(m.Pubs[i]); err != nil {
-			return err
-		}
-		if len(m.Names[i]) > MaxName {
-			return fmt.Errorf("%w: name too long", ErrMalformed)
-		}
-	}
-	if m.TickHz == 0 || m.TickHz > 1000 {
-		return fmt.Errorf("%w: tick rate %d", ErrMalformed, m.TickHz)
-	}
-	return checkLen("settings", m.Settings, 4096)
-}
-func (m *Engine) validate() error {
-	if len(m.Msgs) > MaxBatch {
-		return fmt.Errorf("%w: batch of %d", ErrMalformed, len(m.Msgs))
-	}
-	return nil
-}
-func (m *Bye) validate() error   { return nil }
-func (m *Knock) validate() error { return nil }
-
 func checkLen(what string, b []byte, max int) error {
 	if len(b) > max {
 		return fmt.Errorf("%w: %s of %d bytes", ErrMalformed, what, len(b))
 	}
 	return nil
-}
-
-// Encode returns the envelope of m.
-func Encode(m Message) ([]byte, error) {
-	return Append(nil, m)
-}
-
-// Append appends the envelope of m to dst.
-func Append(dst []byte, m Message) ([]byte, error) {
-	buf := bytes.NewBuffer(dst)
-	enc := msgpack.NewEncoder(buf)
-	if err := enc.EncodeArrayLen(3); err != nil {
-		return dst, err
-	}
-	if err := enc.EncodeUint(Version); err != nil {
-		return dst, err
-	}
-	if err := enc.EncodeUint(uint64(m.Type())); err != nil {
-		return dst, err
-	}
-	if err := enc.Encode(m); err != nil {
-		return dst, fmt.Errorf("wire: encode %T: %w", m, err)
-	}
-	if buf.Len()-len(dst) > MaxMessageSize {
-		return dst, fmt.Errorf("%w: %d bytes", ErrTooLarge, buf.Len()-len(dst))
-	}
-	return buf.Bytes(), nil
-}
-
-func newMessage(t Type) Message {
-	switch t {
-	case TypeHello:
-		return new(Hello)
-	case TypeCookie:
-		return new(Cookie)
-	case TypeJoin:
-		return new(Join)
-	case TypeWelcome:
-		return new(Welcome)
-	case TypeRefused:
-		return new(Refused)
-	case TypeLobby:
-		return new(Lobby)
-	case TypeMesh:
-		return new(Mesh)
-	case TypeStart:
-		return new(Start)
-	case TypeEngine:
-		return new(Engine)
-	case TypeBye:
-		return new(Bye)
-	case TypeKnock:
-		return new(Knock)
-	}
-	return nil
-}
-
-// Decode parses one envelope. It never panics; any error wraps ErrMalformed,
-// ErrVersion, ErrType or ErrTooLarge.
-func Decode(b []byte) (Message, error) {
-	if len(b) > MaxMessageSize {
-		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(b))
-	}
-	if err := mpcheck.Check(b); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	r := bytes.NewReader(b)
-	dec := msgpack.NewDecoder(r)
-	n, err := dec.DecodeArrayLen()
-	if err != nil || n != 3 {
-		return nil, fmt.Errorf("%w: bad envelope", ErrMalformed)
-	}
-	v, err := dec.DecodeUint64()
-	if err != nil {
-		return nil, fmt.Errorf("%w: bad version field", ErrMalformed)
-	}
-	if v != Version {
-		return nil, fmt.Errorf("%w: %d", ErrVersion, v)
-	}
-	t, err := dec.DecodeUint64()
-	if err != nil {
-		return nil, fmt.Errorf("%w: bad type field", ErrMalformed)
-	}
-	if t > 255 {
-		return nil, fmt.Errorf("%w: %d", ErrType, t)
-	}
-	m := newMessage(Type(t))
-	if m == nil {
-		return nil, fmt.Errorf("%w: %d", ErrType, t)
-	}
-	if err := dec.Decode(m); err != nil {
-		return nil, fmt.Errorf("%w: %s body: %v", ErrMalformed, Type(t), err)
-	}
-	if r.Len() != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrMalformed, r.Len())
-	}
-	if err := m.validate(); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// String names the message type, for logs.
-func (t Type) String() string {
-	names := [...]string{"", "hello", "cookie", "join", "welcome", "refused", "lobby", "mesh", "start", "engine", "bye", "knock"}
-	if int(t) < len(names) && t != 0 {
-		return names[t]
-	}
-	return fmt.Sprintf("type(%d)", uint8(t))
 }

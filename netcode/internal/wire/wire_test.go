@@ -1,50 +1,163 @@
 package wire
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/hex"
 	"errors"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/peerstep/peerstep/internal/msgp"
 )
 
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
 
-// samples holds one valid message of every type.
-func samples() []Message {
-	return []Message{
-		&Hello{Pub: key(1)},
-		&Cookie{Cookie: []byte("0123456789abcdef")},
-		&Join{Pub: key(2), Cookie: []byte("cookie"), Name: "ada", Addrs: []string{"127.0.0.1:4000"}},
-		&Welcome{Slot: 3, HostPub: key(3), MaxPlayers: 8},
-		&Refused{Reason: RefusedFull, Text: "the lobby is full"},
-		&Lobby{Version: 7, MaxPlayers: 8, Players: []PlayerInfo{
-			{Slot: 0, Name: "host", Pub: key(4), Addrs: []string{"127.0.0.1:1"}, Links: 0b11},
-			{Slot: 1, Name: "joe", Pub: key(5), Links: 0b01},
-		}},
-		&Mesh{Version: 7, Links: 0b1011},
-		&Start{Seed: 42, Pubs: [][]byte{key(1), key(2)}, Names: []string{"a", "b"}, TickHz: 60, InputDelay: 3, ChecksumInterval: 30, Settings: []byte{1}},
-		&Engine{Msgs: [][]byte{{1, 2, 3}, {4}}},
-		&Bye{},
-		&Knock{},
-	}
-}
-
 func TestRoundTrip(t *testing.T) {
-	for _, m := range samples() {
-		t.Run(m.Type().String(), func(t *testing.T) {
-			b, err := Encode(m)
+	for _, s := range wireSamples() {
+		t.Run(s.name, func(t *testing.T) {
+			b, err := Encode(s.msg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got, err := Decode(b)
 			if err != nil {
-				t.Fatalf("decode: %v", err)
+				t.Fatalf("decode %x: %v", b, err)
 			}
-			if !reflect.DeepEqual(got, m) {
-				t.Fatalf("got %#v, want %#v", got, m)
+			if !reflect.DeepEqual(got, s.msg) {
+				t.Fatalf("got %#v, want %#v", got, s.msg)
 			}
+			checkReencodes(t, b, got)
 		})
 	}
+}
+
+func checkReencodes(t *testing.T, b []byte, m Message) {
+	t.Helper()
+	again, err := Encode(m)
+	if err != nil {
+		t.Fatalf("re-encode %#v: %v", m, err)
+	}
+	if !bytes.Equal(again, b) {
+		t.Fatalf("%#v decoded from %x encodes to %x", m, b, again)
+	}
+}
+
+// TestGolden compares the encoding with the msgpack-library codec's
+// (testdata/golden-v3-old.txt). That codec wrote every integer field in
+// the fixed width of its Go type (a uint8 slot as 0xcc 0x03, a uint32 as
+// 0xce and four bytes); this one writes each in its shortest form. Apart
+// from that the bytes are the same: canonical of the old bytes must be
+// the new.
+func TestGolden(t *testing.T) {
+	golden := readGolden(t, "testdata/golden-v3-old.txt")
+	for _, s := range wireSamples() {
+		old, err := hex.DecodeString(golden[s.name])
+		if err != nil || len(old) == 0 {
+			t.Fatalf("%s: no golden bytes", s.name)
+		}
+		want, err := canonical(old)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		got, err := Encode(s.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %x\nwant %x\n old %x", s.name, got, want, old)
+		}
+	}
+}
+
+// canonical rewrites msgpack bytes of nil, booleans, integers, strings,
+// byte strings and arrays with every integer in its shortest form.
+func canonical(in []byte) ([]byte, error) {
+	var out []byte
+	var walk func(depth int) error
+	walk = func(depth int) error {
+		if len(in) == 0 || depth > 8 {
+			return errors.New("cut short")
+		}
+		c := in[0]
+		take := func(n int) []byte {
+			if n > len(in) {
+				n = len(in)
+			}
+			p := in[:n]
+			in = in[n:]
+			return p
+		}
+		be := func(p []byte) (v uint64) {
+			for _, x := range p {
+				v = v<<8 | uint64(x)
+			}
+			return v
+		}
+		switch {
+		case c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
+			out = append(out, take(1)...)
+		case c >= 0xcc && c <= 0xcf:
+			take(1)
+			out = msgp.AppendUint(out, be(take(1<<(c-0xcc))))
+		case c >= 0xd0 && c <= 0xd3:
+			take(1)
+			n := 1 << (c - 0xd0)
+			v := int64(be(take(n)) << (64 - 8*n))
+			out = msgp.AppendInt(out, v>>(64-8*n))
+		case c >= 0xa0 && c <= 0xbf, c == 0xd9:
+			n := int(c & 0x1f)
+			if take(1); c == 0xd9 {
+				n = int(be(take(1)))
+			}
+			out = msgp.AppendStr(out, string(take(n)))
+		case c == 0xc4 || c == 0xc5:
+			take(1)
+			out = msgp.AppendBin(out, take(int(be(take(int(c-0xc3))))))
+		case c >= 0x90 && c <= 0x9f, c == 0xdc:
+			n := int(c & 0x0f)
+			if take(1); c == 0xdc {
+				n = int(be(take(2)))
+			}
+			out = msgp.AppendArrayHeader(out, n)
+			for range n {
+				if err := walk(depth + 1); err != nil {
+					return err
+				}
+			}
+		default:
+			return errors.New("unexpected byte")
+		}
+		return nil
+	}
+	if err := walk(0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func readGolden(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		name, hexed, ok := strings.Cut(sc.Text(), " ")
+		if ok && !strings.HasPrefix(name, "#") {
+			out[name] = hexed
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -61,28 +174,62 @@ func TestDecodeErrors(t *testing.T) {
 		{"not an array", []byte{0xc0}, ErrMalformed},
 		{"wrong version", []byte{0x93, Version + 1, 0x07, 0x90}, ErrVersion},
 		{"unknown type", []byte{0x93, Version, 0x63, 0x90}, ErrType},
+		{"type zero", []byte{0x93, Version, 0x00, 0x90}, ErrType},
 		{"trailing bytes", append(append([]byte{}, good...), 0), ErrMalformed},
 		{"truncated", good[:len(good)-1], ErrMalformed},
 		{"short key", badKey, ErrMalformed},
 		{"long name", longName, ErrMalformed},
 		{"start without players", noPlayers, ErrMalformed},
 		{"oversize", make([]byte, MaxMessageSize+1), ErrTooLarge},
+		{"version in a wider format", []byte{0x93, 0xcc, Version, 0x0a, 0x90}, ErrMalformed},
+		{"field in a wider format", []byte{0x93, Version, 0x07, 0x92, 0xcc, 0x07, 0x00}, ErrMalformed},
+		{"body of the wrong length", []byte{0x93, Version, 0x07, 0x93, 0x07, 0x00, 0x00}, ErrMalformed},
+		{"huge batch", []byte{0x93, Version, 0x09, 0x91, 0xdd, 0xff, 0xff, 0xff, 0xff}, ErrMalformed},
+		{"slot over a byte", []byte{0x93, Version, 0x04, 0x93, 0xcd, 0x01, 0x00, 0xc0, 0x08}, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode(tt.in)
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("Decode = %v, want %v", err, tt.want)
+			m, err := Decode(tt.in)
+			if !errors.Is(err, tt.want) || m != nil {
+				t.Fatalf("Decode = %v, %v, want %v", m, err, tt.want)
 			}
 		})
 	}
 }
 
-// FuzzDecode is seeded with every message type; whatever decodes must
-// re-encode to bytes that decode to the same message.
+func TestAppendAllocs(t *testing.T) {
+	buf := make([]byte, 0, MaxMessageSize)
+	for _, s := range wireSamples() {
+		allocs := testing.AllocsPerRun(20, func() {
+			if _, err := Append(buf[:0], s.msg); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations", s.name, allocs)
+		}
+	}
+}
+
+func TestDecodeCopies(t *testing.T) {
+	b, _ := Encode(&Engine{Msgs: [][]byte{{1, 2, 3}}})
+	m, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		b[i] = 0
+	}
+	if got := m.(*Engine).Msgs[0]; !bytes.Equal(got, []byte{1, 2, 3}) {
+		t.Fatalf("message aliases the input: %x", got)
+	}
+}
+
+// FuzzDecode is seeded with every message type (wireSamples and
+// testdata/fuzz); whatever decodes is exactly what its message encodes to.
 func FuzzDecode(f *testing.F) {
-	for _, m := range samples() {
-		b, err := Encode(m)
+	for _, s := range wireSamples() {
+		b, err := Encode(s.msg)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -92,18 +239,18 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Decode(b)
 		if err != nil {
+			if m != nil {
+				t.Fatalf("Decode returned %#v with error %v", m, err)
+			}
 			return
 		}
-		again, err := Encode(m)
-		if err != nil {
-			t.Fatalf("re-encode: %v", err)
+		if err := m.validate(); err != nil {
+			t.Fatalf("decoded %#v fails validation: %v", m, err)
 		}
-		m2, err := Decode(again)
-		if err != nil {
-			t.Fatalf("re-decode: %v", err)
-		}
-		if !reflect.DeepEqual(m, m2) {
-			t.Fatalf("round trip changed %#v to %#v", m, m2)
+		checkReencodes(t, b, m)
+		m2, err := Decode(b)
+		if err != nil || !reflect.DeepEqual(m, m2) {
+			t.Fatalf("decoding %x twice gave %#v then %#v, %v", b, m, m2, err)
 		}
 	})
 }
