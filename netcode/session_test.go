@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"net"
-	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/netcode/netsim"
-	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
 // kcp-go runs a process-wide timer scheduler from its init.
@@ -71,14 +69,7 @@ func localConfig(name string, sim *netsim.Config) *Config {
 // closes it.
 func localHost(t *testing.T, maxPlayers int) *Session[testInput] {
 	t.Helper()
-	cfg := localConfig("host", nil)
-	cfg.MaxPlayers = maxPlayers
-	host, err := Host[testInput](context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { host.Close() })
-	return host
+	return transport{}.host(t, maxPlayers)
 }
 
 // lobby hosts a match and joins n-1 players to it, then starts it.
@@ -90,49 +81,7 @@ func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[test
 // lobbyWith is lobby with every player's Config passed through tweak.
 func lobbyWith(t *testing.T, n int, sim *netsim.Config, seed uint64, tweak func(*Config)) []*Session[testInput] {
 	t.Helper()
-	if tweak == nil {
-		tweak = func(*Config) {}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	hcfg := localConfig("host", sim)
-	hcfg.MaxPlayers = n
-	tweak(hcfg)
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peers := []*Session[testInput]{host}
-	t.Cleanup(func() {
-		for _, p := range peers {
-			p.Close()
-		}
-	})
-	for i := 1; i < n; i++ {
-		var cfg *Config
-		if sim != nil {
-			s := *sim
-			s.Seed = seed + uint64(i)
-			cfg = localConfig(fmt.Sprintf("p%d", i), &s)
-		} else {
-			cfg = localConfig(fmt.Sprintf("p%d", i), nil)
-		}
-		tweak(cfg)
-		j, err := Join[testInput](ctx, host.Code(), cfg)
-		if err != nil {
-			t.Fatalf("join %d: %v", i, err)
-		}
-		peers = append(peers, j)
-	}
-	if err := host.Start(ctx); err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	for i, p := range peers[1:] {
-		if err := p.WaitStart(ctx); err != nil {
-			t.Fatalf("player %d: wait start: %v", i+1, err)
-		}
-	}
-	return peers
+	return transport{sim: sim}.lobby(t, n, seed, tweak)
 }
 
 type peerResult struct {
@@ -244,40 +193,6 @@ func checkEqual(t *testing.T, res []peerResult, skip map[int]bool) {
 	}
 }
 
-func TestMatch(t *testing.T) {
-	impaired := &netsim.Config{Latency: 40 * time.Millisecond, Jitter: 10 * time.Millisecond, Loss: 0.03}
-	tests := []struct {
-		players int
-		sim     *netsim.Config
-	}{
-		{2, nil}, {4, nil}, {8, nil},
-		{2, impaired}, {4, impaired}, {8, impaired},
-	}
-	for _, tt := range tests {
-		name := fmt.Sprintf("%dplayers/clean", tt.players)
-		if tt.sim != nil {
-			name = fmt.Sprintf("%dplayers/%s", tt.players, tt.sim)
-		}
-		t.Run(name, func(t *testing.T) {
-			peers := lobby(t, tt.players, tt.sim, 7)
-			res := play(t, peers, 600, nil)
-			checkEqual(t, res, nil)
-			for i, p := range peers {
-				st := p.Stats()
-				if len(st.Peers) != tt.players-1 {
-					t.Errorf("player %d: stats for %d peers, want %d", i, len(st.Peers), tt.players-1)
-				}
-				for _, ps := range st.Peers {
-					if ps.BytesSent == 0 || ps.DatagramsReceived == 0 || ps.RTT <= 0 {
-						t.Errorf("player %d: empty stats for peer %d: %+v", i, ps.Player, ps)
-					}
-				}
-			}
-			t.Logf("host stats: %+v", peers[0].Stats())
-		})
-	}
-}
-
 // TestInputCopies plays through 10% loss with each way of carrying inputs:
 // in one datagram a tick (1: every lost input must be sent again, or the
 // match stalls for good), in two, and adapting to the loss (0, the
@@ -312,117 +227,6 @@ func TestInputCopies(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestHostLeavesMidMatch(t *testing.T) {
-	for _, mode := range []string{"close", "vanish"} {
-		t.Run(mode, func(t *testing.T) {
-			peers := lobby(t, 3, nil, 1)
-			res := play(t, peers, 500, func(i int, f lockstep.Frame) bool {
-				if i != 0 || f < 200 {
-					return false
-				}
-				if mode == "close" {
-					peers[0].Close()
-				} else {
-					// Vanish without a word: the socket goes dark.
-					peers[0].c.ep.conn.Close()
-				}
-				return true
-			})
-			checkEqual(t, res, map[int]bool{0: true})
-			var frames []lockstep.Frame
-			for i := 1; i < 3; i++ {
-				found := false
-				for _, e := range res[i].events {
-					if e.Kind == EventPlayerLeft && e.Player == 0 {
-						found = true
-						frames = append(frames, e.Frame)
-					}
-				}
-				if !found {
-					t.Errorf("player %d was not told that the host left: %v", i, res[i].events)
-				}
-			}
-			if len(frames) == 2 && frames[0] != frames[1] {
-				t.Errorf("players disagree on the frame the host left: %v", frames)
-			}
-		})
-	}
-}
-
-func TestJoinErrors(t *testing.T) {
-	ctx := context.Background()
-	host := localHost(t, 2)
-	code, err := sharecode.Parse(host.Code())
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	wrong := code
-	wrong.Secret[0] ^= 0xff
-	typo := []byte(host.Code())
-	typo[len(typo)-2] = map[bool]byte{true: 'A', false: 'B'}[typo[len(typo)-2] != 'A']
-
-	// A port nobody listens on: bind one, then close it.
-	dead, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadCode := code
-	deadCode.Addrs = []netip.AddrPort{dead.LocalAddr().(*net.UDPAddr).AddrPort()}
-	dead.Close()
-
-	tests := []struct {
-		name string
-		code string
-		want error
-	}{
-		{"wrong secret", wrong.String(), ErrCodeRejected},
-		{"typo", string(typo), sharecode.ErrBadShareCode},
-		{"empty", "", sharecode.ErrBadShareCode},
-		{"unreachable", deadCode.String(), ErrHostUnreachable},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := localConfig("x", nil)
-			cfg.JoinTimeout = time.Second
-			s, err := Join[testInput](ctx, tt.code, cfg)
-			if err == nil {
-				s.Close()
-				t.Fatal("join succeeded")
-			}
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("join: %v, want %v", err, tt.want)
-			}
-		})
-	}
-	if n := len(host.Lobby().Players); n != 1 {
-		t.Fatalf("host lobby has %d players after failed joins, want 1", n)
-	}
-
-	// The lobby fills, then refuses.
-	j1, err := Join[testInput](ctx, host.Code(), localConfig("j1", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j1.Close()
-	_, err = Join[testInput](ctx, host.Code(), localConfig("j2", nil))
-	if !errors.Is(err, ErrLobbyFull) {
-		t.Fatalf("join full lobby: %v, want ErrLobbyFull", err)
-	}
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := host.Start(sctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := host.Start(sctx); !errors.Is(err, ErrAlreadyStarted) {
-		t.Fatalf("second start: %v", err)
-	}
-	_, err = Join[testInput](ctx, host.Code(), localConfig("late", nil))
-	if !errors.Is(err, ErrMatchStarted) && !errors.Is(err, ErrLobbyFull) {
-		t.Fatalf("join started match: %v, want ErrMatchStarted", err)
 	}
 }
 
