@@ -30,7 +30,8 @@ type transport struct {
 	// leaves them clean.
 	sim *netsim.Config
 	// mem, when set, puts every player on this in-memory network, each on
-	// an address of its own, instead of loopback UDP.
+	// an address of its own, instead of loopback UDP; sim, if set too,
+	// impairs the memnet sockets.
 	mem *memTransport
 }
 
@@ -168,16 +169,28 @@ func TestSessionNetsim(t *testing.T) {
 	runSessionSuite(t, transport{sim: &netsim.Config{Latency: 40 * time.Millisecond, Jitter: 10 * time.Millisecond, Loss: 0.03}})
 }
 
-// runSessionSuite is every transport's Session suite.
+// sessionScenarios are the Session suite's scenarios, each a subtest of
+// runSessionSuite. Each uses tr, its socket, and the wall clock through
+// the time package only, and calls no t.Run, so that it may run in a
+// testing/synctest bubble, on a memnet network made in the bubble.
+var sessionScenarios = []struct {
+	name string
+	run  func(t *testing.T, tr transport)
+}{
+	{"match/2players", func(t *testing.T, tr transport) { testMatch(t, tr, 2) }},
+	{"match/4players", func(t *testing.T, tr transport) { testMatch(t, tr, 4) }},
+	{"match/8players", func(t *testing.T, tr transport) { testMatch(t, tr, 8) }},
+	{"host-leaves/close", func(t *testing.T, tr transport) { testHostLeaves(t, tr, "close") }},
+	{"host-leaves/vanish", func(t *testing.T, tr transport) { testHostLeaves(t, tr, "vanish") }},
+	{"drop-player", testDropPlayer},
+	{"join-errors", testJoinErrors},
+}
+
+// runSessionSuite runs every scenario of the Session suite over tr.
 func runSessionSuite(t *testing.T, tr transport) {
-	for _, n := range []int{2, 4, 8} {
-		t.Run(fmt.Sprintf("match/%dplayers", n), func(t *testing.T) { testMatch(t, tr, n) })
+	for _, sc := range sessionScenarios {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, tr) })
 	}
-	for _, mode := range []string{"close", "vanish"} {
-		t.Run("host-leaves/"+mode, func(t *testing.T) { testHostLeaves(t, tr, mode) })
-	}
-	t.Run("drop-player", func(t *testing.T) { testDropPlayer(t, tr) })
-	t.Run("join-errors", func(t *testing.T) { testJoinErrors(t, tr) })
 }
 
 // testMatch: n players play 300 frames to equal checksums, every link
@@ -338,18 +351,15 @@ func testJoinErrors(t *testing.T, tr transport) {
 		{"unreachable", deadCode.String(), ErrHostUnreachable},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := tr.config(t, "x", 1, 3)
-			cfg.JoinTimeout = time.Second
-			s, err := Join[testInput](ctx, tt.code, cfg)
-			if err == nil {
-				s.Close()
-				t.Fatal("join succeeded")
-			}
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("join: %v, want %v", err, tt.want)
-			}
-		})
+		cfg := tr.config(t, "x", 1, 3)
+		cfg.JoinTimeout = time.Second
+		s, err := Join[testInput](ctx, tt.code, cfg)
+		if err == nil {
+			s.Close()
+			t.Errorf("%s: join succeeded", tt.name)
+		} else if !errors.Is(err, tt.want) {
+			t.Errorf("%s: join: %v, want %v", tt.name, err, tt.want)
+		}
 	}
 	if n := len(host.Lobby().Players); n != 1 {
 		t.Fatalf("host lobby has %d players after failed joins, want 1", n)
