@@ -290,3 +290,52 @@ func TestInboundBandwidth(t *testing.T) {
 		checkAccounting(t, st)
 	})
 }
+
+// TestReorder: a datagram held back arrives exactly ReorderDelay after
+// its time, overtaken by those sent after it that were not.
+func TestReorder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const count = 1000
+		cfg := Config{Reorder: 0.25, ReorderDelay: 30 * time.Millisecond, Seed: 4}
+		n := newMemNetwork(t)
+		r := newMemReceiver(t, memListen(t, n, "10.0.0.2:2000"))
+		s := memWrap(t, memListen(t, n, "10.0.0.1:1000"), cfg)
+		sent := make([]time.Time, count)
+		for i := range count {
+			sent[i] = time.Now()
+			send(t, s, r.conn.LocalAddr(), i, 16)
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(cfg.ReorderDelay)
+		synctest.Wait()
+		want := decisions(cfg.Seed, cfg, count)
+		got := r.arrivals()
+		if len(got) != count {
+			t.Fatalf("received %d of %d", len(got), count)
+		}
+		held, late, highest := 0, 0, -1
+		for _, a := range got {
+			w := want[a.seq]
+			if w.reordered[0] {
+				held++
+			}
+			if d := a.at.Sub(sent[a.seq]); d != w.delay[0] || (d == cfg.ReorderDelay) != w.reordered[0] {
+				t.Errorf("datagram %d took %v; its seed drew %v, held back %v", a.seq, d, w.delay[0], w.reordered[0])
+			}
+			if int(a.seq) < highest {
+				late++
+			}
+			highest = max(highest, int(a.seq))
+		}
+		st := s.Stats()
+		if st.Reordered != uint64(held) || held < 181 || held > 319 { // 250 ± 5 standard deviations
+			t.Errorf("%d of %d held back, stats say %d; want about 250", held, count, st.Reordered)
+		}
+		// One a millisecond: each held-back datagram is overtaken by the
+		// next 30, unless every one of them was held back too.
+		if late != held {
+			t.Errorf("%d datagrams arrived after a later one; %d were held back", late, held)
+		}
+		checkAccounting(t, st)
+	})
+}
