@@ -72,16 +72,11 @@ func localHost(t *testing.T, maxPlayers int) *Session[testInput] {
 	return transport{}.host(t, maxPlayers)
 }
 
-// lobby hosts a match and joins n-1 players to it, then starts it.
+// lobby hosts a match on loopback, impaired by sim if set, joins n-1
+// players to it, then starts it.
 func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[testInput] {
 	t.Helper()
-	return lobbyWith(t, n, sim, seed, nil)
-}
-
-// lobbyWith is lobby with every player's Config passed through tweak.
-func lobbyWith(t *testing.T, n int, sim *netsim.Config, seed uint64, tweak func(*Config)) []*Session[testInput] {
-	t.Helper()
-	return transport{sim: sim}.lobby(t, n, seed, tweak)
+	return transport{sim: sim}.lobby(t, n, seed, nil)
 }
 
 type peerResult struct {
@@ -197,36 +192,42 @@ func checkEqual(t *testing.T, res []peerResult, skip map[int]bool) {
 // in one datagram a tick (1: every lost input must be sent again, or the
 // match stalls for good), in two, and adapting to the loss (0, the
 // default: three at this loss).
-func TestInputCopies(t *testing.T) {
-	sim := &netsim.Config{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.1}
+func TestInputCopies(t *testing.T) { runScenarios(t, transport{}, inputCopiesScenarios()) }
+
+func inputCopiesScenarios() []scenario {
+	var out []scenario
 	for _, copies := range []int{1, 2, 0} {
-		t.Run(fmt.Sprintf("copies=%d", copies), func(t *testing.T) {
-			peers := lobbyWith(t, 3, sim, 11, func(c *Config) { c.InputCopies = copies })
-			res := play(t, peers, 300, nil)
-			checkEqual(t, res, nil)
-			for i, p := range peers {
-				for _, e := range res[i].events {
-					if e.Kind == EventPlayerLeft || e.Kind == EventDropped {
-						t.Errorf("player %d: %v", i, e)
-					}
-				}
-				st := p.Stats()
-				for _, ps := range st.Peers {
-					if ps.Loss < 0.04 || ps.Loss > 0.2 {
-						t.Errorf("player %d: loss from %d measured at %.3f; the network drops 0.1", i, ps.Player, ps.Loss)
-					}
-					// Input datagrams flow every tick: far more than
-					// KCP alone sends for checksums and pings.
-					want := copies
-					if want == 0 {
-						want = DefaultInputCopies // or one more
-					}
-					if perFrame := float64(ps.DatagramsSent) / 300; perFrame < float64(want)*0.8 {
-						t.Errorf("player %d to %d: %.2f datagrams a frame with %d copies", i, ps.Player, perFrame, copies)
-					}
-				}
+		out = append(out, scenario{fmt.Sprintf("copies=%d", copies), func(t *testing.T, tr transport) { testInputCopies(t, tr, copies) }})
+	}
+	return out
+}
+
+func testInputCopies(t *testing.T, tr transport, copies int) {
+	tr.sim = &netsim.Config{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.1}
+	peers := tr.lobby(t, 3, 11, func(c *Config) { c.InputCopies = copies })
+	res := play(t, peers, 300, nil)
+	checkEqual(t, res, nil)
+	for i, p := range peers {
+		for _, e := range res[i].events {
+			if e.Kind == EventPlayerLeft || e.Kind == EventDropped {
+				t.Errorf("player %d: %v", i, e)
 			}
-		})
+		}
+		st := p.Stats()
+		for _, ps := range st.Peers {
+			if ps.Loss < 0.04 || ps.Loss > 0.2 {
+				t.Errorf("player %d: loss from %d measured at %.3f; the network drops 0.1", i, ps.Player, ps.Loss)
+			}
+			// Input datagrams flow every tick: far more than
+			// KCP alone sends for checksums and pings.
+			want := copies
+			if want == 0 {
+				want = DefaultInputCopies // or one more
+			}
+			if perFrame := float64(ps.DatagramsSent) / 300; perFrame < float64(want)*0.8 {
+				t.Errorf("player %d to %d: %.2f datagrams a frame with %d copies", i, ps.Player, perFrame, copies)
+			}
+		}
 	}
 }
 
@@ -313,16 +314,18 @@ func TestCloseReleases(t *testing.T) {
 	goleak.VerifyNone(t, leakOpts...)
 }
 
-func TestLobbySnapshotAndEvents(t *testing.T) {
+func TestLobbySnapshotAndEvents(t *testing.T) { testLobbySnapshotAndEvents(t, transport{}) }
+
+func testLobbySnapshotAndEvents(t *testing.T, tr transport) {
 	ctx := context.Background()
-	host, err := Host[testInput](ctx, localConfig("host", nil))
+	host, err := Host[testInput](ctx, tr.config(t, "host", 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer host.Close()
 	var joiners []*Session[testInput]
 	for _, name := range []string{"ada", "bob"} {
-		j, err := Join[testInput](ctx, host.Code(), localConfig(name, nil))
+		j, err := Join[testInput](ctx, host.Code(), tr.config(t, name, 1, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -421,6 +424,13 @@ func pacedLoops(peers []*Session[testInput], frames int, period func(i int) time
 // it stays with the others without skipping a tick; when it ignores Pace,
 // Tick skips ticks to hold it back. Either way the match agrees.
 func TestPace(t *testing.T) {
+	runScenarios(t, transport{}, []scenario{
+		{"pace=true", func(t *testing.T, tr transport) { testPace(t, tr, true) }},
+		{"pace=false", func(t *testing.T, tr transport) { testPace(t, tr, false) }},
+	})
+}
+
+func testPace(t *testing.T, tr transport, usePace bool) {
 	const frames = 480
 	period := func(i int) time.Duration {
 		if i == 0 {
@@ -428,21 +438,17 @@ func TestPace(t *testing.T) {
 		}
 		return time.Second / 60
 	}
-	for _, usePace := range []bool{true, false} {
-		t.Run(fmt.Sprintf("pace=%v", usePace), func(t *testing.T) {
-			peers := lobby(t, 2, nil, 5)
-			res, paced := pacedLoops(peers, frames, period, usePace)
-			checkEqual(t, res, nil)
-			skipped := peers[0].Stats().TicksPaced
-			t.Logf("fast player: waited %v for Pace, %d ticks skipped", paced[0], skipped)
-			if usePace {
-				if paced[0] <= 0 || skipped != 0 {
-					t.Errorf("with Pace: waited %v and skipped %d ticks; want a wait and no skip", paced[0], skipped)
-				}
-			} else if skipped == 0 {
-				t.Errorf("without Pace: no tick skipped for a player 3%% fast")
-			}
-		})
+	peers := tr.lobby(t, 2, 5, nil)
+	res, paced := pacedLoops(peers, frames, period, usePace)
+	checkEqual(t, res, nil)
+	skipped := peers[0].Stats().TicksPaced
+	t.Logf("fast player: waited %v for Pace, %d ticks skipped", paced[0], skipped)
+	if usePace {
+		if paced[0] <= 0 || skipped != 0 {
+			t.Errorf("with Pace: waited %v and skipped %d ticks; want a wait and no skip", paced[0], skipped)
+		}
+	} else if skipped == 0 {
+		t.Errorf("without Pace: no tick skipped for a player 3%% fast")
 	}
 }
 
@@ -453,10 +459,11 @@ func TestPace(t *testing.T) {
 // do not stall; a frame of DelayMargin is a frame more too. Each figure has
 // 38 ms to spare for a busy machine's jitter before it rounds up once more:
 // long frames, so that CI's load cannot move the answer.
-func TestDelayFollowsPacing(t *testing.T) {
-	const hz = 20
-	frame := time.Second / hz
-	sim := &netsim.Config{Latency: 55 * time.Millisecond}
+func TestDelayFollowsPacing(t *testing.T) { runScenarios(t, transport{}, delayScenarios()) }
+
+func delayScenarios() []scenario {
+	frame := time.Second / 20
+	var out []scenario
 	for _, tt := range []struct {
 		usePace bool
 		margin  time.Duration // Config.DelayMargin
@@ -466,15 +473,23 @@ func TestDelayFollowsPacing(t *testing.T) {
 		{false, 0, 3},
 		{true, frame, 3}, // a frame of margin: a frame more
 	} {
-		t.Run(fmt.Sprintf("pace=%v,margin=%v", tt.usePace, tt.margin), func(t *testing.T) {
-			peers := lobbyWith(t, 2, sim, 9, func(c *Config) { c.DelayMargin, c.TickRate = tt.margin, hz })
-			res, _ := pacedLoops(peers, 120, func(int) time.Duration { return frame }, tt.usePace)
-			checkEqual(t, res, nil)
-			for i, p := range peers {
-				if d := p.Stats().InputDelay; d != tt.want {
-					t.Errorf("player %d ends with an input delay of %d frames, want %d", i, d, tt.want)
-				}
-			}
-		})
+		out = append(out, scenario{fmt.Sprintf("pace=%v,margin=%v", tt.usePace, tt.margin), func(t *testing.T, tr transport) {
+			testDelayFollowsPacing(t, tr, tt.usePace, tt.margin, tt.want)
+		}})
+	}
+	return out
+}
+
+func testDelayFollowsPacing(t *testing.T, tr transport, usePace bool, margin time.Duration, want int) {
+	const hz = 20
+	frame := time.Second / hz
+	tr.sim = &netsim.Config{Latency: 55 * time.Millisecond}
+	peers := tr.lobby(t, 2, 9, func(c *Config) { c.DelayMargin, c.TickRate = margin, hz })
+	res, _ := pacedLoops(peers, 120, func(int) time.Duration { return frame }, usePace)
+	checkEqual(t, res, nil)
+	for i, p := range peers {
+		if d := p.Stats().InputDelay; d != want {
+			t.Errorf("player %d ends with an input delay of %d frames, want %d", i, d, want)
+		}
 	}
 }

@@ -169,14 +169,25 @@ func TestSessionNetsim(t *testing.T) {
 	runSessionSuite(t, transport{sim: &netsim.Config{Latency: 40 * time.Millisecond, Jitter: 10 * time.Millisecond, Loss: 0.03}})
 }
 
-// sessionScenarios are the Session suite's scenarios, each a subtest of
-// runSessionSuite. Each uses tr, its socket, and the wall clock through
-// the time package only, and calls no t.Run, so that it may run in a
-// testing/synctest bubble, on a memnet network made in the bubble.
-var sessionScenarios = []struct {
+// A scenario is one test's body, run over the sockets tr gives (with the
+// impairment it needs added to tr.sim). It reaches the network through tr
+// only, waits through the time package only and calls no t.Run, so that
+// it may also run in a testing/synctest bubble over a memnet network made
+// in the bubble.
+type scenario struct {
 	name string
 	run  func(t *testing.T, tr transport)
-}{
+}
+
+// runScenarios runs each scenario as a subtest over tr.
+func runScenarios(t *testing.T, tr transport, scs []scenario) {
+	for _, sc := range scs {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, tr) })
+	}
+}
+
+// sessionScenarios are the Session suite.
+var sessionScenarios = []scenario{
 	{"match/2players", func(t *testing.T, tr transport) { testMatch(t, tr, 2) }},
 	{"match/4players", func(t *testing.T, tr transport) { testMatch(t, tr, 4) }},
 	{"match/8players", func(t *testing.T, tr transport) { testMatch(t, tr, 8) }},
@@ -187,11 +198,7 @@ var sessionScenarios = []struct {
 }
 
 // runSessionSuite runs every scenario of the Session suite over tr.
-func runSessionSuite(t *testing.T, tr transport) {
-	for _, sc := range sessionScenarios {
-		t.Run(sc.name, func(t *testing.T) { sc.run(t, tr) })
-	}
-}
+func runSessionSuite(t *testing.T, tr transport) { runScenarios(t, tr, sessionScenarios) }
 
 // testMatch: n players play 300 frames to equal checksums, every link
 // carrying traffic both ways.
