@@ -333,9 +333,11 @@ func testLobbySnapshotAndEvents(t *testing.T, tr transport) {
 		joiners = append(joiners, j)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !host.Lobby().Ready || !joiners[1].Lobby().Ready {
+	// Each player hears of the others' links in its own time: wait for
+	// all three.
+	for !host.Lobby().Ready || !joiners[0].Lobby().Ready || !joiners[1].Lobby().Ready {
 		if time.Now().After(deadline) {
-			t.Fatalf("lobby never ready: host %+v, joiner %+v", host.Lobby(), joiners[1].Lobby())
+			t.Fatalf("lobby never ready: host %+v, joiners %+v and %+v", host.Lobby(), joiners[0].Lobby(), joiners[1].Lobby())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
