@@ -37,8 +37,9 @@ type Config struct {
 	OnProgress func(Progress)
 	// PacketConn, when set, is the socket the session uses instead of
 	// binding ListenAddr: any net.PacketConn that sends and receives UDP
-	// datagrams (a virtual network in tests, a socket the game already
-	// holds). The session takes it over and closes it on Close.
+	// datagrams, with *net.UDPAddr addresses (a socket the game already
+	// holds, a virtual network in tests, a netcode/memnet socket in
+	// memory). The session takes it over and closes it on Close.
 	PacketConn net.PacketConn
 
 	// MaxPlayers is the size of the lobby, 2 to 16. Host only. Default 8.

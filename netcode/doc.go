@@ -68,4 +68,17 @@
 // package: latency, jitter, loss, duplication, reordering, a bandwidth cap;
 // with netsim.Config.BothWays (or Inbound) what it receives too, so that one
 // peer's bad link is bad both ways without touching the others.
+//
+// # Sockets
+//
+// A session binds a UDP socket at Config.ListenAddr, or takes over the
+// net.PacketConn given in Config.PacketConn: a socket the game already
+// holds, a virtual internet with NATs in tests (pion's vnet), or a socket
+// of the in-memory network of package netcode/memnet, which needs no
+// operating system. With Reach: Local() and memnet sockets a session
+// touches no real socket at all, and, since memnet and netsim have no
+// goroutines outside their callers' and wait on channels and timers only,
+// the package's tests can run sessions over them in testing/synctest's
+// virtual time. One Session suite runs over memnet, loopback UDP and
+// loopback UDP through netsim (transport_test.go).
 package netcode

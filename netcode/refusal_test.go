@@ -21,9 +21,11 @@ import (
 // once. Each gets its own clear answer (ErrCodeRejected, ErrLobbyFull), none
 // waits out JoinTimeout as "host unreachable", and the real match starts and
 // plays.
-func TestWrongCodeStorm(t *testing.T) {
+func TestWrongCodeStorm(t *testing.T) { testWrongCodeStorm(t, transport{}) }
+
+func testWrongCodeStorm(t *testing.T, tr transport) {
 	ctx := context.Background()
-	host := localHost(t, 3)
+	host := tr.host(t, 3)
 	code, err := sharecode.Parse(host.Code())
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +39,7 @@ func TestWrongCodeStorm(t *testing.T) {
 		took time.Duration
 	}
 	attempt := func(code string, name string) result {
-		cfg := localConfig(name, nil)
+		cfg := tr.config(t, name, 1, 0)
 		cfg.JoinTimeout = 10 * time.Second
 		start := time.Now()
 		s, err := Join[testInput](ctx, code, cfg)
@@ -58,7 +60,7 @@ func TestWrongCodeStorm(t *testing.T) {
 	// The real players join in the middle of it.
 	var players []*Session[testInput]
 	for _, name := range []string{"ada", "bob"} {
-		jcfg := localConfig(name, nil)
+		jcfg := tr.config(t, name, 1, 0)
 		jcfg.JoinTimeout = 10 * time.Second
 		j, err := Join[testInput](ctx, host.Code(), jcfg)
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
-	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/netcode/netsim"
-	"github.com/peerstep/peerstep/netcode/sharecode"
 )
 
 // kcp-go runs a process-wide timer scheduler from its init.
@@ -74,68 +72,14 @@ func localConfig(name string, sim *netsim.Config) *Config {
 // closes it.
 func localHost(t *testing.T, maxPlayers int) *Session[testInput] {
 	t.Helper()
-	cfg := localConfig("host", nil)
-	cfg.MaxPlayers = maxPlayers
-	host, err := Host[testInput](context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { host.Close() })
-	return host
+	return transport{}.host(t, maxPlayers)
 }
 
-// lobby hosts a match and joins n-1 players to it, then starts it.
+// lobby hosts a match on loopback, impaired by sim if set, joins n-1
+// players to it, then starts it.
 func lobby(t *testing.T, n int, sim *netsim.Config, seed uint64) []*Session[testInput] {
 	t.Helper()
-	return lobbyWith(t, n, sim, seed, nil)
-}
-
-// lobbyWith is lobby with every player's Config passed through tweak.
-func lobbyWith(t *testing.T, n int, sim *netsim.Config, seed uint64, tweak func(*Config)) []*Session[testInput] {
-	t.Helper()
-	if tweak == nil {
-		tweak = func(*Config) {}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	hcfg := localConfig("host", sim)
-	hcfg.MaxPlayers = n
-	tweak(hcfg)
-	host, err := Host[testInput](ctx, hcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peers := []*Session[testInput]{host}
-	t.Cleanup(func() {
-		for _, p := range peers {
-			p.Close()
-		}
-	})
-	for i := 1; i < n; i++ {
-		var cfg *Config
-		if sim != nil {
-			s := *sim
-			s.Seed = seed + uint64(i)
-			cfg = localConfig(fmt.Sprintf("p%d", i), &s)
-		} else {
-			cfg = localConfig(fmt.Sprintf("p%d", i), nil)
-		}
-		tweak(cfg)
-		j, err := Join[testInput](ctx, host.Code(), cfg)
-		if err != nil {
-			t.Fatalf("join %d: %v", i, err)
-		}
-		peers = append(peers, j)
-	}
-	if err := host.Start(ctx); err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	for i, p := range peers[1:] {
-		if err := p.WaitStart(ctx); err != nil {
-			t.Fatalf("player %d: wait start: %v", i+1, err)
-		}
-	}
-	return peers
+	return transport{sim: sim}.lobby(t, n, seed, nil)
 }
 
 type peerResult struct {
@@ -263,185 +207,46 @@ func checkEqual(t *testing.T, res []peerResult, skip map[int]bool) {
 	}
 }
 
-func TestMatch(t *testing.T) {
-	impaired := &netsim.Config{Latency: 40 * time.Millisecond, Jitter: 10 * time.Millisecond, Loss: 0.03}
-	tests := []struct {
-		players int
-		sim     *netsim.Config
-	}{
-		{2, nil}, {4, nil}, {8, nil},
-		{2, impaired}, {4, impaired}, {8, impaired},
-	}
-	for _, tt := range tests {
-		name := fmt.Sprintf("%dplayers/clean", tt.players)
-		if tt.sim != nil {
-			name = fmt.Sprintf("%dplayers/%s", tt.players, tt.sim)
-		}
-		t.Run(name, func(t *testing.T) {
-			peers := lobby(t, tt.players, tt.sim, 7)
-			res := play(t, peers, 600, nil)
-			checkEqual(t, res, nil)
-			for i, p := range peers {
-				st := p.Stats()
-				if len(st.Peers) != tt.players-1 {
-					t.Errorf("player %d: stats for %d peers, want %d", i, len(st.Peers), tt.players-1)
-				}
-				for _, ps := range st.Peers {
-					if ps.BytesSent == 0 || ps.DatagramsReceived == 0 || ps.RTT <= 0 {
-						t.Errorf("player %d: empty stats for peer %d: %+v", i, ps.Player, ps)
-					}
-				}
-			}
-			t.Logf("host stats: %+v", peers[0].Stats())
-		})
-	}
-}
-
 // TestInputCopies plays through 10% loss with each way of carrying inputs:
 // in one datagram a tick (1: every lost input must be sent again, or the
 // match stalls for good), in two, and adapting to the loss (0, the
 // default: three at this loss).
-func TestInputCopies(t *testing.T) {
-	sim := &netsim.Config{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.1}
+func TestInputCopies(t *testing.T) { runScenarios(t, transport{}, inputCopiesScenarios()) }
+
+func inputCopiesScenarios() []scenario {
+	var out []scenario
 	for _, copies := range []int{1, 2, 0} {
-		t.Run(fmt.Sprintf("copies=%d", copies), func(t *testing.T) {
-			peers := lobbyWith(t, 3, sim, 11, func(c *Config) { c.InputCopies = copies })
-			res := play(t, peers, 300, nil)
-			checkEqual(t, res, nil)
-			for i, p := range peers {
-				for _, e := range res[i].events {
-					if e.Kind == EventPlayerLeft || e.Kind == EventDropped {
-						t.Errorf("player %d: %v", i, e)
-					}
-				}
-				st := p.Stats()
-				for _, ps := range st.Peers {
-					if ps.Loss < 0.04 || ps.Loss > 0.2 {
-						t.Errorf("player %d: loss from %d measured at %.3f; the network drops 0.1", i, ps.Player, ps.Loss)
-					}
-					// Input datagrams flow every tick: far more than
-					// KCP alone sends for checksums and pings.
-					want := copies
-					if want == 0 {
-						want = DefaultInputCopies // or one more
-					}
-					if perFrame := float64(ps.DatagramsSent) / 300; perFrame < float64(want)*0.8 {
-						t.Errorf("player %d to %d: %.2f datagrams a frame with %d copies", i, ps.Player, perFrame, copies)
-					}
-				}
-			}
-		})
+		out = append(out, scenario{fmt.Sprintf("copies=%d", copies), func(t *testing.T, tr transport) { testInputCopies(t, tr, copies) }})
 	}
+	return out
 }
 
-func TestHostLeavesMidMatch(t *testing.T) {
-	for _, mode := range []string{"close", "vanish"} {
-		t.Run(mode, func(t *testing.T) {
-			peers := lobby(t, 3, nil, 1)
-			res := play(t, peers, 500, func(i int, f lockstep.Frame) bool {
-				if i != 0 || f < 200 {
-					return false
-				}
-				if mode == "close" {
-					peers[0].Close()
-				} else {
-					// Vanish without a word: the socket goes dark.
-					peers[0].c.ep.conn.Close()
-				}
-				return true
-			})
-			checkEqual(t, res, map[int]bool{0: true})
-			var frames []lockstep.Frame
-			for i := 1; i < 3; i++ {
-				found := false
-				for _, e := range res[i].events {
-					if e.Kind == EventPlayerLeft && e.Player == 0 {
-						found = true
-						frames = append(frames, e.Frame)
-					}
-				}
-				if !found {
-					t.Errorf("player %d was not told that the host left: %v", i, res[i].events)
-				}
+func testInputCopies(t *testing.T, tr transport, copies int) {
+	tr.sim = &netsim.Config{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.1}
+	peers := tr.lobby(t, 3, 11, func(c *Config) { c.InputCopies = copies })
+	res := play(t, peers, 300, nil)
+	checkEqual(t, res, nil)
+	for i, p := range peers {
+		for _, e := range res[i].events {
+			if e.Kind == EventPlayerLeft || e.Kind == EventDropped {
+				t.Errorf("player %d: %v", i, e)
 			}
-			if len(frames) == 2 && frames[0] != frames[1] {
-				t.Errorf("players disagree on the frame the host left: %v", frames)
+		}
+		st := p.Stats()
+		for _, ps := range st.Peers {
+			if ps.Loss < 0.04 || ps.Loss > 0.2 {
+				t.Errorf("player %d: loss from %d measured at %.3f; the network drops 0.1", i, ps.Player, ps.Loss)
 			}
-		})
-	}
-}
-
-func TestJoinErrors(t *testing.T) {
-	ctx := context.Background()
-	host := localHost(t, 2)
-	code, err := sharecode.Parse(host.Code())
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	wrong := code
-	wrong.Secret[0] ^= 0xff
-	typo := []byte(host.Code())
-	typo[len(typo)-2] = map[bool]byte{true: 'A', false: 'B'}[typo[len(typo)-2] != 'A']
-
-	// A port nobody listens on: bind one, then close it.
-	dead, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadCode := code
-	deadCode.Addrs = []netip.AddrPort{dead.LocalAddr().(*net.UDPAddr).AddrPort()}
-	dead.Close()
-
-	tests := []struct {
-		name string
-		code string
-		want error
-	}{
-		{"wrong secret", wrong.String(), ErrCodeRejected},
-		{"typo", string(typo), sharecode.ErrBadShareCode},
-		{"empty", "", sharecode.ErrBadShareCode},
-		{"unreachable", deadCode.String(), ErrHostUnreachable},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := localConfig("x", nil)
-			cfg.JoinTimeout = time.Second
-			s, err := Join[testInput](ctx, tt.code, cfg)
-			if err == nil {
-				s.Close()
-				t.Fatal("join succeeded")
+			// Input datagrams flow every tick: far more than
+			// KCP alone sends for checksums and pings.
+			want := copies
+			if want == 0 {
+				want = DefaultInputCopies // or one more
 			}
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("join: %v, want %v", err, tt.want)
+			if perFrame := float64(ps.DatagramsSent) / 300; perFrame < float64(want)*0.8 {
+				t.Errorf("player %d to %d: %.2f datagrams a frame with %d copies", i, ps.Player, perFrame, copies)
 			}
-		})
-	}
-	if n := len(host.Lobby().Players); n != 1 {
-		t.Fatalf("host lobby has %d players after failed joins, want 1", n)
-	}
-
-	// The lobby fills, then refuses.
-	j1, err := Join[testInput](ctx, host.Code(), localConfig("j1", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j1.Close()
-	_, err = Join[testInput](ctx, host.Code(), localConfig("j2", nil))
-	if !errors.Is(err, ErrLobbyFull) {
-		t.Fatalf("join full lobby: %v, want ErrLobbyFull", err)
-	}
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := host.Start(sctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := host.Start(sctx); !errors.Is(err, ErrAlreadyStarted) {
-		t.Fatalf("second start: %v", err)
-	}
-	_, err = Join[testInput](ctx, host.Code(), localConfig("late", nil))
-	if !errors.Is(err, ErrMatchStarted) && !errors.Is(err, ErrLobbyFull) {
-		t.Fatalf("join started match: %v, want ErrMatchStarted", err)
+		}
 	}
 }
 
@@ -528,16 +333,18 @@ func TestCloseReleases(t *testing.T) {
 	goleak.VerifyNone(t, leakOpts...)
 }
 
-func TestLobbySnapshotAndEvents(t *testing.T) {
+func TestLobbySnapshotAndEvents(t *testing.T) { testLobbySnapshotAndEvents(t, transport{}) }
+
+func testLobbySnapshotAndEvents(t *testing.T, tr transport) {
 	ctx := context.Background()
-	host, err := Host[testInput](ctx, localConfig("host", nil))
+	host, err := Host[testInput](ctx, tr.config(t, "host", 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer host.Close()
 	var joiners []*Session[testInput]
 	for _, name := range []string{"ada", "bob"} {
-		j, err := Join[testInput](ctx, host.Code(), localConfig(name, nil))
+		j, err := Join[testInput](ctx, host.Code(), tr.config(t, name, 1, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -545,9 +352,11 @@ func TestLobbySnapshotAndEvents(t *testing.T) {
 		joiners = append(joiners, j)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !host.Lobby().Ready || !joiners[1].Lobby().Ready {
+	// Each player hears of the others' links in its own time: wait for
+	// all three.
+	for !host.Lobby().Ready || !joiners[0].Lobby().Ready || !joiners[1].Lobby().Ready {
 		if time.Now().After(deadline) {
-			t.Fatalf("lobby never ready: host %+v, joiner %+v", host.Lobby(), joiners[1].Lobby())
+			t.Fatalf("lobby never ready: host %+v, joiners %+v and %+v", host.Lobby(), joiners[0].Lobby(), joiners[1].Lobby())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -670,6 +479,14 @@ func pacedLoops(peers []*Session[testInput], frames int, period func(i int) time
 // rate does not matter; when it ignores Pace, netcode says so once in its
 // log. Every way, the match agrees.
 func TestPace(t *testing.T) {
+	var scs []scenario
+	for _, kind := range []loopKind{loopSleep, loopTicker, loopUnpaced} {
+		scs = append(scs, scenario{kind.String(), func(t *testing.T, tr transport) { testPace(t, tr, kind) }})
+	}
+	runScenarios(t, transport{}, scs)
+}
+
+func testPace(t *testing.T, tr transport, kind loopKind) {
 	const frames = 480
 	period := func(i int) time.Duration {
 		if i == 0 {
@@ -677,33 +494,29 @@ func TestPace(t *testing.T) {
 		}
 		return time.Second / 60
 	}
-	for _, kind := range []loopKind{loopSleep, loopTicker, loopUnpaced} {
-		t.Run(kind.String(), func(t *testing.T) {
-			var logs []*logBuffer
-			peers := lobbyWith(t, 2, nil, 5, func(c *Config) {
-				lb := &logBuffer{}
-				logs = append(logs, lb)
-				c.Logger = slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			})
-			res, paced := pacedLoops(peers, frames, period, kind)
-			checkEqual(t, res, nil)
-			warned := strings.Count(logs[0].String(), "calls Tick but not Pace")
-			t.Logf("fast player: waited %v for Pace; warned %d times", paced[0], warned)
-			switch kind {
-			case loopSleep:
-				if paced[0] <= 0 || warned != 0 {
-					t.Errorf("waiting out Pace: waited %v, warned %d times; want a wait and no warning", paced[0], warned)
-				}
-			case loopTicker:
-				if warned != 0 {
-					t.Errorf("a Ticker's ticks were taken for a loop that ignores Pace (%d warnings)", warned)
-				}
-			case loopUnpaced:
-				if warned != 1 {
-					t.Errorf("a loop ignoring Pace was warned %d times, want once", warned)
-				}
-			}
-		})
+	var logs []*logBuffer
+	peers := tr.lobby(t, 2, 5, func(c *Config) {
+		lb := &logBuffer{}
+		logs = append(logs, lb)
+		c.Logger = slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	res, paced := pacedLoops(peers, frames, period, kind)
+	checkEqual(t, res, nil)
+	warned := strings.Count(logs[0].String(), "calls Tick but not Pace")
+	t.Logf("fast player: waited %v for Pace; warned %d times", paced[0], warned)
+	switch kind {
+	case loopSleep:
+		if paced[0] <= 0 || warned != 0 {
+			t.Errorf("waiting out Pace: waited %v, warned %d times; want a wait and no warning", paced[0], warned)
+		}
+	case loopTicker:
+		if warned != 0 {
+			t.Errorf("a Ticker's ticks were taken for a loop that ignores Pace (%d warnings)", warned)
+		}
+	case loopUnpaced:
+		if warned != 1 {
+			t.Errorf("a loop ignoring Pace was warned %d times, want once", warned)
+		}
 	}
 }
 
@@ -715,10 +528,11 @@ func TestPace(t *testing.T) {
 // before it rounds up once more: long frames, so that CI's load cannot move
 // the answer; and the test counts the delay each peer ran at most often in
 // the second half, not the last one, which a moment's load can raise.
-func TestDelayFollowsPacing(t *testing.T) {
-	const hz = 20
-	frame := time.Second / hz
-	sim := &netsim.Config{Latency: 55 * time.Millisecond}
+func TestDelayFollowsPacing(t *testing.T) { runScenarios(t, transport{}, delayScenarios()) }
+
+func delayScenarios() []scenario {
+	frame := time.Second / 20
+	var out []scenario
 	for _, tt := range []struct {
 		kind   loopKind
 		margin time.Duration // Config.DelayMargin
@@ -728,16 +542,24 @@ func TestDelayFollowsPacing(t *testing.T) {
 		{loopTicker, 0, 2},
 		{loopSleep, frame, 3}, // a frame of margin: a frame more
 	} {
-		t.Run(fmt.Sprintf("%v,margin=%v", tt.kind, tt.margin), func(t *testing.T) {
-			peers := lobbyWith(t, 2, sim, 9, func(c *Config) { c.DelayMargin, c.TickRate = tt.margin, hz })
-			res, _ := pacedLoops(peers, 120, func(int) time.Duration { return frame }, tt.kind)
-			checkEqual(t, res, nil)
-			for i := range peers {
-				if d := res[i].usualDelay(); d != tt.want {
-					t.Errorf("player %d ran mostly at an input delay of %d frames (%v), want %d", i, d, res[i].delays, tt.want)
-				}
-			}
-		})
+		out = append(out, scenario{fmt.Sprintf("%v,margin=%v", tt.kind, tt.margin), func(t *testing.T, tr transport) {
+			testDelayFollowsPacing(t, tr, tt.kind, tt.margin, tt.want)
+		}})
+	}
+	return out
+}
+
+func testDelayFollowsPacing(t *testing.T, tr transport, kind loopKind, margin time.Duration, want int) {
+	const hz = 20
+	frame := time.Second / hz
+	tr.sim = &netsim.Config{Latency: 55 * time.Millisecond}
+	peers := tr.lobby(t, 2, 9, func(c *Config) { c.DelayMargin, c.TickRate = margin, hz })
+	res, _ := pacedLoops(peers, 120, func(int) time.Duration { return frame }, kind)
+	checkEqual(t, res, nil)
+	for i := range peers {
+		if d := res[i].usualDelay(); d != want {
+			t.Errorf("player %d ran mostly at an input delay of %d frames (%v), want %d", i, d, res[i].delays, want)
+		}
 	}
 }
 

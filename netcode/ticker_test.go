@@ -11,7 +11,7 @@ import (
 // input.
 func TestTickerKeepsPresses(t *testing.T) {
 	or := Merge(func(a, b testInput) testInput { return testInput{Buttons: a.Buttons | b.Buttons, Aim: b.Aim} })
-	peers := lobbyWith(t, 2, nil, 11, func(c *Config) { c.MergeInput = or })
+	peers := transport{}.lobby(t, 2, 11, func(c *Config) { c.MergeInput = or })
 	tk, err := peers[0].Ticker()
 	if err != nil {
 		t.Fatal(err)

@@ -10,9 +10,11 @@ import (
 // TestWaitPlayers: the host waits for the players it wants and no longer;
 // bad counts, a joiner, a closed session and a started match each get their
 // own error.
-func TestWaitPlayers(t *testing.T) {
+func TestWaitPlayers(t *testing.T) { testWaitPlayers(t, transport{}) }
+
+func testWaitPlayers(t *testing.T, tr transport) {
 	ctx := context.Background()
-	host := localHost(t, 3)
+	host := tr.host(t, 3)
 
 	for _, tt := range []struct {
 		n    int
@@ -33,7 +35,7 @@ func TestWaitPlayers(t *testing.T) {
 	joined := make(chan *Session[testInput], 2)
 	go func() {
 		for _, name := range []string{"ada", "bob"} {
-			j, err := Join[testInput](ctx, host.Code(), localConfig(name, nil))
+			j, err := Join[testInput](ctx, host.Code(), tr.config(t, name, 1, 0))
 			if err != nil {
 				t.Errorf("join %s: %v", name, err)
 				close(joined)
@@ -71,7 +73,7 @@ func TestWaitPlayers(t *testing.T) {
 		t.Errorf("WaitPlayers after the start = %v, want ErrAlreadyStarted", err)
 	}
 
-	other, err := Host[testInput](ctx, localConfig("other", nil))
+	other, err := Host[testInput](ctx, tr.config(t, "other", 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
