@@ -295,6 +295,9 @@ func (c *core) showLinksLocked(starting bool) {
 	if c.linkedShown == nil {
 		c.linkedShown = map[string]bool{}
 	}
+	if !slices.ContainsFunc(c.players, func(p *member) bool { return bytes.Equal(p.pub, c.pub) }) {
+		return // a joiner before the lobby lists it: of how many is not known yet
+	}
 	var shown, fresh []int
 	for i, p := range c.players {
 		if bytes.Equal(p.pub, c.pub) {
