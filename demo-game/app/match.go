@@ -349,6 +349,12 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	// The notices (who left, who is back) go to the foot of the side
 	// column, under the players and out of the arena; the feed keeps the
 	// room above them.
+	title, sub, scol := ms.status()
+	var sb statusBox
+	if title != "" {
+		sb = layStatus(l, W, s, title, sub)
+		l.feed = statusFeed(l, sb, s)
+	}
 	notes, top := a.toasts.inColumn(l.feed, s)
 	if len(notes) == 0 && len(a.toasts) > 0 {
 		// No room in the column (eight players in a small window): the
@@ -358,8 +364,10 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	l.feed.h = math.Max(0, top-6*float64(s)-l.feed.y)
 	ms.drawSide(a, dst, l)
 	ms.drawOverlay(a, dst)
+	if title != "" {
+		drawStatus(dst, sb, s, scol)
+	}
 	if ms.waiting != "" {
-		drawWaiting(dst, ms.waiting, l.ax, l.ay, l.aw, l.ah, s, ms.ticks)
 		if ms.waitDrawn++; a.autoplay && ms.waitDrawn == 10 {
 			a.println("waiting: %s", ms.waiting) // on the screen by now (as "screen: NAME"), for a screenshot
 		}
@@ -390,24 +398,36 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	drawColumn(dst, notes, s)
 }
 
-// drawWaiting draws the notice of a stalled match ("waiting for bob") on
-// a panel across the top of the arena at ax, ay (aw by ah), with dots
-// that move as the ticks go.
-func drawWaiting(dst *ebiten.Image, text string, ax, ay, aw, ah float64, s, ticks int) {
-	fs := float64(s)
-	big := 2 * s
-	if textWidth(text+"...", big)+int(32*fs) > int(aw) {
-		big = s
+// status returns the match's status panel: its headline, second line
+// and colour ("waiting for bob" while the match stalls), "" for none.
+// The headline's dots move as the ticks go.
+func (ms *matchScreen) status() (title, sub string, c color.RGBA) {
+	if ms.waiting != "" {
+		return ms.waiting + strings.Repeat(".", ms.ticks/20%4), "the match goes on as soon as their input arrives", colWarn
 	}
-	text = fit(text, int(aw-32*fs)/(8*big)-3)
-	sub := fit("the match goes on as soon as their input arrives", int(aw-32*fs)/(8*s))
-	w := float64(max(textWidth(text+"...", big), textWidth(sub, s))) + 32*fs
-	h := float64(lineHeight(big)+lineHeight(s)) + 24*fs
-	x, y := ax+(aw-w)/2, ay+ah*0.18
-	panel(dst, x, y, w, h, colPanel, colWarn)
-	dots := strings.Repeat(".", ticks/20%4)
-	bold.text(dst, text+dots, x+(w-float64(textWidth(text+"...", big)))/2, y+10*fs, big, colWarn, left)
-	regular.text(dst, sub, x+w/2, y+10*fs+float64(lineHeight(big))+4*fs, s, colDim, center)
+	return "", "", colWarn
+}
+
+// drawStatus draws the status panel b laid out: in the side column, or
+// as a band over the top bar.
+func drawStatus(dst *ebiten.Image, b statusBox, s int, c color.RGBA) {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	r := b.box
+	panel(dst, r.x, r.y, r.w, r.h, colPanel, c)
+	fillRect(dst, r.x, r.y, 3*fs, r.h, c)
+	y := r.y + 6*fs
+	if b.band {
+		y = r.y + (r.h-lh)/2
+	}
+	for _, line := range b.title {
+		bold.text(dst, line, r.x+10*fs, y, s, c, left)
+		y += lh
+	}
+	for _, line := range b.sub {
+		regular.text(dst, line, r.x+10*fs, y, s, colDim, left)
+		y += lh
+	}
 }
 
 // hasBots reports whether computer players ride in m: practice's, or a
