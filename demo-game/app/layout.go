@@ -303,10 +303,10 @@ func layOptions(W, H float64, s int, head, hint string, n int) optionsLayout {
 	var l optionsLayout
 	l.footText = pickText(W-16*fs, s, hint, "arrows, ENTER, ESC")
 	l.foot = footer(W, H, s, l.footText)
-	for level := 0; level < 3; level++ {
-		l.headScale = []int{3, 2, 2}[level] * s
-		rowH := lh + []float64{16, 10, 6}[level]*fs
-		gap := []float64{16, 10, 6}[level] * fs
+	for level := 0; level < 4; level++ {
+		l.headScale = []int{3, 2, 2, 2}[level] * s
+		rowH := lh + []float64{16, 10, 6, 3}[level]*fs
+		gap := []float64{16, 10, 6, 4}[level] * fs
 		total := float64(lineHeight(l.headScale)) + gap + float64(n)*rowH + 16*fs + gap + 2*lh + 6*fs
 		y := (l.foot.y - 8*fs - total) / 2
 		if level == 0 {

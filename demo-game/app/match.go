@@ -51,6 +51,10 @@ type matchScreen struct {
 	steer     steering
 	waiting   string // whom the match waits for, "" while it plays
 	waitDrawn int    // frames drawn with it, for a -frames run to say once it shows
+	paused    bool   // the match was paused on the last tick
+	// pauseDrawn counts the frames drawn with the pause panel, for a
+	// -frames run to say once it shows.
+	pauseDrawn int
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
@@ -99,7 +103,9 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	in := readInput(a.binds, &ms.steer, heading)
 	if a.autoplay {
-		in = m.Bot(m.Local())
+		// A bot steers; the pause key is still the person's, to ask
+		// for a pause and to agree to resume.
+		in = m.Bot(m.Local()).WithPause(in.Pause())
 	}
 	steps := 1
 	if m.Kind() == play.Replay && (ebiten.IsKeyPressed(ebiten.KeyArrowRight) || ebiten.IsKeyPressed(ebiten.KeyF)) {
@@ -121,6 +127,12 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	ms.view.update()
 	ms.ni = m.Net()
+	if _, p := m.State().Paused(); p != ms.paused {
+		if a.autoplay && !p {
+			a.println("pause: over")
+		}
+		ms.paused, ms.pauseDrawn = p, 0
+	}
 	if w := m.Waiting(); w != ms.waiting {
 		if a.autoplay && w == "" {
 			a.println("waiting: over")
@@ -349,7 +361,7 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	// The notices (who left, who is back) go to the foot of the side
 	// column, under the players and out of the arena; the feed keeps the
 	// room above them.
-	title, sub, scol := ms.status()
+	title, sub, scol := ms.status(a.binds.pause)
 	var sb statusBox
 	if title != "" {
 		sb = layStatus(l, W, s, title, sub)
@@ -372,14 +384,20 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 			a.println("waiting: %s", ms.waiting) // on the screen by now (as "screen: NAME"), for a screenshot
 		}
 	}
+	if ms.paused {
+		if ms.pauseDrawn++; a.autoplay && ms.pauseDrawn == 10 {
+			a.println("pause: %s", strings.TrimRight(title, "."))
+		}
+	}
 	if ms.graphShown() {
 		ms.drawGraph(a, dst, l.graph, l.graphOver)
 	}
 
 	k := a.prefs.Keys
 	hint := pickText(W-float64(16*s), s,
-		fmt.Sprintf("steer: arrows / WASD, turn %s / %s    boost: %s    TAB: net graph    M: mute    ESC: leave", keyLabel(k.TurnLeft), keyLabel(k.TurnRight), keyLabel(k.Boost)),
-		fmt.Sprintf("steer: arrows / WASD    boost: %s    TAB: net graph    ESC: leave", keyLabel(k.Boost)))
+		fmt.Sprintf("steer: arrows / WASD, turn %s / %s    boost: %s    %s: pause    TAB: net graph    M: mute    ESC: leave", keyLabel(k.TurnLeft), keyLabel(k.TurnRight), keyLabel(k.Boost), keyLabel(k.Pause)),
+		fmt.Sprintf("steer: arrows / WASD    boost: %s    %s: pause    TAB: net graph    ESC: leave", keyLabel(k.Boost), keyLabel(k.Pause)),
+		fmt.Sprintf("arrows / WASD    boost: %s    %s: pause    ESC: leave", keyLabel(k.Boost), keyLabel(k.Pause)))
 	switch {
 	case m.Kind() == play.Replay:
 		hint = "REPLAY    hold RIGHT: fast forward    TAB: net graph    ESC: back"
@@ -399,13 +417,59 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 }
 
 // status returns the match's status panel: its headline, second line
-// and colour ("waiting for bob" while the match stalls), "" for none.
+// and colour ("waiting for bob" while the match stalls, "paused by ada"
+// while it is paused, key the pause key), "" for none.
 // The headline's dots move as the ticks go.
-func (ms *matchScreen) status() (title, sub string, c color.RGBA) {
+func (ms *matchScreen) status(key ebiten.Key) (title, sub string, c color.RGBA) {
 	if ms.waiting != "" {
 		return ms.waiting + strings.Repeat(".", ms.ticks/20%4), "the match goes on as soon as their input arrives", colWarn
 	}
-	return "", "", colWarn
+	st, m := ms.m.State(), ms.m
+	if _, ok := st.Paused(); !ok {
+		return "", "", colWarn
+	}
+	return pauseText(st, m.Names(), m.Local(), m.Present, key)
+}
+
+// pauseText is the pause panel's headline, second line and colour for the
+// paused state st of players names, seen by player local (-1: a replay),
+// present saying who is still here, key the pause key: "paused by ada",
+// then what is left to do: press P, wait for the others, or the countdown.
+func pauseText(st *sim.State, names []string, local int, present func(int) bool, key ebiten.Key) (title, sub string, c color.RGBA) {
+	by, _ := st.Paused()
+	who := fit(names[by], 16)
+	if by == local {
+		who = "you"
+	}
+	title = "paused by " + who
+	tps := st.Config().TicksPerSecond
+	if left := st.ResumeTicksLeft(); left > 0 {
+		return title, fmt.Sprintf("resuming in %d", (left+tps-1)/tps), colGood
+	}
+	agreed, here, waitFor := 0, 0, ""
+	for p := range names {
+		if !present(p) || !st.Rider(p).Active {
+			continue
+		}
+		here++
+		if st.PauseAgreed(p) {
+			agreed++
+		} else if waitFor == "" && p != local {
+			waitFor = fit(names[p], 16)
+		}
+	}
+	kl := keyLabel(key.String())
+	switch {
+	case local >= 0 && present(local) && !st.PauseAgreed(local):
+		sub = fmt.Sprintf("press %s to resume (%d of %d agree)", kl, agreed, here)
+	case waitFor != "":
+		sub = fmt.Sprintf("waiting for %s to press %s (%d of %d agree)", waitFor, kl, agreed, here)
+	}
+	left := (sim.PauseSeconds*tps - st.PauseTicks() + tps - 1) / tps
+	if left <= 10 {
+		sub += fmt.Sprintf(" - resumes by itself in %d", left)
+	}
+	return title, sub, colAccent
 }
 
 // drawStatus draws the status panel b laid out: in the side column, or
@@ -456,6 +520,9 @@ func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
 	}
 	if hasBots(m) {
 		goal += "   " + m.BotSkill().String() + " bots"
+	}
+	if st.WarmUp() {
+		goal += "   warm-up: slower"
 	}
 	regular.text(dst, goal, x, y, s, colDim, left)
 
@@ -765,6 +832,17 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 		bold.glowText(dst, text, cx, cy-float64(lineHeight(sc))/2, sc, col, center)
 	case sim.MatchOver:
 		ms.drawResults(a, dst)
+	}
+	if _, ok := st.Paused(); ok {
+		// The world stands still under a veil; the countdown to resume
+		// in its middle.
+		fillRect(dst, v.ox, v.oy, v.aw, v.ah, scaleCol(colBG, 1, 0.45))
+		if left := st.ResumeTicksLeft(); left > 0 {
+			n := (left + tps - 1) / tps
+			frac := float64(left%tps) / float64(tps)
+			dh := float64(lineHeight(6*s)) * (1 + 0.5*frac)
+			big.draw(dst, fmt.Sprint(n), cx, cy-dh/2, dh, colGood)
+		}
 	}
 	if ms.done {
 		text, col := "THE MATCH ENDED", colBad

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hajimehoshi/ebiten/v2"
+
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/demo-game/sim"
 )
@@ -270,4 +272,42 @@ func TestStatusOffArena(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPauseText: the pause panel says who paused and what is left to do:
+// press P, wait for whom, or the countdown; a player who left is not
+// waited for.
+func TestPauseText(t *testing.T) {
+	names := []string{"ada", "bob", "carol"}
+	st, err := sim.New(sim.Config{Players: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	here := []bool{true, true, true}
+	present := func(p int) bool { return here[p] }
+	press := func(ps ...int) {
+		in := make([]sim.Input, 3)
+		for _, p := range ps {
+			in[p] = in[p].WithPause(true)
+		}
+		st.Step(in, here)
+	}
+	check := func(local int, title, sub string) {
+		t.Helper()
+		gt, gs, _ := pauseText(st, names, local, present, ebiten.KeyP)
+		if gt != title || gs != sub {
+			t.Errorf("player %d sees %q / %q, want %q / %q", local, gt, gs, title, sub)
+		}
+	}
+	press(1)
+	check(0, "paused by bob", "press P to resume (0 of 3 agree)")
+	check(1, "paused by you", "press P to resume (0 of 3 agree)")
+	press(0)
+	check(0, "paused by bob", "waiting for bob to press P (1 of 3 agree)")
+	check(-1, "paused by bob", "waiting for bob to press P (1 of 3 agree)")
+	press(1)
+	check(1, "paused by you", "waiting for carol to press P (2 of 3 agree)")
+	here[2] = false
+	press()
+	check(0, "paused by bob", "resuming in 3")
 }
