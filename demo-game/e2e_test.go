@@ -78,15 +78,16 @@ func TestE2E(t *testing.T) {
 	bob.shoot(t, shots, "title.png")
 
 	// Ada hosts: HOST A MATCH is the first item; on the setup screen, up
-	// to BOTS, two more, up to BOT SKILL, one more (hard), up to SPEED,
-	// one less (slow), down to OPEN THE LOBBY.
+	// past ON LAN LIST (off with -offline) to BOTS, two more, up to BOT
+	// SKILL, one more (hard), up to SPEED, one less (slow), down to OPEN
+	// THE LOBBY.
 	ada.press(t, "Return")
 	ada.Await(t, regexp.MustCompile(`^screen: host setup$`), 10*time.Second)
-	for _, k := range []string{"Up", "Right", "Right", "Up", "Right", "Up", "Left"} {
+	for _, k := range []string{"Up", "Up", "Right", "Right", "Up", "Right", "Up", "Left"} {
 		ada.press(t, k)
 	}
 	ada.shoot(t, shots, "host-setup.png")
-	for range 3 {
+	for range 4 {
 		ada.press(t, "Down")
 	}
 	ada.press(t, "Return")
