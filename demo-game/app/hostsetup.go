@@ -34,7 +34,7 @@ type matchSetup struct {
 	bots   int       // 0 to sim.MaxPlayers-1
 	// lan lists the match on the local network (netcode.Reach.LANList),
 	// which gives its code to the LAN; never remembered, so every lobby
-	// starts off the list. lanOff: LAN discovery is off (-offline), the
+	// starts off the list (unless -lan-list says otherwise). lanOff: LAN discovery is off (-offline), the
 	// row cannot turn it on.
 	lan, lanOff bool
 }
@@ -182,6 +182,7 @@ type hostSetup struct {
 func newHostSetup(a *App) *hostSetup {
 	m := a.setup()
 	m.lanOff = a.options().Reach.NoLAN
+	m.lan = a.options().Reach.LANList // -lan-list
 	return &hostSetup{m: m, sel: setHost}
 }
 
