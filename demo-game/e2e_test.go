@@ -42,7 +42,8 @@ const (
 // player with the start); a headless bot (cmd/neonbot) joins too and
 // quits halfway, after hanging for a moment, which bob's window says
 // ("waiting for carol"). Ada presses ENTER once five are in; the host and the
-// joiner play on to 600 frames (10 s) with a bot steering and reach the
+// joiner play on to 840 frames (14 s) with a bot steering, ada pausing
+// the match with P and both agreeing to resume with P, and reach the
 // same checksum, go back to the title, and bob opens the options before
 // both quit. It takes screenshots of every screen on the way, at 800x450
 // and 1280x720, and of the results of a practice match in fullscreen on a
@@ -54,7 +55,7 @@ func TestE2E(t *testing.T) {
 	shots := t.TempDir()
 	// The options file in a directory of the test's own, not the user's.
 	env := append(os.Environ(), "DISPLAY="+display, prefs.EnvPath+"="+filepath.Join(t.TempDir(), "neontrails.json"))
-	const frames = 600
+	const frames = 840
 	common := []string{"-listen", "127.0.0.1:0", "-offline", "-frames", strconv.Itoa(frames), "-rounds", "5"}
 	size := func(w, h int) []string { return []string{"-width", strconv.Itoa(w), "-height", strconv.Itoa(h)} }
 
@@ -77,15 +78,16 @@ func TestE2E(t *testing.T) {
 	bob.shoot(t, shots, "title.png")
 
 	// Ada hosts: HOST A MATCH is the first item; on the setup screen, up
-	// to BOTS, two more, up to BOT SKILL, one more (hard), up to SPEED,
-	// one less (slow), down to OPEN THE LOBBY.
+	// past ON LAN LIST (off with -offline) to BOTS, two more, up to BOT
+	// SKILL, one more (hard), up to SPEED, one less (slow), down to OPEN
+	// THE LOBBY.
 	ada.press(t, "Return")
 	ada.Await(t, regexp.MustCompile(`^screen: host setup$`), 10*time.Second)
-	for _, k := range []string{"Up", "Right", "Right", "Up", "Right", "Up", "Left"} {
+	for _, k := range []string{"Up", "Up", "Right", "Right", "Up", "Right", "Up", "Left"} {
 		ada.press(t, k)
 	}
 	ada.shoot(t, shots, "host-setup.png")
-	for range 3 {
+	for range 4 {
 		ada.press(t, "Down")
 	}
 	ada.press(t, "Return")
@@ -141,10 +143,24 @@ func TestE2E(t *testing.T) {
 	for _, w := range []*player{ada, bob} {
 		w.Await(t, regexp.MustCompile(`^notice: carol left: the match goes on$`), 10*time.Second)
 	}
-	// Seven seconds in (three of countdown), trails cross the arena. The
-	// demo prints every multiple of 60 frames; waiting for 420 or later
-	// keeps the test from depending on that.
-	at := ada.AwaitAtLeast(t, regexp.MustCompile(`^frame (\d+)$`), 420, 20*time.Second)[1]
+	// Ada pauses (P); every window says so, the world stands still until
+	// ada and bob press P again (the host's bots agree at once), then
+	// counts down and plays on.
+	ada.press(t, "p")
+	for _, w := range []*player{ada, bob} {
+		w.Await(t, regexp.MustCompile(`^pause: paused by (ada|you)$`), 10*time.Second)
+	}
+	bob.shoot(t, shots, "match-paused.png")
+	bob.press(t, "p")
+	ada.press(t, "p")
+	for _, w := range []*player{ada, bob} {
+		w.Await(t, regexp.MustCompile(`^pause: over$`), 20*time.Second)
+	}
+	// Seven seconds of riding in (three of countdown and the pause
+	// besides), trails cross the arena. The demo prints every multiple of
+	// 60 frames; waiting for 660 or later keeps the test from depending
+	// on that.
+	at := ada.AwaitAtLeast(t, regexp.MustCompile(`^frame (\d+)$`), 660, 20*time.Second)[1]
 	t.Logf("the host is at frame %s", at)
 	ada.shoot(t, shots, "match-host.png")
 	bob.shoot(t, shots, "match-joiner.png")
@@ -249,7 +265,7 @@ func (w *player) quit(t *testing.T, key string) {
 
 // ebitenKeys are the names Ebiten gives the keys press presses.
 var ebitenKeys = map[string]string{"Return": "Enter", "Escape": "Escape", "Up": "ArrowUp", "Down": "ArrowDown",
-	"Left": "ArrowLeft", "Right": "ArrowRight", "o": "O"}
+	"Left": "ArrowLeft", "Right": "ArrowRight", "o": "O", "p": "P"}
 
 // typeText types s into the window, as characters: the game queues them,
 // so that none is lost however the frames fall.

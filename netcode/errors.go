@@ -7,6 +7,9 @@ import "errors"
 var (
 	// ErrClosed: the session was closed.
 	ErrClosed = errors.New("netcode: session closed")
+	// ErrLANOff: BrowseLAN was asked with a Reach without LAN discovery
+	// (Reach.NoLAN, or Local: -offline).
+	ErrLANOff = errors.New("netcode: LAN discovery is off")
 	// ErrTicking: Session.Tick or Session.Ticker was called while a
 	// Ticker runs the session's ticks.
 	ErrTicking = errors.New("netcode: a Ticker runs this session's ticks")

@@ -99,6 +99,12 @@ func (l *lanListener) serve(c *core) {
 		}
 		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		b := buf[:n]
+		if _, ok := isLANQuery(b); ok { // a browse query (lanlist.go)
+			if a := c.answerLANQuery(b, from); a != nil {
+				_, _ = l.conn.WriteToUDPAddrPort(a, from)
+			}
+			continue
+		}
 		kind, id, ok := seal.Peek(b)
 		if !ok || kind != seal.KindHandshake || id != c.matchID {
 			continue // another match's query, or not one: not ours to answer

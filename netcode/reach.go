@@ -39,9 +39,15 @@ type Reach struct {
 	// LANListen is where a host listens for LAN queries. Default
 	// "0.0.0.0:47777"; several hosts on one machine share the port.
 	LANListen string
-	// LANQueries are where a joiner sends its LAN queries. Default the
-	// multicast group 239.255.77.77 and the broadcast address, port 47777.
+	// LANQueries are where a joiner sends its LAN queries (and
+	// BrowseLAN its browse queries). Default the multicast group
+	// 239.255.77.77 and the broadcast address, port 47777.
 	LANQueries []string
+	// LANList lists a host's game on the local network: its LAN listener
+	// answers BrowseLAN with the host's name, the lobby's size and the
+	// share code, so that anyone on the network can join it from a list.
+	// Off by default: a listed game gives its code to the whole LAN.
+	LANList bool
 
 	// Gateway is the router that port mapping asks. Zero: the system's
 	// default gateway.
@@ -144,6 +150,7 @@ func (r *Reach) RegisterFlags(fs *flag.FlagSet, prefix string) {
 		r.DHTBootstrap = splitList(v)
 		return nil
 	})
+	fs.BoolVar(&r.LANList, prefix+"lan-list", r.LANList, "list a hosted game on the local network, with its share code, for anyone there to join")
 	fs.StringVar(&r.LANListen, prefix+"lan-listen", r.LANListen, "where a host listens for LAN queries, `ip:port` (default 0.0.0.0:47777)")
 	fs.Func(prefix+"lan-query", "where a joiner sends LAN queries, comma-separated `ip:port` list (default the multicast group and broadcast, port 47777)", func(v string) error {
 		r.LANQueries = splitList(v)

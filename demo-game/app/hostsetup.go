@@ -32,6 +32,11 @@ type matchSetup struct {
 	pace   sim.Pace  // how fast the riders go
 	skill  sim.Skill // how well the bots play
 	bots   int       // 0 to sim.MaxPlayers-1
+	// lan lists the match on the local network (netcode.Reach.LANList),
+	// which gives its code to the LAN; never remembered, so every lobby
+	// starts off the list (unless -lan-list says otherwise). lanOff: LAN discovery is off (-offline), the
+	// row cannot turn it on.
+	lan, lanOff bool
 }
 
 // The flags that set a match setup's fields: given on the command line,
@@ -86,6 +91,7 @@ func (m matchSetup) options(o play.Options) play.Options {
 	o.ArenaWidth, o.ArenaHeight = arenaSizes[m.arena][0], arenaSizes[m.arena][1]
 	o.BotSkill = m.skill
 	o.Pace = m.pace
+	o.Reach.LANList = m.lan && !m.lanOff
 	return o
 }
 
@@ -96,12 +102,13 @@ const (
 	setSpeed
 	setSkill
 	setBots
+	setLAN
 	setHost
 	setBack
 	numSets
 )
 
-var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "SPEED", "BOT SKILL", "BOTS", "OPEN THE LOBBY", "BACK"}
+var setLabels = [numSets]string{"ROUNDS TO WIN", "ARENA", "SPEED", "BOT SKILL", "BOTS", "ON LAN LIST", "OPEN THE LOBBY", "BACK"}
 
 // skillNotes say what a bot skill means.
 var skillNotes = map[sim.Skill]string{sim.Easy: "they make mistakes", sim.Normal: "a fair fight", sim.Hard: "they play their best"}
@@ -125,6 +132,8 @@ func (m *matchSetup) step(row, d int) {
 		m.skill = sim.Skills[i]
 	case setBots:
 		m.bots = max(0, min(sim.MaxPlayers-1, m.bots+d))
+	case setLAN:
+		m.lan = !m.lanOff && d > 0
 	}
 }
 
@@ -151,6 +160,14 @@ func (m matchSetup) value(row int) string {
 			return "< NONE > friends only"
 		}
 		return fmt.Sprintf("< %d >", m.bots)
+	case setLAN:
+		switch {
+		case m.lanOff:
+			return "NO - LAN discovery is off (-offline)"
+		case m.lan:
+			return "< YES > listed here, with its code: anyone on this network can join"
+		}
+		return "< NO > friends join with the code"
 	}
 	return ""
 }
@@ -163,7 +180,10 @@ type hostSetup struct {
 }
 
 func newHostSetup(a *App) *hostSetup {
-	return &hostSetup{m: a.setup(), sel: setHost}
+	m := a.setup()
+	m.lanOff = a.options().Reach.NoLAN
+	m.lan = a.options().Reach.LANList // -lan-list
+	return &hostSetup{m: m, sel: setHost}
 }
 
 func (h *hostSetup) update(a *App) error {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/peerstep/peerstep/demo-game/internal/prefs"
@@ -155,5 +156,32 @@ func TestRememberSetup(t *testing.T) {
 	c := open(map[string]bool{"speed": true}, play.Flags{Options: play.Options{Pace: sim.PaceFast}})
 	if got := newHostSetup(c).m; got.pace != sim.PaceFast || got.skill != sim.Easy {
 		t.Errorf("-speed fast on a remembered slow setup: %+v", got)
+	}
+}
+
+// TestSetupLANList: ON LAN LIST starts at NO, RIGHT puts the match on the
+// list (Reach.LANList) and LEFT takes it off; with LAN discovery off
+// (-offline) it stays off and says why.
+func TestSetupLANList(t *testing.T) {
+	var m matchSetup
+	if m.lan || m.options(play.Options{}).Reach.LANList {
+		t.Fatal("a new setup lists the match")
+	}
+	m.step(setLAN, 1)
+	if !m.options(play.Options{}).Reach.LANList || !strings.Contains(m.value(setLAN), "YES") {
+		t.Errorf("RIGHT on ON LAN LIST: listed %v, shows %q", m.lan, m.value(setLAN))
+	}
+	m.step(setLAN, -1)
+	if m.options(play.Options{}).Reach.LANList {
+		t.Error("LEFT left the match on the list")
+	}
+	off := matchSetup{lanOff: true}
+	off.step(setLAN, 1)
+	if off.options(play.Options{}).Reach.LANList || !strings.Contains(off.value(setLAN), "-offline") {
+		t.Errorf("with LAN discovery off: listed %v, shows %q", off.lan, off.value(setLAN))
+	}
+	m.lan = true
+	if m.remembered() != (matchSetup{}).remembered() {
+		t.Error("the LAN list is remembered")
 	}
 }

@@ -26,6 +26,10 @@ type join struct {
 
 	progressMu sync.Mutex
 	progress   string // how joining goes, as netcode says it
+
+	lan    *lanList // the matches listed on the local network
+	lanSel int      // the selected one, -1 for the typed code
+	lanN   int      // how many a -frames run last printed, -1 before
 }
 
 type joinResult struct {
@@ -34,7 +38,7 @@ type joinResult struct {
 }
 
 func newJoin(a *App, code string) *join {
-	j := &join{code: []rune(code), result: make(chan joinResult, 1)}
+	j := &join{code: []rune(code), result: make(chan joinResult, 1), lan: startLANList(a.options()), lanSel: -1, lanN: -1}
 	if code != "" {
 		j.submit(a)
 	}
@@ -82,18 +86,29 @@ func (j *join) update(a *App) error {
 			}
 			return nil
 		}
+		j.lan.stop()
 		a.setScreen(newLobby(a, r.l))
 		return nil
 	default:
 	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
-		if j.cancel != nil {
-			j.cancel()
-		}
+		j.close()
 		return a.toTitle()
 	}
 	if j.joining {
 		return nil
+	}
+	games, _, _ := j.lan.read()
+	if a.autoplay && len(games) != j.lanN {
+		j.lanN = len(games)
+		a.println("lan: %d games", len(games))
+	}
+	j.lanSel = min(j.lanSel, len(games)-1)
+	switch {
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowDown) && len(games) > 0:
+		j.lanSel = min(j.lanSel+1, len(games)-1)
+	case inpututil.IsKeyJustPressed(ebiten.KeyArrowUp):
+		j.lanSel = max(j.lanSel-1, -1)
 	}
 	ctrl := ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta)
 	if (ctrl && inpututil.IsKeyJustPressed(ebiten.KeyV)) || (ebiten.IsKeyPressed(ebiten.KeyShift) && inpututil.IsKeyJustPressed(ebiten.KeyInsert)) {
@@ -108,7 +123,7 @@ func (j *join) update(a *App) error {
 		for _, r := range ebiten.AppendInputChars(nil) {
 			if unicode.IsPrint(r) && len(j.code) < 200 {
 				j.code = append(j.code, unicode.ToUpper(r))
-				j.errText = ""
+				j.errText, j.lanSel = "", -1
 			}
 		}
 	}
@@ -128,6 +143,9 @@ func (j *join) update(a *App) error {
 		a.println("code: %s", j.said) // for a test that types it
 	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter) {
+		if j.lanSel >= 0 && j.lanSel < len(games) {
+			j.code = []rune(games[j.lanSel].Code) // join the game selected on the list
+		}
 		j.submit(a)
 	}
 	return nil
@@ -187,7 +205,37 @@ func (j *join) draw(a *App, dst *ebiten.Image) {
 			y += float64(lineHeight(2 * s))
 		}
 	}
-	regular.text(dst, "ENTER: join    CTRL+V: paste    BACKSPACE: erase    ESC: back", W/2, H-float64(lineHeight(s)+10*s), s, colDim, center)
+	j.drawLAN(a, dst, y+float64(lineHeight(2*s)+18*s))
+	regular.text(dst, fit("ENTER: join    CTRL+V: paste    BACKSPACE: erase    UP / DOWN: a game on this network    ESC: back", int(W)/(8*s)), W/2, H-float64(lineHeight(s)+10*s), s, colDim, center)
+}
+
+// drawLAN draws the matches listed on the local network from y down, as
+// many as fit above the footer, the selected one lit.
+func (j *join) drawLAN(a *App, dst *ebiten.Image, y float64) {
+	s := a.s
+	fs := float64(s)
+	W, H := float64(a.w), float64(a.h)
+	lh := float64(lineHeight(s) + 6*s)
+	bottom := H - float64(lineHeight(s)+20*s)
+	w := W * 0.8
+	games, err, done := j.lan.read()
+	head, rows := lanLines(games, err, done, int(w-24*fs)/(8*s))
+	if y+lh > bottom {
+		return
+	}
+	regular.text(dst, head, W/2-w/2, y, s, colDim, left)
+	y += lh
+	for i, r := range rows {
+		if y+lh > bottom {
+			break
+		}
+		if i == j.lanSel {
+			fillRect(dst, W/2-w/2, y-3*fs, w, lh, colPanelHi)
+			fillRect(dst, W/2-w/2, y-3*fs, 3*fs, lh, colAccent)
+		}
+		bold.text(dst, r, W/2-w/2+12*fs, y, s, colText, left)
+		y += lh
+	}
 }
 
 // typing: the join field takes the code's letters and dashes.
@@ -197,6 +245,7 @@ func (j *join) close() error {
 	if j.cancel != nil {
 		j.cancel()
 	}
+	j.lan.stop()
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 // binds are the options' bound keys as Ebiten keys.
-type binds struct{ left, right, boost ebiten.Key }
+type binds struct{ left, right, boost, pause ebiten.Key }
 
 // keyByName returns the Ebiten key of a prefs key name.
 func keyByName(name string) (ebiten.Key, bool) {
@@ -30,12 +30,14 @@ func makeBinds(k prefs.Keys) binds {
 		key, _ := keyByName(def)
 		return key
 	}
-	return binds{get(k.TurnLeft, d.TurnLeft), get(k.TurnRight, d.TurnRight), get(k.Boost, d.Boost)}
+	return binds{get(k.TurnLeft, d.TurnLeft), get(k.TurnRight, d.TurnRight), get(k.Boost, d.Boost), get(k.Pause, d.Pause)}
 }
 
 // has reports whether k is one of the bound keys: it then does only its
 // bound job, not its usual one.
-func (b binds) has(k ebiten.Key) bool { return k == b.left || k == b.right || k == b.boost }
+func (b binds) has(k ebiten.Key) bool {
+	return k == b.left || k == b.right || k == b.boost || k == b.pause
+}
 
 // keyLabel is a key's name for the screen: "SPACE", "Q", "LEFT ARROW", "1".
 func keyLabel(name string) string {
@@ -81,7 +83,9 @@ func (sg *steering) turn(d sim.Dir) {
 // readInput turns this tick's key presses into an input: the directions
 // pressed (up to two, so that a quick double turn survives), by the arrows
 // and WASD or as turns to the rider's left and right by the bound keys,
-// and boost while the bound key (SPACE), SHIFT or a gamepad's A is held.
+// and boost while the bound key (SPACE), SHIFT or a gamepad's A is held;
+// the bound pause key (P) or a gamepad's START asks for a pause (and
+// agrees to resume one).
 // rider is the local rider's heading (None when there is none).
 func readInput(b binds, sg *steering, rider sim.Dir) sim.Input {
 	sg.ticks++
@@ -132,5 +136,9 @@ func readInput(b binds, sg *steering, rider sim.Dir) sim.Input {
 	for _, d := range dirs {
 		in = sim.MergeInputs(in, sim.MakeInput(d, boost))
 	}
-	return in
+	pause := inpututil.IsKeyJustPressed(b.pause)
+	for _, id := range pads {
+		pause = pause || inpututil.IsStandardGamepadButtonJustPressed(id, ebiten.StandardGamepadButtonCenterRight)
+	}
+	return in.WithPause(pause)
 }

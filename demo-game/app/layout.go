@@ -303,10 +303,10 @@ func layOptions(W, H float64, s int, head, hint string, n int) optionsLayout {
 	var l optionsLayout
 	l.footText = pickText(W-16*fs, s, hint, "arrows, ENTER, ESC")
 	l.foot = footer(W, H, s, l.footText)
-	for level := 0; level < 3; level++ {
-		l.headScale = []int{3, 2, 2}[level] * s
-		rowH := lh + []float64{16, 10, 6}[level]*fs
-		gap := []float64{16, 10, 6}[level] * fs
+	for level := 0; level < 4; level++ {
+		l.headScale = []int{3, 2, 2, 2}[level] * s
+		rowH := lh + []float64{16, 10, 6, 3}[level]*fs
+		gap := []float64{16, 10, 6, 4}[level] * fs
 		total := float64(lineHeight(l.headScale)) + gap + float64(n)*rowH + 16*fs + gap + 2*lh + 6*fs
 		y := (l.foot.y - 8*fs - total) / 2
 		if level == 0 {
@@ -344,4 +344,61 @@ func balancedLines(code string, n int) []string {
 		}
 	}
 	return codeLines(code, n)
+}
+
+// statusBox is where the match's status panel goes ("waiting for bob",
+// "paused by ada"): off the arena, at the top of the side column under
+// the player rows, or, when the column has no room for it, as a band over
+// the top bar.
+type statusBox struct {
+	box   rect
+	band  bool     // over the top bar, on one line
+	title []string // the panel's headline, wrapped to the column
+	sub   []string // its second line, wrapped
+}
+
+// layStatus places the status panel of title and sub (either may be "")
+// for the match layout l of a W-wide window at text scale s.
+func layStatus(l matchLayout, W float64, s int, title, sub string) statusBox {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	n := max(8, int((l.sideW-16*fs)/(8*fs)))
+	var b statusBox
+	cut := func(str string) []string { // wrapped, a word longer than a line cut
+		lines := wrap(str, n)
+		for i := range lines {
+			lines[i] = fit(lines[i], n)
+		}
+		return lines
+	}
+	if title != "" {
+		b.title = cut(title)
+	}
+	if sub != "" {
+		b.sub = cut(sub)
+	}
+	h := float64(len(b.title)+len(b.sub))*lh + 12*fs
+	if h <= l.feed.h {
+		b.box = rect{l.sideX, l.feed.y, l.sideW, h}
+		return b
+	}
+	// The band: the whole top bar, one line, cut to its width.
+	line := title
+	if sub != "" {
+		line += " - " + sub
+	}
+	b.band = true
+	b.title, b.sub = []string{fit(line, int((W-2*l.pad)/(8*fs)))}, nil
+	b.box = rect{0, 0, W, l.top}
+	return b
+}
+
+// statusFeed is what is left of the feed's room in l once the status
+// panel b took the top of it.
+func statusFeed(l matchLayout, b statusBox, s int) rect {
+	if b.band || b.box.empty() {
+		return l.feed
+	}
+	y := b.box.bottom() + 6*float64(s)
+	return rect{l.feed.x, y, l.feed.w, math.Max(0, l.feed.bottom()-y)}
 }

@@ -51,6 +51,10 @@ type matchScreen struct {
 	steer     steering
 	waiting   string // whom the match waits for, "" while it plays
 	waitDrawn int    // frames drawn with it, for a -frames run to say once it shows
+	paused    bool   // the match was paused on the last tick
+	// pauseDrawn counts the frames drawn with the pause panel, for a
+	// -frames run to say once it shows.
+	pauseDrawn int
 }
 
 func newMatchScreen(a *App, m *play.Match) *matchScreen {
@@ -99,7 +103,9 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	in := readInput(a.binds, &ms.steer, heading)
 	if a.autoplay {
-		in = m.Bot(m.Local())
+		// A bot steers; the pause key is still the person's, to ask
+		// for a pause and to agree to resume.
+		in = m.Bot(m.Local()).WithPause(in.Pause())
 	}
 	steps := 1
 	if m.Kind() == play.Replay && (ebiten.IsKeyPressed(ebiten.KeyArrowRight) || ebiten.IsKeyPressed(ebiten.KeyF)) {
@@ -121,6 +127,12 @@ func (ms *matchScreen) update(a *App) error {
 	}
 	ms.view.update()
 	ms.ni = m.Net()
+	if _, p := m.State().Paused(); p != ms.paused {
+		if a.autoplay && !p {
+			a.println("pause: over")
+		}
+		ms.paused, ms.pauseDrawn = p, 0
+	}
 	if w := m.Waiting(); w != ms.waiting {
 		if a.autoplay && w == "" {
 			a.println("waiting: over")
@@ -349,6 +361,12 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	// The notices (who left, who is back) go to the foot of the side
 	// column, under the players and out of the arena; the feed keeps the
 	// room above them.
+	title, sub, scol := ms.status(a.binds.pause)
+	var sb statusBox
+	if title != "" {
+		sb = layStatus(l, W, s, title, sub)
+		l.feed = statusFeed(l, sb, s)
+	}
 	notes, top := a.toasts.inColumn(l.feed, s)
 	if len(notes) == 0 && len(a.toasts) > 0 {
 		// No room in the column (eight players in a small window): the
@@ -358,10 +376,17 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	l.feed.h = math.Max(0, top-6*float64(s)-l.feed.y)
 	ms.drawSide(a, dst, l)
 	ms.drawOverlay(a, dst)
+	if title != "" {
+		drawStatus(dst, sb, s, scol)
+	}
 	if ms.waiting != "" {
-		drawWaiting(dst, ms.waiting, l.ax, l.ay, l.aw, l.ah, s, ms.ticks)
 		if ms.waitDrawn++; a.autoplay && ms.waitDrawn == 10 {
 			a.println("waiting: %s", ms.waiting) // on the screen by now (as "screen: NAME"), for a screenshot
+		}
+	}
+	if ms.paused {
+		if ms.pauseDrawn++; a.autoplay && ms.pauseDrawn == 10 {
+			a.println("pause: %s", strings.TrimRight(title, "."))
 		}
 	}
 	if ms.graphShown() {
@@ -370,8 +395,9 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 
 	k := a.prefs.Keys
 	hint := pickText(W-float64(16*s), s,
-		fmt.Sprintf("steer: arrows / WASD, turn %s / %s    boost: %s    TAB: net graph    M: mute    ESC: leave", keyLabel(k.TurnLeft), keyLabel(k.TurnRight), keyLabel(k.Boost)),
-		fmt.Sprintf("steer: arrows / WASD    boost: %s    TAB: net graph    ESC: leave", keyLabel(k.Boost)))
+		fmt.Sprintf("steer: arrows / WASD, turn %s / %s    boost: %s    %s: pause    TAB: net graph    M: mute    ESC: leave", keyLabel(k.TurnLeft), keyLabel(k.TurnRight), keyLabel(k.Boost), keyLabel(k.Pause)),
+		fmt.Sprintf("steer: arrows / WASD    boost: %s    %s: pause    TAB: net graph    ESC: leave", keyLabel(k.Boost), keyLabel(k.Pause)),
+		fmt.Sprintf("arrows / WASD    boost: %s    %s: pause    ESC: leave", keyLabel(k.Boost), keyLabel(k.Pause)))
 	switch {
 	case m.Kind() == play.Replay:
 		hint = "REPLAY    hold RIGHT: fast forward    TAB: net graph    ESC: back"
@@ -390,24 +416,82 @@ func (ms *matchScreen) draw(a *App, dst *ebiten.Image) {
 	drawColumn(dst, notes, s)
 }
 
-// drawWaiting draws the notice of a stalled match ("waiting for bob") on
-// a panel across the top of the arena at ax, ay (aw by ah), with dots
-// that move as the ticks go.
-func drawWaiting(dst *ebiten.Image, text string, ax, ay, aw, ah float64, s, ticks int) {
-	fs := float64(s)
-	big := 2 * s
-	if textWidth(text+"...", big)+int(32*fs) > int(aw) {
-		big = s
+// status returns the match's status panel: its headline, second line
+// and colour ("waiting for bob" while the match stalls, "paused by ada"
+// while it is paused, key the pause key), "" for none.
+// The headline's dots move as the ticks go.
+func (ms *matchScreen) status(key ebiten.Key) (title, sub string, c color.RGBA) {
+	if ms.waiting != "" {
+		return ms.waiting + strings.Repeat(".", ms.ticks/20%4), "the match goes on as soon as their input arrives", colWarn
 	}
-	text = fit(text, int(aw-32*fs)/(8*big)-3)
-	sub := fit("the match goes on as soon as their input arrives", int(aw-32*fs)/(8*s))
-	w := float64(max(textWidth(text+"...", big), textWidth(sub, s))) + 32*fs
-	h := float64(lineHeight(big)+lineHeight(s)) + 24*fs
-	x, y := ax+(aw-w)/2, ay+ah*0.18
-	panel(dst, x, y, w, h, colPanel, colWarn)
-	dots := strings.Repeat(".", ticks/20%4)
-	bold.text(dst, text+dots, x+(w-float64(textWidth(text+"...", big)))/2, y+10*fs, big, colWarn, left)
-	regular.text(dst, sub, x+w/2, y+10*fs+float64(lineHeight(big))+4*fs, s, colDim, center)
+	st, m := ms.m.State(), ms.m
+	if _, ok := st.Paused(); !ok {
+		return "", "", colWarn
+	}
+	return pauseText(st, m.Names(), m.Local(), m.Present, key)
+}
+
+// pauseText is the pause panel's headline, second line and colour for the
+// paused state st of players names, seen by player local (-1: a replay),
+// present saying who is still here, key the pause key: "paused by ada",
+// then what is left to do: press P, wait for the others, or the countdown.
+func pauseText(st *sim.State, names []string, local int, present func(int) bool, key ebiten.Key) (title, sub string, c color.RGBA) {
+	by, _ := st.Paused()
+	who := fit(names[by], 16)
+	if by == local {
+		who = "you"
+	}
+	title = "paused by " + who
+	tps := st.Config().TicksPerSecond
+	if left := st.ResumeTicksLeft(); left > 0 {
+		return title, fmt.Sprintf("resuming in %d", (left+tps-1)/tps), colGood
+	}
+	agreed, here, waitFor := 0, 0, ""
+	for p := range names {
+		if !present(p) || !st.Rider(p).Active {
+			continue
+		}
+		here++
+		if st.PauseAgreed(p) {
+			agreed++
+		} else if waitFor == "" && p != local {
+			waitFor = fit(names[p], 16)
+		}
+	}
+	kl := keyLabel(key.String())
+	switch {
+	case local >= 0 && present(local) && !st.PauseAgreed(local):
+		sub = fmt.Sprintf("press %s to resume (%d of %d agree)", kl, agreed, here)
+	case waitFor != "":
+		sub = fmt.Sprintf("waiting for %s to press %s (%d of %d agree)", waitFor, kl, agreed, here)
+	}
+	left := (sim.PauseSeconds*tps - st.PauseTicks() + tps - 1) / tps
+	if left <= 10 {
+		sub += fmt.Sprintf(" - resumes by itself in %d", left)
+	}
+	return title, sub, colAccent
+}
+
+// drawStatus draws the status panel b laid out: in the side column, or
+// as a band over the top bar.
+func drawStatus(dst *ebiten.Image, b statusBox, s int, c color.RGBA) {
+	fs := float64(s)
+	lh := float64(lineHeight(s))
+	r := b.box
+	panel(dst, r.x, r.y, r.w, r.h, colPanel, c)
+	fillRect(dst, r.x, r.y, 3*fs, r.h, c)
+	y := r.y + 6*fs
+	if b.band {
+		y = r.y + (r.h-lh)/2
+	}
+	for _, line := range b.title {
+		bold.text(dst, line, r.x+10*fs, y, s, c, left)
+		y += lh
+	}
+	for _, line := range b.sub {
+		regular.text(dst, line, r.x+10*fs, y, s, colDim, left)
+		y += lh
+	}
 }
 
 // hasBots reports whether computer players ride in m: practice's, or a
@@ -436,6 +520,9 @@ func (ms *matchScreen) drawTopBar(a *App, dst *ebiten.Image, l matchLayout) {
 	}
 	if hasBots(m) {
 		goal += "   " + m.BotSkill().String() + " bots"
+	}
+	if st.WarmUp() {
+		goal += "   warm-up: slower"
 	}
 	regular.text(dst, goal, x, y, s, colDim, left)
 
@@ -745,6 +832,17 @@ func (ms *matchScreen) drawOverlay(a *App, dst *ebiten.Image) {
 		bold.glowText(dst, text, cx, cy-float64(lineHeight(sc))/2, sc, col, center)
 	case sim.MatchOver:
 		ms.drawResults(a, dst)
+	}
+	if _, ok := st.Paused(); ok {
+		// The world stands still under a veil; the countdown to resume
+		// in its middle.
+		fillRect(dst, v.ox, v.oy, v.aw, v.ah, scaleCol(colBG, 1, 0.45))
+		if left := st.ResumeTicksLeft(); left > 0 {
+			n := (left + tps - 1) / tps
+			frac := float64(left%tps) / float64(tps)
+			dh := float64(lineHeight(6*s)) * (1 + 0.5*frac)
+			big.draw(dst, fmt.Sprint(n), cx, cy-dh/2, dh, colGood)
+		}
 	}
 	if ms.done {
 		text, col := "THE MATCH ENDED", colBad

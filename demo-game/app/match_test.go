@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hajimehoshi/ebiten/v2"
+
 	"github.com/peerstep/peerstep/demo-game/play"
 	"github.com/peerstep/peerstep/demo-game/sim"
 )
@@ -215,4 +217,97 @@ func TestToastsOffArena(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStatusOffArena: the status panel ("waiting for carol", "paused by
+// ada") never covers the arena, the player rows or a docked net graph,
+// and its lines fit it, at every size and crowd; where it takes the side
+// column the notices still fit under it.
+func TestStatusOffArena(t *testing.T) {
+	var ts toasts
+	ts.add("carol is not answering...", colAccent)
+	texts := [][2]string{
+		{"waiting for carol", "the match goes on as soon as their input arrives"},
+		{"paused by a-rather-long-player-name", "press P to resume   2 of 5 agree"},
+	}
+	for _, sz := range sizes {
+		for players := 2; players <= sim.MaxPlayers; players++ {
+			for _, graph := range []bool{false, true} {
+				if sz == sizes[0] && players == sim.MaxPlayers {
+					continue // eight rows do not fit 640x360's column (TestMatchLayout)
+				}
+				for _, tx := range texts {
+					W, H := float64(sz[0]), float64(sz[1])
+					t.Run(fmt.Sprintf("%dx%d/%d/graph=%v/%s", sz[0], sz[1], players, graph, tx[0]), func(t *testing.T) {
+						s := textScale(sz[0], sz[1])
+						l := layMatch(W, H, s, players, graph)
+						b := layStatus(l, W, s, tx[0], tx[1])
+						rs := []named{{"arena", rect{l.ax, l.ay, l.aw, l.ah}}, {"status", b.box}}
+						for i, r := range l.rows {
+							rs = append(rs, named{fmt.Sprintf("row %d", i), r})
+						}
+						if graph && !l.graphOver {
+							rs = append(rs, named{"graph", l.graph})
+						}
+						if !b.band {
+							feed := statusFeed(l, b, s)
+							if ps, _ := ts.inColumn(feed, s); len(ps) > 0 {
+								rs = append(rs, named{"notice", ps[0].box})
+							}
+						}
+						checkLayout(t, W, H, rs)
+						if len(b.title) == 0 {
+							t.Fatal("the status panel has no headline")
+						}
+						for _, line := range append(append([]string(nil), b.title...), b.sub...) {
+							if float64(textWidth(line, s))+16*float64(s) > b.box.w {
+								t.Errorf("%q is wider than the panel %+v", line, b.box)
+							}
+						}
+						if b.band && !graph && players <= 5 && sz[1] >= 450 {
+							t.Errorf("the panel is a band with room in the column")
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestPauseText: the pause panel says who paused and what is left to do:
+// press P, wait for whom, or the countdown; a player who left is not
+// waited for.
+func TestPauseText(t *testing.T) {
+	names := []string{"ada", "bob", "carol"}
+	st, err := sim.New(sim.Config{Players: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	here := []bool{true, true, true}
+	present := func(p int) bool { return here[p] }
+	press := func(ps ...int) {
+		in := make([]sim.Input, 3)
+		for _, p := range ps {
+			in[p] = in[p].WithPause(true)
+		}
+		st.Step(in, here)
+	}
+	check := func(local int, title, sub string) {
+		t.Helper()
+		gt, gs, _ := pauseText(st, names, local, present, ebiten.KeyP)
+		if gt != title || gs != sub {
+			t.Errorf("player %d sees %q / %q, want %q / %q", local, gt, gs, title, sub)
+		}
+	}
+	press(1)
+	check(0, "paused by bob", "press P to resume (0 of 3 agree)")
+	check(1, "paused by you", "press P to resume (0 of 3 agree)")
+	press(0)
+	check(0, "paused by bob", "waiting for bob to press P (1 of 3 agree)")
+	check(-1, "paused by bob", "waiting for bob to press P (1 of 3 agree)")
+	press(1)
+	check(1, "paused by you", "waiting for carol to press P (2 of 3 agree)")
+	here[2] = false
+	press()
+	check(0, "paused by bob", "resuming in 3")
 }

@@ -19,6 +19,7 @@ const (
 	optLeft
 	optRight
 	optBoost
+	optPause
 	optPalette
 	optPatterns
 	optVolume
@@ -27,7 +28,7 @@ const (
 	numOpts
 )
 
-var optLabels = [numOpts]string{"NAME", "TURN LEFT", "TURN RIGHT", "BOOST", "COLOURS", "TRAILS", "VOLUME", "SOUND", "BACK"}
+var optLabels = [numOpts]string{"NAME", "TURN LEFT", "TURN RIGHT", "BOOST", "PAUSE", "COLOURS", "TRAILS", "VOLUME", "SOUND", "BACK"}
 
 // optionsScreen edits the options: the name, the bound keys, the palette,
 // the trails' patterns and the sound. Changes show (and sound) at once; leaving saves them.
@@ -58,6 +59,8 @@ func (o *optionsScreen) keyOf(row int) *string {
 		return &o.p.Keys.TurnRight
 	case optBoost:
 		return &o.p.Keys.Boost
+	case optPause:
+		return &o.p.Keys.Pause
 	}
 	return nil
 }
@@ -70,7 +73,7 @@ func (o *optionsScreen) bind(row int, name string) (msg string, bad bool) {
 		return fmt.Sprintf("%s keeps its own job: choose another key", keyLabel(name)), true
 	}
 	k := o.keyOf(row)
-	for r := optLeft; r <= optBoost; r++ {
+	for r := optLeft; r <= optPause; r++ {
 		if other := o.keyOf(r); r != row && *other == name {
 			*other = *k
 			*k = name
@@ -153,7 +156,7 @@ func (o *optionsScreen) update(a *App) error {
 		switch o.sel {
 		case optName:
 			o.editing, o.name, o.msg = true, []rune(o.p.Name), ""
-		case optLeft, optRight, optBoost:
+		case optLeft, optRight, optBoost, optPause:
 			o.capture, o.msg, o.msgBad = true, "press the key for "+optLabels[o.sel]+" (ESC: keep "+keyLabel(*o.keyOf(o.sel))+")", false
 		case optBack:
 			return o.leave(a)
@@ -234,7 +237,7 @@ func (o *optionsScreen) value(a *App, row int, blink bool) string {
 			v += "   -name: " + a.Name()
 		}
 		return v
-	case optLeft, optRight, optBoost:
+	case optLeft, optRight, optBoost, optPause:
 		if o.capture && o.sel == row {
 			return "press a key..."
 		}

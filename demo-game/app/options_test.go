@@ -51,10 +51,12 @@ func TestBind(t *testing.T) {
 		want prefs.Keys
 		bad  bool
 	}{
-		{optLeft, "A", prefs.Keys{TurnLeft: "A", TurnRight: "E", Boost: "Space"}, false},
-		{optBoost, "ShiftRight", prefs.Keys{TurnLeft: "Q", TurnRight: "E", Boost: "ShiftRight"}, false},
-		{optLeft, "E", prefs.Keys{TurnLeft: "E", TurnRight: "Q", Boost: "Space"}, false}, // swapped
-		{optRight, "Space", prefs.Keys{TurnLeft: "Q", TurnRight: "Space", Boost: "E"}, false},
+		{optLeft, "A", prefs.Keys{TurnLeft: "A", TurnRight: "E", Boost: "Space", Pause: "P"}, false},
+		{optBoost, "ShiftRight", prefs.Keys{TurnLeft: "Q", TurnRight: "E", Boost: "ShiftRight", Pause: "P"}, false},
+		{optLeft, "E", prefs.Keys{TurnLeft: "E", TurnRight: "Q", Boost: "Space", Pause: "P"}, false}, // swapped
+		{optRight, "Space", prefs.Keys{TurnLeft: "Q", TurnRight: "Space", Boost: "E", Pause: "P"}, false},
+		{optPause, "Digit0", prefs.Keys{TurnLeft: "Q", TurnRight: "E", Boost: "Space", Pause: "Digit0"}, false},
+		{optPause, "Q", prefs.Keys{TurnLeft: "P", TurnRight: "E", Boost: "Space", Pause: "Q"}, false}, // swapped
 		{optLeft, "Escape", prefs.Default().Keys, true},
 		{optBoost, "M", prefs.Default().Keys, true},
 		{optRight, "F11", prefs.Default().Keys, true},
@@ -81,7 +83,7 @@ func TestBindableKeys(t *testing.T) {
 		}
 	}
 	b := makeBinds(prefs.Keys{TurnLeft: "Nope", TurnRight: "ArrowRight", Boost: "Space"})
-	if b.left != ebiten.KeyQ || b.right != ebiten.KeyArrowRight || b.boost != ebiten.KeySpace {
+	if b.left != ebiten.KeyQ || b.right != ebiten.KeyArrowRight || b.boost != ebiten.KeySpace || b.pause != ebiten.KeyP {
 		t.Errorf("makeBinds = %+v", b)
 	}
 }

@@ -157,8 +157,10 @@ func cues(events []sim.Event, local int) []cue {
 			if e.N > 0 {
 				add(synth.Beep, 0.6)
 			}
-		case sim.EventGo:
+		case sim.EventGo, sim.EventResumed:
 			add(synth.Go, 0.7)
+		case sim.EventResuming, sim.EventPause:
+			add(synth.Beep, 0.6)
 		case sim.EventCrash:
 			if e.Cause == sim.CauseLeft {
 				break

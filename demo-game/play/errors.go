@@ -101,6 +101,7 @@ func netcodeText(err error) (string, bool) {
 		{netcode.ErrClosed, "You left: the session is closed."},
 		{netcode.ErrNotHost, "Only the host can do that."},
 		{netcode.ErrNotStarted, "The match has not started yet."},
+		{netcode.ErrLANOff, "Looking for games on this network is off (-offline, or -no-lan)."},
 		{netcode.ErrTicking, "The match is already running on its own timer: this is a bug in the game."},
 		{netcode.ErrAlreadyStarted, "The match has started already."},
 		{netcode.ErrNotEnoughPlayers, "A match needs a second player: share the code, or add a bot."},

@@ -33,6 +33,7 @@ var sentinels = map[string]error{
 	"netcode.ErrNotHost":             netcode.ErrNotHost,
 	"netcode.ErrNotStarted":          netcode.ErrNotStarted,
 	"netcode.ErrTicking":             netcode.ErrTicking,
+	"netcode.ErrLANOff":              netcode.ErrLANOff,
 	"netcode.ErrAlreadyStarted":      netcode.ErrAlreadyStarted,
 	"netcode.ErrNotEnoughPlayers":    netcode.ErrNotEnoughPlayers,
 	"netcode.ErrMeshIncomplete":      netcode.ErrMeshIncomplete,

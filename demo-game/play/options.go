@@ -17,8 +17,10 @@ const GameID = "neon-trails"
 // GameVersion is the version of the simulation; replays record it.
 // Version 2: bots play at the match's skill, and duels have the arena of
 // four. Version 3: the match's pace (slow, normal, fast), which the
-// state's encoding and so its checksums include.
-const GameVersion = "3"
+// state's encoding and so its checksums include. Version 4: the warm-up
+// (the first round one pace slower) and the pause all players agree on,
+// in the state's encoding (version 4) and the settings (format 4).
+const GameVersion = "4"
 
 // DefaultTickRate is the simulation rate of a match, in frames per second.
 const DefaultTickRate = 60
@@ -137,25 +139,40 @@ type Settings struct {
 	BotSkill sim.Skill
 	// Pace is how fast the riders go.
 	Pace sim.Pace
+	// NoWarmUp: the first round rides at the match's pace, not one pace
+	// slower. No host chooses it: the settings of formats before 4 (a
+	// replay recorded before the warm-up) decode with it, so that they
+	// replay as they were played.
+	NoWarmUp bool
 }
 
 // settingsVersion is the settings' format: version 1 had no bot skill
 // (its bots play at sim.Normal), version 2 no pace (its riders go at
-// sim.PaceNormal). A peer of an older release rejects the newer format
-// with an error, rather than playing a match it would step differently.
-const settingsVersion = 3
+// sim.PaceNormal), version 3 no warm-up (its first round rides at the
+// match's pace) and no pause; version 4 is version 3's bytes. A peer of
+// an older release rejects the newer format with an error, rather than
+// playing a match it would step differently.
+const settingsVersion = 4
 
 func (s Settings) encode() []byte {
 	return []byte{settingsVersion, uint8(s.RoundsToWin), uint8(s.Width), uint8(s.Height), uint8(s.BotSkill), uint8(s.Pace)}
 }
 
 func decodeSettings(b []byte) (Settings, error) {
+	set, err := decodeSettingsBytes(b)
+	if err == nil && (len(b) == 0 || b[0] < 4) {
+		set.NoWarmUp = true
+	}
+	return set, err
+}
+
+func decodeSettingsBytes(b []byte) (Settings, error) {
 	switch {
 	case len(b) == 0:
 		return Settings{}, nil
 	case len(b) == 4 && b[0] == 1:
 		return Settings{RoundsToWin: int(b[1]), Width: int(b[2]), Height: int(b[3])}, nil
-	case (len(b) == 5 && b[0] == 2) || (len(b) == 6 && b[0] == settingsVersion):
+	case (len(b) == 5 && b[0] == 2) || (len(b) == 6 && (b[0] == 3 || b[0] == settingsVersion)):
 		k := sim.Skill(b[4])
 		if k.String() == "skill?" {
 			return Settings{}, fmt.Errorf("play: match settings with bot skill %d", b[4])
@@ -186,5 +203,6 @@ func simConfig(players int, seed uint64, tickRate int, settings []byte) (sim.Con
 		RoundsToWin:    st.RoundsToWin,
 		TicksPerSecond: tickRate,
 		Pace:           st.Pace,
+		NoWarmUp:       st.NoWarmUp,
 	}, nil
 }

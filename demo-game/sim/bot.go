@@ -70,7 +70,8 @@ func Bot(s *State, p int) Input { return SkilledBot(s, p, Normal) }
 
 // SkilledBot returns the input a computer player of skill k sends for
 // player p, from the state alone: it steers towards the most room, prefers to keep going
-// straight, boosts down long clear lanes, and votes for a rematch. It is
+// straight, boosts down long clear lanes, votes for a rematch, and agrees
+// at once to resume a pause. It is
 // an ordinary input, sent through the same path as a person's, so a bot
 // can play anywhere a person can. It is deterministic (the same state gives
 // the same input: its only randomness is a hash of the seed, the tick and
@@ -85,6 +86,10 @@ func SkilledBot(s *State, p int, k Skill) Input {
 	r := s.riders[p]
 	if !r.Active {
 		return 0
+	}
+	if _, paused := s.Paused(); paused {
+		// A bot agrees to resume at once, and sits still meanwhile.
+		return Input(0).WithPause(s.pause.resume == 0 && !s.PauseAgreed(p))
 	}
 	noise := mix(uint64(s.tick/16)*31 + uint64(p)*0x9e3779b97f4a7c15 + s.cfg.Seed)
 	switch s.phase {

@@ -12,7 +12,7 @@ var ErrBadState = errors.New("sim: bad state encoding")
 
 const (
 	stateMagic   = "NT"
-	stateVersion = 3
+	stateVersion = 4
 	// maxEvents bounds the events of one Step in an encoded state; a Step
 	// makes at most a handful per rider.
 	maxEvents = 64
@@ -22,11 +22,13 @@ const (
 //
 //	"NT", version, players, seed u64, width u16, height u16,
 //	rounds to win u8, ticks per second u16, pace u8 (since version 3),
+//	config flags u8 (since version 4: 1 no warm-up),
 //	tick i64, phase u8, phase tick i64, round u32, rng u64,
 //	round winner i8, match winner i8,
+//	pause (since version 4): paused by i8, ticks u32, agreed u8, resume u16,
 //	per rider: x u16, y u16, dir u8, flags u8, energy u16, crash tick i64,
 //	    crash x i16, crash y i16, progress u16, moves u32,
-//	    queue[0] u8, queue[1] u8, queue length u8,
+//	    queue[0] u8, queue[1] u8, queue length u8, pauses u8 (since version 4),
 //	per player: score u16, kills u16,
 //	grid: width*height owner bytes, then width*height trail places u16,
 //	events: count u8, then per event: kind u8, player i8, x i16, y i16,
@@ -117,6 +119,7 @@ func (s *State) encode(e *encoder) {
 	e.u8(uint8(s.cfg.RoundsToWin))
 	e.u16(uint16(s.cfg.TicksPerSecond))
 	e.u8(uint8(s.cfg.Pace))
+	e.u8(s.cfg.flags())
 	e.i64(s.tick)
 	e.u8(uint8(s.phase))
 	e.i64(s.phaseTick)
@@ -124,6 +127,10 @@ func (s *State) encode(e *encoder) {
 	e.u64(s.rng)
 	e.i8(s.roundWin)
 	e.i8(s.winner)
+	e.i8(s.pause.by)
+	e.u32(uint32(s.pause.ticks))
+	e.u8(s.pause.agreed)
+	e.u16(uint16(s.pause.resume))
 	for p := range s.riders {
 		r := &s.riders[p]
 		e.u16(uint16(r.X))
@@ -139,6 +146,7 @@ func (s *State) encode(e *encoder) {
 		e.u8(uint8(r.queue[0]))
 		e.u8(uint8(r.queue[1]))
 		e.u8(uint8(r.nq))
+		e.u8(uint8(r.Pauses))
 	}
 	for p := range s.riders {
 		e.u16(uint16(s.scores[p]))
@@ -156,6 +164,15 @@ func (s *State) encode(e *encoder) {
 		e.u8(uint8(ev.Cause))
 		e.u32(uint32(ev.N))
 	}
+}
+
+const configNoWarmUp = 1
+
+func (c Config) flags() uint8 {
+	if c.NoWarmUp {
+		return configNoWarmUp
+	}
+	return 0
 }
 
 const (
@@ -259,6 +276,11 @@ func (s *State) UnmarshalBinary(data []byte) error {
 	cfg.RoundsToWin = d.u8()
 	cfg.TicksPerSecond = d.u16()
 	cfg.Pace = Pace(d.u8())
+	cf := d.u8()
+	cfg.NoWarmUp = cf&configNoWarmUp != 0
+	if d.err == nil && cf&^configNoWarmUp != 0 {
+		return fmt.Errorf("%w: config flags %#x", ErrBadState, cf)
+	}
 	if d.err != nil {
 		return d.err
 	}
@@ -286,6 +308,13 @@ func (s *State) UnmarshalBinary(data []byte) error {
 	if t.tick < 0 || t.phase > MatchOver || t.phaseTick < 0 || t.roundWin < -1 || t.roundWin >= n || t.winner < -1 || t.winner >= n {
 		d.fail("match fields out of range")
 	}
+	pa := &t.pause
+	pa.by, pa.ticks, pa.agreed, pa.resume = d.i8(), d.u32(), uint8(d.u8()), d.u16()
+	tps := cfg.TicksPerSecond
+	if pa.by < -1 || pa.by >= n || pa.ticks > PauseSeconds*tps || pa.resume > ResumeSeconds*tps ||
+		int(pa.agreed)>>n != 0 || pa.by < 0 && *pa != (pause{by: -1}) || pa.by >= 0 && t.phase == MatchOver {
+		d.fail("pause out of range")
+	}
 	for p := range t.riders {
 		r := &t.riders[p]
 		r.X, r.Y = d.u16(), d.u16()
@@ -298,6 +327,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 		r.progress = d.u16()
 		r.moves = d.u32()
 		r.queue[0], r.queue[1], r.nq = Dir(d.u8()), Dir(d.u8()), d.u8()
+		r.Pauses = d.u8()
 		queued := r.nq <= len(r.queue)
 		for i := range r.queue {
 			if i < r.nq && !r.queue[i].Valid() || i >= r.nq && r.queue[i] != None {
@@ -305,7 +335,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 			}
 		}
 		if r.X >= cfg.Width || r.Y >= cfg.Height || !r.Dir.Valid() || f > flagAll || r.Alive && !r.Active ||
-			r.Energy > t.maxEnergy || r.CrashTick < -1 || r.progress >= cfg.TicksPerSecond || !queued {
+			r.Energy > t.maxEnergy || r.CrashTick < -1 || r.progress >= cfg.TicksPerSecond || !queued || r.Pauses > MaxPauses {
 			d.fail("rider %d out of range", p)
 		}
 	}
@@ -332,7 +362,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 		ev.By = d.i8()
 		ev.Cause = Cause(d.u8())
 		ev.N = d.u32()
-		if ev.Kind < EventCountdown || ev.Kind > EventBoost || ev.Player < -1 || ev.Player >= n ||
+		if ev.Kind < EventCountdown || ev.Kind > EventResumed || ev.Player < -1 || ev.Player >= n ||
 			ev.By < -1 || ev.By >= n || ev.Cause > CauseLeft {
 			d.fail("event %d out of range", i)
 		}

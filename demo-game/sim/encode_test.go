@@ -85,6 +85,9 @@ func TestUnmarshalRejects(t *testing.T) {
 		{"magic", append([]byte("XX"), good[2:]...)},
 		{"version", corrupt(good, 2, stateVersion+1)},
 		{"players", corrupt(good, 3, 9)},
+		{"config flags", corrupt(good, 20, 2)},
+		{"paused by a stranger", corrupt(good, 52, 7)},
+		{"agreed without a pause", corrupt(good, 57, 1)},
 		{"truncated", good[:len(good)-1]},
 		{"half", good[:len(good)/2]},
 		{"trailing", append(append([]byte(nil), good...), 0)},
@@ -129,12 +132,22 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		{Config{Players: 8, Seed: 3, Width: 30, Height: 30, TicksPerSecond: 20}, 150},
 		{Config{Players: 5, Seed: 4, Width: 32, Height: MinSize}, 400},
 		{Config{Players: 3, Seed: 5, Width: 40, Height: 30, Pace: PaceFast}, 500},
+		{Config{Players: 2, Seed: 6, Width: 30, Height: 30, NoWarmUp: true}, 300},
 	} {
 		s := botState(t, tc.cfg, tc.ticks)
 		b, _ := s.MarshalBinary()
 		seeds = append(seeds, b, b[:len(b)/3])
 	}
-	return append(seeds, nil, []byte("NT\x03"), []byte("NT\x03\x02garbage"))
+	// Paused, with one agreement; and counting down to resume.
+	s := botState(t, Config{Players: 3, Seed: 7, Width: 32, Height: 32}, 250)
+	s.Step(pauseIn(3, 1), nil)
+	s.Step(pauseIn(3, 2), nil)
+	b, _ := s.MarshalBinary()
+	seeds = append(seeds, b)
+	s.Step(pauseIn(3, 0, 1), nil)
+	b, _ = s.MarshalBinary()
+	seeds = append(seeds, b)
+	return append(seeds, nil, []byte("NT\x04"), []byte("NT\x04\x02garbage"))
 }
 
 func FuzzUnmarshalBinary(f *testing.F) {

@@ -33,14 +33,14 @@ func Example() {
 	fmt.Printf("checksum %016x\n", s.Checksum())
 	// Output:
 	// tick 180: round 1, go!
-	// tick 1033: player 1 crashed at 32,0 (wall)
+	// tick 1320: player 1 crashed at 20,12 (trail)
 	// round 1 won by player 0
-	// tick 1273: round 2, go!
-	// tick 1943: player 0 crashed at 2,3 (trail)
+	// tick 1560: round 2, go!
+	// tick 2596: player 0 crashed at 14,16 (trail)
 	// round 2 won by player 1
-	// tick 2183: round 3, go!
-	// tick 3045: player 0 crashed at 5,0 (trail)
+	// tick 2836: round 3, go!
+	// tick 3596: player 0 crashed at -1,0 (wall)
 	// round 3 won by player 1
 	// match won by player 1 scores [1 2]
-	// checksum f089088914cfa820
+	// checksum 047a95fe32b7de30
 }

@@ -66,7 +66,8 @@ func (d Dir) Delta() (dx, dy int) {
 
 // Input is one player's input for one frame, in one byte: up to two
 // direction requests in the order they were made (a quick double turn
-// survives a frame that folds two ticks together) and the boost button.
+// survives a frame that folds two ticks together), the boost button, and
+// a press of the pause key.
 // The zero value asks for nothing.
 type Input uint8
 
@@ -74,6 +75,7 @@ const (
 	inputDirBits  = 3
 	inputDirMask  = 1<<inputDirBits - 1
 	inputBoostBit = 1 << (2 * inputDirBits)
+	inputPauseBit = inputBoostBit << 1
 )
 
 // MakeInput returns the input that requests dir (None for no turn) with
@@ -92,7 +94,7 @@ func (i Input) withDirs(first, then Dir) Input {
 	if !first.Valid() {
 		first = None
 	}
-	return i&inputBoostBit | Input(first) | Input(then)<<inputDirBits
+	return i&(inputBoostBit|inputPauseBit) | Input(first) | Input(then)<<inputDirBits
 }
 
 func (i Input) withBoost(b bool) Input {
@@ -124,6 +126,20 @@ func (i Input) Then() Dir {
 // Boost reports whether the boost button is held.
 func (i Input) Boost() bool { return i&inputBoostBit != 0 }
 
+// WithPause returns i with the pause key pressed (a press, not a hold:
+// set it in the one input of the tick the key went down) or not. A press
+// asks for a pause while the match plays, and agrees to resume while it
+// is paused (see State.Paused).
+func (i Input) WithPause(pressed bool) Input {
+	if pressed {
+		return i | inputPauseBit
+	}
+	return i &^ inputPauseBit
+}
+
+// Pause reports whether the pause key was pressed.
+func (i Input) Pause() bool { return i&inputPauseBit != 0 }
+
 // MergeInputs folds two inputs of one player that land on the same frame:
 // the last two direction requests of both, in order, and boost if either
 // held it. Use it (through netcode.Merge) as the session's MergeInput, so
@@ -144,5 +160,5 @@ func MergeInputs(older, newer Input) Input {
 	case n >= 2:
 		first, then = dirs[n-2], dirs[n-1]
 	}
-	return Input(0).withDirs(first, then).withBoost(older.Boost() || newer.Boost())
+	return Input(0).withDirs(first, then).withBoost(older.Boost() || newer.Boost()).WithPause(older.Pause() || newer.Pause())
 }

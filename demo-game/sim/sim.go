@@ -28,6 +28,23 @@ const (
 	rechargeEvery = 3
 )
 
+// Pauses: any player may ask for one (Input.WithPause) while the match is
+// not over; the world stops until every player still in the match has
+// pressed pause again to agree, then resumes after a countdown.
+const (
+	// MaxPauses is how many pauses each player may ask for in a match
+	// (a rematch starts a new count): a player cannot hold the others
+	// up over and over.
+	MaxPauses = 2
+	// PauseSeconds is the longest a pause lasts: then the countdown to
+	// resume starts by itself, so that a player who walked away without
+	// agreeing holds nobody up for long.
+	PauseSeconds = 60
+	// ResumeSeconds is the countdown from the agreement (or the end of
+	// PauseSeconds) to the world moving again.
+	ResumeSeconds = 3
+)
+
 // ErrBadConfig is returned by New for a Config out of range.
 var ErrBadConfig = errors.New("sim: bad config")
 
@@ -47,6 +64,12 @@ type Config struct {
 	TicksPerSecond int
 	// Pace is how fast riders go. The zero value is PaceNormal.
 	Pace Pace
+	// NoWarmUp turns off the warm-up: by default the first round of
+	// every match rides one pace slower (see Pace.WarmUpSpeeds), so that
+	// new players learn the controls before the game is at full speed.
+	// Matches recorded before the warm-up existed set it to replay as
+	// they were played.
+	NoWarmUp bool
 }
 
 // Pace is how fast the riders of a match go: a slow match gives new
@@ -101,6 +124,21 @@ func (p Pace) Speeds() (normal, boost int) {
 		p = PaceNormal
 	}
 	return paceSpeed[p], 2 * paceSpeed[p]
+}
+
+// warmSpeed is each pace's warm-up speed without boost: the next slower
+// pace's, and for slow, seven cells a second.
+var warmSpeed = [...]int{10, 7, Speed}
+
+// WarmUpSpeeds returns a rider's speed in the warm-up round at pace p
+// (the first round of a match, unless Config.NoWarmUp): one pace slower,
+// slow's seven cells a second, in cells per second without and with
+// boost. It returns normal's for a pace out of range.
+func (p Pace) WarmUpSpeeds() (normal, boost int) {
+	if !p.Valid() {
+		p = PaceNormal
+	}
+	return warmSpeed[p], 2 * warmSpeed[p]
 }
 
 // ArenaSize returns the default arena size for a number of players: as
@@ -207,6 +245,8 @@ type Rider struct {
 	CrashX, CrashY int
 	// Ready: voted for a rematch (MatchOver only).
 	Ready bool
+	// Pauses is how many pauses the player asked for this match.
+	Pauses int
 
 	moves    int    // cells ridden this round
 	progress int    // sub-cell progress, in 1/TicksPerSecond of a cell
@@ -260,9 +300,20 @@ const (
 	EventRematch
 	// EventBoost: Player started boosting.
 	EventBoost
+	// EventPause: Player paused the match.
+	EventPause
+	// EventPauseAgree: Player agreed to resume.
+	EventPauseAgree
+	// EventResuming: the countdown to resume started, or went down a
+	// second: N seconds to go. On its first, By is -1 when every player
+	// agreed and the player who paused when the pause ran out of time.
+	EventResuming
+	// EventResumed: the pause is over; the world moves again.
+	EventResumed
 )
 
-var eventNames = [...]string{"", "countdown", "go", "crash", "round-over", "match-over", "left", "ready", "rematch", "boost"}
+var eventNames = [...]string{"", "countdown", "go", "crash", "round-over", "match-over", "left", "ready", "rematch", "boost",
+	"pause", "pause-agree", "resuming", "resumed"}
 
 // String returns the kind's name, such as "crash".
 func (k EventKind) String() string {
@@ -309,6 +360,16 @@ type State struct {
 	scores    []int
 	kills     []int
 	events    []Event
+	pause     pause
+}
+
+// pause is a match's pause: who asked for it, for how long it has held
+// the world, who agreed to resume, and the countdown to resuming.
+type pause struct {
+	by     int   // who paused, -1 while the match is not paused
+	ticks  int   // ticks paused so far
+	agreed uint8 // by player, the players who agreed to resume
+	resume int   // ticks left of the countdown to resume, 0 before it starts
 }
 
 // New starts a match: round 1, on the countdown.
@@ -326,6 +387,7 @@ func New(cfg Config) (*State, error) {
 		scores:    make([]int, cfg.Players),
 		kills:     make([]int, cfg.Players),
 		maxEnergy: MaxEnergy * cfg.TicksPerSecond / 60,
+		pause:     pause{by: -1},
 	}
 	for i := range s.riders {
 		s.riders[i].Active = true
@@ -411,6 +473,38 @@ func (s *State) RoundWinner() (player int, ok bool) { return s.roundWin, s.round
 // (player is then -1 if nobody won: everyone left).
 func (s *State) Winner() (player int, over bool) { return s.winner, s.phase == MatchOver }
 
+// Paused returns who paused the match, with ok true while it is paused
+// (the world still, or counting down to resume); -1 and false while it
+// plays. The player who paused may since have left.
+func (s *State) Paused() (by int, ok bool) { return s.pause.by, s.pause.by >= 0 }
+
+// PauseAgreed reports whether player p agreed to resume the pause.
+func (s *State) PauseAgreed(p int) bool { return s.pause.agreed&(1<<p) != 0 }
+
+// PauseTicks returns how many ticks the current pause has lasted, 0 when
+// the match is not paused.
+func (s *State) PauseTicks() int { return s.pause.ticks }
+
+// ResumeTicksLeft returns the ticks left of the countdown to resume, 0
+// while a pause waits for agreement or the match is not paused.
+func (s *State) ResumeTicksLeft() int { return s.pause.resume }
+
+// PausesLeft returns how many more pauses player p may ask for this match.
+func (s *State) PausesLeft(p int) int { return max(0, MaxPauses-s.riders[p].Pauses) }
+
+// WarmUp reports whether the round being played is the warm-up, ridden
+// one pace slower (the first of the match, unless Config.NoWarmUp).
+func (s *State) WarmUp() bool { return s.round == 1 && !s.cfg.NoWarmUp }
+
+// speeds returns a rider's speeds in cells per second in this round,
+// without and with boost.
+func (s *State) speeds() (normal, boost int) {
+	if s.WarmUp() {
+		return s.cfg.Pace.WarmUpSpeeds()
+	}
+	return s.cfg.Pace.Speeds()
+}
+
 // Events returns what happened in the last Step. The slice is valid until
 // the next Step.
 func (s *State) Events() []Event { return s.events }
@@ -456,8 +550,9 @@ func (s *State) Rematch() {
 func (s *State) startMatch() {
 	s.round, s.winner, s.roundWin = 0, -1, -1
 	for p := range s.riders {
-		s.riders[p].Ready = false
+		s.riders[p].Ready, s.riders[p].Pauses = false, 0
 	}
+	s.pause = pause{by: -1}
 	s.startRound()
 }
 
@@ -471,7 +566,7 @@ func (s *State) startRound() {
 	active := buf[:0]
 	for p := range s.riders {
 		r := &s.riders[p]
-		*r = Rider{Active: r.Active, CrashTick: -1, Ready: r.Ready, held: r.held}
+		*r = Rider{Active: r.Active, CrashTick: -1, Ready: r.Ready, Pauses: r.Pauses, held: r.held}
 		if r.Active {
 			active = append(active, p)
 		}
@@ -510,13 +605,14 @@ func (s *State) startRound() {
 // the zero Input. A player absent from one frame (present[p] false, or p
 // past the end of a non-nil present) has left for good: its rider crashes
 // at once, its trail derezzes, and it is out of the match. A nil present
-// means everyone is present. Step is deterministic: the same state and
-// arguments always give the same next state. It does not allocate once the
-// state has warmed up.
+// means everyone is present. While the match is paused (see Paused) Step
+// still hears who left and who pressed pause, but the world stands still:
+// no tick passes for the riders, the phases or Tick. Step is
+// deterministic: the same state and arguments always give the same next
+// state. It does not allocate once the state has warmed up.
 func (s *State) Step(inputs []Input, present []bool) {
 	s.events = s.events[:0]
-	s.tick++
-	s.phaseTick++
+	var pressed uint8 // who pressed pause this frame
 	for p := range s.riders {
 		r := &s.riders[p]
 		if !r.Active {
@@ -524,6 +620,20 @@ func (s *State) Step(inputs []Input, present []bool) {
 		}
 		if present != nil && (p >= len(present) || !present[p]) {
 			s.leave(p)
+			continue
+		}
+		if p < len(inputs) && inputs[p].Pause() {
+			pressed |= 1 << p
+		}
+	}
+	if s.stepPause(pressed) {
+		return
+	}
+	s.tick++
+	s.phaseTick++
+	for p := range s.riders {
+		r := &s.riders[p]
+		if !r.Active {
 			continue
 		}
 		var in Input
@@ -577,6 +687,74 @@ func (s *State) Step(inputs []Input, present []bool) {
 	}
 }
 
+// stepPause runs the pause's part of a Step, pressed holding by player
+// who pressed pause this frame, and reports whether the world stands
+// still this frame. A press while the match plays pauses it, if the
+// player has pauses left (the lowest-numbered such player when several
+// press at once: the others' presses are spent); a press while it waits
+// for agreement agrees to resume. Once every player still in the match
+// agreed, or the pause lasted PauseSeconds, the countdown to resume runs
+// ResumeSeconds; on the frame it ends the world moves again.
+func (s *State) stepPause(pressed uint8) bool {
+	if s.phase == MatchOver {
+		s.pause = pause{by: -1}
+		return false
+	}
+	active := 0
+	var here uint8
+	for p, r := range s.riders {
+		if r.Active {
+			active++
+			here |= 1 << p
+		}
+	}
+	pa := &s.pause
+	if pa.by < 0 {
+		for p := range s.riders {
+			if pressed&(1<<p) != 0 && s.riders[p].Pauses < MaxPauses && active >= 2 {
+				s.riders[p].Pauses++
+				*pa = pause{by: p}
+				s.emit(Event{Kind: EventPause, Player: p, By: -1})
+				return true
+			}
+		}
+		return false
+	}
+	if active < 2 { // everyone else left: the match is about to end
+		*pa = pause{by: -1}
+		return false
+	}
+	tps := s.cfg.TicksPerSecond
+	if pa.resume > 0 {
+		pa.resume--
+		if pa.resume == 0 {
+			*pa = pause{by: -1}
+			s.emit(Event{Kind: EventResumed, Player: -1, By: -1})
+			return false
+		} else if pa.resume%tps == 0 {
+			s.emit(Event{Kind: EventResuming, Player: -1, By: -1, N: pa.resume / tps})
+		}
+		return true
+	}
+	pa.ticks++
+	for p := range s.riders {
+		if bit := uint8(1) << p; pressed&here&bit != 0 && pa.agreed&bit == 0 {
+			pa.agreed |= bit
+			s.emit(Event{Kind: EventPauseAgree, Player: p, By: -1})
+		}
+	}
+	all := pa.agreed&here == here
+	if all || pa.ticks >= PauseSeconds*tps {
+		pa.resume = ResumeSeconds * tps
+		by := -1
+		if !all {
+			by = pa.by
+		}
+		s.emit(Event{Kind: EventResuming, Player: -1, By: by, N: ResumeSeconds})
+	}
+	return true
+}
+
 // queueTurn queues a turn request, ignoring a repeat of the last one.
 func (r *Rider) queueTurn(d Dir) {
 	if !d.Valid() {
@@ -624,6 +802,7 @@ func (s *State) leave(p int) {
 
 func (s *State) endMatch(winner int) {
 	s.phase, s.phaseTick, s.winner = MatchOver, 0, winner
+	s.pause = pause{by: -1}
 	for p := range s.riders {
 		s.riders[p].Ready = false
 	}
@@ -659,7 +838,7 @@ func (s *State) stepPlaying() {
 		if !r.Alive {
 			continue
 		}
-		speed, boostSpeed := s.cfg.Pace.Speeds()
+		speed, boostSpeed := s.speeds()
 		// Boost lasts while it is held and the meter is not empty, but it
 		// only starts with a quarter of the meter: holding the button down
 		// on an empty meter does not sip every drop of recharge.

@@ -143,7 +143,8 @@ func TestSpawns(t *testing.T) {
 	}
 }
 
-// rig makes a state with riders placed by hand, mid-round.
+// rig makes a state with riders placed by hand, mid-round in round 2,
+// past the warm-up.
 func rig(t testing.TB, players int, place func(s *State)) *State {
 	t.Helper()
 	s, err := New(Config{Players: players, Width: 60, Height: 24, TicksPerSecond: 60})
@@ -151,7 +152,7 @@ func rig(t testing.TB, players int, place func(s *State)) *State {
 		t.Fatal(err)
 	}
 	clear(s.grid)
-	s.phase, s.phaseTick = Playing, 0
+	s.phase, s.phaseTick, s.round = Playing, 0, 2
 	place(s)
 	for p, r := range s.riders {
 		if r.Alive {

@@ -47,13 +47,16 @@ const (
 // Palettes are the palettes there are, in the options screen's order.
 var Palettes = []string{PaletteNeon, PaletteSafe}
 
-// Keys are the keys bound to the three actions, by Ebiten's key names
-// ("Q", "ArrowLeft", "Space"): a turn to the rider's left and right, and
-// boost. The arrows and WASD always steer in the four directions too.
+// Keys are the keys bound to the four actions, by Ebiten's key names
+// ("Q", "ArrowLeft", "Space"): a turn to the rider's left and right,
+// boost, and pause (which asks for a pause and agrees to resume one). The
+// arrows and WASD always steer in the four directions too. A file from
+// before the pause had none: P.
 type Keys struct {
 	TurnLeft  string `json:"turn_left"`
 	TurnRight string `json:"turn_right"`
 	Boost     string `json:"boost"`
+	Pause     string `json:"pause"`
 }
 
 // ArenaAuto is Match.Arena's value for an arena that grows with the
@@ -167,7 +170,7 @@ type Prefs struct {
 // Default returns the options of a first run.
 func Default() Prefs {
 	return Prefs{
-		Keys:    Keys{TurnLeft: "Q", TurnRight: "E", Boost: "Space"},
+		Keys:    Keys{TurnLeft: "Q", TurnRight: "E", Boost: "Space", Pause: "P"},
 		Palette: PaletteNeon,
 		Volume:  0.8,
 		Match:   Match{Rounds: 3, Arena: ArenaAuto, BotSkill: sim.Normal.String(), Speed: sim.PaceNormal.String()},
@@ -202,7 +205,7 @@ func (p Prefs) Check() error {
 	if len(p.Name) > MaxName || (p.Name != "" && strings.TrimSpace(p.Name) == "") || strings.ContainsFunc(p.Name, isControl) {
 		bad = append(bad, fmt.Sprintf("name %q: up to %d bytes, not blank", p.Name, MaxName))
 	}
-	keys := []struct{ what, key string }{{"turn_left", p.Keys.TurnLeft}, {"turn_right", p.Keys.TurnRight}, {"boost", p.Keys.Boost}}
+	keys := []struct{ what, key string }{{"turn_left", p.Keys.TurnLeft}, {"turn_right", p.Keys.TurnRight}, {"boost", p.Keys.Boost}, {"pause", p.Keys.Pause}}
 	for i, k := range keys {
 		switch {
 		case !slices.Contains(Bindable, k.key):
@@ -238,7 +241,19 @@ func (p Prefs) fix() Prefs {
 		p.Name = d.Name
 	}
 	if (Prefs{Keys: p.Keys, Palette: d.Palette, Volume: d.Volume, Match: d.Match}).Check() != nil {
+		// Only the pause bad (a file from before it, whose keys took P):
+		// the pause alone goes back to its default, or to another key
+		// that is free and steers nothing.
+		k := p.Keys
+		for _, name := range []string{d.Keys.Pause, "O", "L", "K", "J", "Digit0", "Digit9"} {
+			if k.Pause = name; (Prefs{Keys: k, Palette: d.Palette, Volume: d.Volume, Match: d.Match}).Check() == nil {
+				break
+			}
+		}
 		p.Keys = d.Keys
+		if (Prefs{Keys: k, Palette: d.Palette, Volume: d.Volume, Match: d.Match}).Check() == nil {
+			p.Keys = k
+		}
 	}
 	if !slices.Contains(Palettes, p.Palette) {
 		p.Palette = d.Palette

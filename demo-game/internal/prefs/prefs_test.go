@@ -21,11 +21,13 @@ func TestCheck(t *testing.T) {
 		{"a long name", func(p *Prefs) { p.Name = strings.Repeat("x", 33) }, "name"},
 		{"a blank name", func(p *Prefs) { p.Name = "   " }, "name"},
 		{"a control in the name", func(p *Prefs) { p.Name = "a\nb" }, "name"},
-		{"arrows bound", func(p *Prefs) { p.Keys = Keys{"ArrowLeft", "ArrowRight", "ShiftLeft"} }, ""},
+		{"arrows bound", func(p *Prefs) { p.Keys = Keys{"ArrowLeft", "ArrowRight", "ShiftLeft", "P"} }, ""},
 		{"no such key", func(p *Prefs) { p.Keys.TurnLeft = "Hyper" }, `turn_left "Hyper"`},
 		{"M is mute", func(p *Prefs) { p.Keys.Boost = "M" }, `boost "M"`},
 		{"escape", func(p *Prefs) { p.Keys.TurnRight = "Escape" }, "turn_right"},
 		{"bound twice", func(p *Prefs) { p.Keys.Boost = "Q" }, `boost "Q": bound twice`},
+		{"pause bound twice", func(p *Prefs) { p.Keys.Pause = "Space" }, `pause "Space": bound twice`},
+		{"no pause key", func(p *Prefs) { p.Keys.Pause = "" }, `pause ""`},
 		{"palette", func(p *Prefs) { p.Palette = "sepia" }, "palette"},
 		{"colour-blind", func(p *Prefs) { p.Palette = PaletteSafe }, ""},
 		{"loud", func(p *Prefs) { p.Volume = 1.5 }, "volume"},
@@ -67,10 +69,10 @@ func TestDecode(t *testing.T) {
 		warn     bool // another error
 	}{
 		{"a file of the last release (no patterns, no match)", `{"name":"ada","keys":{"turn_left":"A","turn_right":"D","boost":"ShiftLeft"},"palette":"colour-blind","volume":0.3,"muted":true}`,
-			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft"}, Palette: PaletteSafe, Volume: 0.3, Muted: true, Match: d.Match}, false, false},
+			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft", "P"}, Palette: PaletteSafe, Volume: 0.3, Muted: true, Match: d.Match}, false, false},
 		{"a file of this release", `{"name":"ada","keys":{"turn_left":"A","turn_right":"D","boost":"ShiftLeft"},"palette":"neon","patterns":true,"volume":0.3,"muted":false,` +
 			`"match":{"rounds":5,"arena":"48x30","bots":2,"bot_skill":"hard","speed":"slow"}}`,
-			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft"}, Palette: PaletteNeon, Patterns: true, Volume: 0.3, Match: Match{5, "48x30", 2, "hard", "slow"}}, false, false},
+			Prefs{Name: "ada", Keys: Keys{"A", "D", "ShiftLeft", "P"}, Palette: PaletteNeon, Patterns: true, Volume: 0.3, Match: Match{5, "48x30", 2, "hard", "slow"}}, false, false},
 		{"part of a match", `{"match":{"speed":"fast"}}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: Match{3, ArenaAuto, 0, "normal", "fast"}}, false, false},
 		{"a match out of range", `{"match":{"rounds":0,"arena":"10x10","bots":8,"bot_skill":"godlike","speed":"warp"}}`, d, false, true},
 		{"one match field bad", `{"match":{"rounds":7,"arena":"080x50","bots":1}}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: Match{7, ArenaAuto, 1, "normal", "normal"}}, false, true},
@@ -80,6 +82,8 @@ func TestDecode(t *testing.T) {
 		{"unknown fields", `{"future":[1,2],"muted":true}`, Prefs{Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Muted: true, Match: d.Match}, false, false},
 		{"one key bad", `{"name":"bob","keys":{"turn_left":"Nope","turn_right":"E","boost":"Space"}}`,
 			Prefs{Name: "bob", Keys: d.Keys, Palette: d.Palette, Volume: d.Volume, Match: d.Match}, false, true},
+		{"P was boost, before the pause", `{"keys":{"turn_left":"A","turn_right":"D","boost":"P"}}`,
+			Prefs{Keys: Keys{"A", "D", "P", "O"}, Palette: d.Palette, Volume: d.Volume, Match: d.Match}, false, true},
 		{"volume out of range", `{"volume":7,"palette":"neon"}`, d, false, true},
 		{"not JSON", `volume = 0.5`, d, true, false},
 		{"cut short", `{"name":"ada",`, d, true, false},
@@ -104,7 +108,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	p := Prefs{Name: "zoë", Keys: Keys{"ArrowLeft", "Period", "Space"}, Palette: PaletteSafe, Patterns: true, Volume: 0.7,
+	p := Prefs{Name: "zoë", Keys: Keys{"ArrowLeft", "Period", "Space", "Digit1"}, Palette: PaletteSafe, Patterns: true, Volume: 0.7,
 		Match: Match{Rounds: 15, Arena: "160x100", Bots: 7, BotSkill: "easy", Speed: "fast"}}
 	got, err := Decode(p.Encode())
 	if err != nil || got != p {
@@ -225,7 +229,7 @@ func TestClamp(t *testing.T) {
 // Encode.
 func FuzzDecode(f *testing.F) {
 	f.Add(Default().Encode())
-	f.Add((Prefs{Name: "ada", Keys: Keys{"A", "D", "Space"}, Palette: PaletteSafe, Volume: 0.2, Muted: true}).Encode())
+	f.Add((Prefs{Name: "ada", Keys: Keys{"A", "D", "Space", "P"}, Palette: PaletteSafe, Volume: 0.2, Muted: true}).Encode())
 	f.Add([]byte(`{"volume":1e400}`))
 	f.Add([]byte(`{"keys":{"boost":"Q"}}`))
 	f.Add([]byte(`[`))
