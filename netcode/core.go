@@ -261,7 +261,7 @@ func (c *core) close() error {
 			l.write(&wire.Bye{})
 		}
 		for _, l := range links {
-			l.flushOut(100 * time.Millisecond)
+			l.flushOut()
 		}
 		if len(links) > 0 {
 			// Let KCP put the last messages on the wire.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	kcp "github.com/xtaci/kcp-go/v5"
+
 	"github.com/peerstep/peerstep/netcode/internal/seal"
 )
 
@@ -39,16 +41,22 @@ type endpoint struct {
 	droppedReplay atomic.Uint64 // authentic datagrams seen before
 	relayed       atomic.Uint64 // bytes forwarded between two other players
 
+	// kcpClock is a KCP object never updated, whose Check reads KCP's
+	// clock for the links; safe for concurrent use, as Check then
+	// writes nothing.
+	kcpClock *kcp.KCP
+
 	done chan struct{}
 	wg   sync.WaitGroup
 }
 
 func newEndpoint(conn net.PacketConn, log *slog.Logger) *endpoint {
 	return &endpoint{
-		conn:  conn,
-		log:   log,
-		links: make(map[uint32]*link),
-		done:  make(chan struct{}),
+		conn:     conn,
+		log:      log,
+		links:    make(map[uint32]*link),
+		kcpClock: kcp.NewKCP(0, func([]byte, int) {}),
+		done:     make(chan struct{}),
 	}
 }
 

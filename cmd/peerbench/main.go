@@ -6,7 +6,7 @@
 //	peerbench -players 4 -latency 40ms -jitter 5ms -loss 0.02 -json
 //	peerbench -sweep                 # the Markdown table of docs/BENCH.md
 //	peerbench -soak 30m              # a long run: memory, goroutines, desyncs
-//	peerbench -kcp "fec=2/1,interval=20" -latency 40ms ...  # try a tuning
+//	peerbench -kcp "resend=1,interval=20" -latency 40ms ...  # try a tuning
 //	peerbench -players 4 -latency 40ms -loss 0.02 -both-ways # one bad link each, both ways
 //
 // The network flags are netsim's (-latency, -jitter, -loss, -dup, -reorder,
@@ -78,7 +78,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs.BoolVar(&o.noPace, "nopace", false, "the game loops ignore Session.Pace (as a fixed-rate engine loop must); netcode skips whole ticks instead")
 	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more), at most 1s")
 	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default (2, or 3 over a lossy link)")
-	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
+	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1"`)
 	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
 	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object per run on stdout")
 	fs.BoolVar(&c.sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
