@@ -353,9 +353,34 @@ func (l *link) countLoss() {
 	l.rxCount, l.rxBase = 0, h
 }
 
-// sendDatagram sends one datagram of engine messages, sealed.
-func (l *link) sendDatagram(payload []byte) {
-	_ = l.send(subDatagram, payload) // lost like any datagram: the engine resends
+// sendDatagram sends one datagram of engine messages, sealed: into b when
+// b is not nil and the link sends directly to an IPv4 address, for b's
+// flush, else at once.
+func (l *link) sendDatagram(b *sendBatch, payload []byte) {
+	if b == nil || (l.relay.Load() != nil && !l.direct.Load()) {
+		_ = l.send(subDatagram, payload) // lost like any datagram: the engine resends
+		return
+	}
+	to := l.currentAddr()
+	if !to.IsValid() {
+		return
+	}
+	if !to.Addr().Unmap().Is4() {
+		_ = l.sendTo(subDatagram, payload, to)
+		return
+	}
+	l.sendMu.Lock()
+	plain := append(l.sealBuf[:0], subDatagram)
+	plain = append(plain, payload...)
+	d, err := l.sealer.Seal(b.slot(), plain)
+	l.sealBuf = plain[:0]
+	l.sendMu.Unlock()
+	if err != nil {
+		return
+	}
+	b.add(d, to)
+	l.bytesOut.Add(uint64(len(d)))
+	l.dgramsOut.Add(1)
 }
 
 // receive opens a datagram the endpoint routed here, which came from from,

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -50,6 +51,7 @@ type command struct {
 	sweep  bool
 	soak   time.Duration
 	procs  int
+	cpuOut string // -cpuprofile: where to write a CPU profile of the whole run
 }
 
 // parseArgs reads and checks the command line. Every error it returns is a
@@ -80,6 +82,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default (2, or 3 over a lossy link)")
 	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1"`)
 	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
+	fs.StringVar(&c.cpuOut, "cpuprofile", "", "write a CPU profile of the whole process (every peer, the simulator) to this file; read it with go tool pprof")
 	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object per run on stdout")
 	fs.BoolVar(&c.sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
 	fs.DurationVar(&c.soak, "soak", 0, "run 4 players at 60 Hz through the simulator for this long and report memory, goroutines, desyncs and stalls")
@@ -135,6 +138,17 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if c.procs > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.procs))
+	}
+	if c.cpuOut != "" {
+		f, err := os.Create(c.cpuOut)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	switch {
 	case c.soak > 0:
