@@ -97,14 +97,14 @@ type link struct {
 	onDatagram func(*link, []byte)
 	onBroken   func(*link)
 
-	maxSN        atomic.Int64 // highest KCP push sequence number sent
-	bytesOut     atomic.Uint64
-	bytesIn      atomic.Uint64
-	dgramsOut    atomic.Uint64
-	dgramsIn     atomic.Uint64
-	pushes       atomic.Uint64
-	retransmits  atomic.Uint64
-	queueDropped atomic.Uint64
+	maxSN       atomic.Int64 // highest KCP push sequence number sent
+	bytesOut    atomic.Uint64
+	bytesIn     atomic.Uint64
+	dgramsOut   atomic.Uint64
+	dgramsIn    atomic.Uint64
+	pushes      atomic.Uint64
+	retransmits atomic.Uint64
+	kcpRejected atomic.Uint64 // KCP datagrams KCP refused: an authentic peer's bug
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -453,7 +453,7 @@ func (l *link) input(d []byte) {
 	now := l.nowMs()
 	pushes := l.sampleRTT(d, now)
 	if l.kcp.Input(d, true, l.ackNow) < 0 {
-		l.queueDropped.Add(1) // malformed: an authentic peer's bug
+		l.kcpRejected.Add(1)
 	}
 	if pushes && !l.ackNow {
 		l.ackDue = true
