@@ -180,7 +180,8 @@ func (c *core) newPeerLink(pub []byte, addr netip.AddrPort, cands []netip.AddrPo
 	})
 }
 
-// onMessage handles one message from a link; called on link goroutines.
+// onMessage handles one message from a link; called on the endpoint's
+// read goroutine, which must not block.
 func (c *core) onMessage(l *link, m wire.Message) {
 	switch m := m.(type) {
 	case *wire.Engine:
