@@ -160,16 +160,12 @@ type KCPTuning struct {
 	MTU int
 	// AckNoDelay sends acknowledgements as soon as segments arrive.
 	AckNoDelay bool
-	// FECData and FECParity set kcp-go's forward error correction: for
-	// every FECData datagrams, FECParity parity ones. 0/0 turns it off.
-	FECData   int
-	FECParity int
 }
 
 // DefaultKCPTuning returns the tuning peerstep uses unless told otherwise:
 // no-delay mode, a 10 ms interval, fast resend after 2 acks, no congestion
-// window, 128-segment windows, acknowledgements with the next flush rather
-// than each alone, and no FEC. Inputs travel beside KCP (Config.InputCopies),
+// window, 128-segment windows, and acknowledgements with the next flush rather
+// than each alone. Inputs travel beside KCP (Config.InputCopies),
 // so KCP carries only what may wait a retransmission: checksums, drop
 // reports, the lobby. cmd/peerbench measured each against the
 // alternatives; docs/TUNING.md has the figures.
@@ -196,8 +192,6 @@ func (t KCPTuning) validate() error {
 		return fmt.Errorf("%w: KCP windows %d/%d out of [1, 4096]", ErrBadConfig, t.SendWindow, t.ReceiveWindow)
 	case t.MTU < 200 || t.MTU > 1400:
 		return fmt.Errorf("%w: KCP MTU %d out of [200, 1400]", ErrBadConfig, t.MTU)
-	case t.FECData < 0 || t.FECParity < 0 || t.FECData > 16 || t.FECParity > 16 || (t.FECData == 0) != (t.FECParity == 0):
-		return fmt.Errorf("%w: FEC %d/%d (both 0, or both in 1..16)", ErrBadConfig, t.FECData, t.FECParity)
 	}
 	return nil
 }

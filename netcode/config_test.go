@@ -73,9 +73,6 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	if c.InputCopies != 0 || c.TickRate != 60 || c.MaxPlayers != 8 || c.KCP != DefaultKCPTuning() {
 		t.Fatalf("defaults: %+v", c)
 	}
-	if c.KCP.FECData != 0 || c.KCP.FECParity != 0 {
-		t.Fatalf("FEC on by default (%d/%d): inputs no longer go over KCP", c.KCP.FECData, c.KCP.FECParity)
-	}
 	for _, tt := range []struct {
 		name string
 		cfg  Config

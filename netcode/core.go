@@ -184,7 +184,8 @@ func (c *core) newPeerLink(pub []byte, addr netip.AddrPort, cands []netip.AddrPo
 	})
 }
 
-// onMessage handles one message from a link; called on link goroutines.
+// onMessage handles one message from a link; called on the endpoint's
+// read goroutine, which must not block.
 func (c *core) onMessage(l *link, m wire.Message) {
 	switch m := m.(type) {
 	case *wire.Engine:
@@ -265,7 +266,7 @@ func (c *core) close() error {
 			l.write(&wire.Bye{})
 		}
 		for _, l := range links {
-			l.flushOut(100 * time.Millisecond)
+			l.flushOut()
 		}
 		if len(links) > 0 {
 			// Let KCP put the last messages on the wire.

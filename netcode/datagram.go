@@ -59,19 +59,20 @@ type datagramOut struct {
 // copies-1 times more alone.
 func (m *matchState) sendDatagramMsg(l *link, d *datagramOut, b []byte, copies int) {
 	if len(d.buf) > 0 && len(d.buf)+len(b) > wire.MaxDatagramSize {
-		l.sendDatagram(d.buf)
+		l.sendDatagram(m.out, d.buf)
 		d.buf = d.buf[:0]
 	}
 	d.buf = append(d.buf, b...)
 	for range copies - 1 {
-		l.sendDatagram(b)
+		l.sendDatagram(m.out, b)
 	}
 }
 
-// flushDatagram sends the tick's datagram for l, if it holds anything.
-func (d *datagramOut) flush(l *link) {
+// flush sends the tick's datagram for l, if it holds anything, into out
+// (nil: at once).
+func (d *datagramOut) flush(l *link, out *sendBatch) {
 	if len(d.buf) > 0 {
-		l.sendDatagram(d.buf)
+		l.sendDatagram(out, d.buf)
 		d.buf = d.buf[:0]
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	kcp "github.com/xtaci/kcp-go/v5"
+	"golang.org/x/net/ipv4"
+
 	"github.com/peerstep/peerstep/netcode/internal/seal"
 )
 
@@ -39,16 +42,22 @@ type endpoint struct {
 	droppedReplay atomic.Uint64 // authentic datagrams seen before
 	relayed       atomic.Uint64 // bytes forwarded between two other players
 
+	// kcpClock is a KCP object never updated, whose Check reads KCP's
+	// clock for the links; safe for concurrent use, as Check then
+	// writes nothing.
+	kcpClock *kcp.KCP
+
 	done chan struct{}
 	wg   sync.WaitGroup
 }
 
 func newEndpoint(conn net.PacketConn, log *slog.Logger) *endpoint {
 	return &endpoint{
-		conn:  conn,
-		log:   log,
-		links: make(map[uint32]*link),
-		done:  make(chan struct{}),
+		conn:     conn,
+		log:      log,
+		links:    make(map[uint32]*link),
+		kcpClock: kcp.NewKCP(0, func([]byte, int) {}),
+		done:     make(chan struct{}),
 	}
 }
 
@@ -98,34 +107,152 @@ func (e *endpoint) writeTo(b []byte, to netip.AddrPort) error {
 	return err
 }
 
+// sendBatch gathers datagrams for one call that sends them all (sendmmsg
+// on Linux): a tick's datagrams to every player cost one system call
+// rather than one each. Not safe for concurrent use: the match's, under
+// its mutex.
+type sendBatch struct {
+	pc    *ipv4.PacketConn
+	msgs  []ipv4.Message
+	addrs []net.UDPAddr
+	n     int
+	log   *slog.Logger
+}
+
+// maxBatch bounds the datagrams one sendBatch holds; a fuller batch is
+// sent before more are added.
+const maxBatch = 64
+
+// newBatch returns a sendBatch for e's socket, or nil when the socket is
+// not an IPv4 *net.UDPConn (the simulator, a dual-stack socket: x/net
+// writes IPv4 addresses only as IPv4 socket addresses), whose datagrams
+// then go one by one.
+func (e *endpoint) newBatch() *sendBatch {
+	uc, ok := e.conn.(*net.UDPConn)
+	if !ok {
+		return nil
+	}
+	if la, ok := uc.LocalAddr().(*net.UDPAddr); !ok || la.IP.To4() == nil {
+		return nil
+	}
+	return &sendBatch{pc: ipv4.NewPacketConn(uc), log: e.log}
+}
+
+// slot returns an empty buffer to seal the next datagram into.
+func (b *sendBatch) slot() []byte {
+	if b.n == maxBatch {
+		b.flush()
+	}
+	if b.n == len(b.msgs) {
+		b.msgs = append(b.msgs, ipv4.Message{Buffers: [][]byte{make([]byte, 0, maxDatagram)}})
+		b.addrs = append(b.addrs, net.UDPAddr{IP: make(net.IP, 4)})
+	}
+	return b.msgs[b.n].Buffers[0][:0]
+}
+
+// add queues d, sealed into the buffer slot returned, for the IPv4
+// address to.
+func (b *sendBatch) add(d []byte, to netip.AddrPort) {
+	a := &b.addrs[b.n]
+	ip := to.Addr().Unmap().As4()
+	copy(a.IP, ip[:])
+	a.Port = int(to.Port())
+	m := &b.msgs[b.n]
+	m.Buffers[0] = d
+	m.Addr = a
+	b.n++
+}
+
+// flush sends every datagram queued. A datagram the system refuses (a
+// destination unreachable) is skipped: datagrams may be lost.
+func (b *sendBatch) flush() {
+	ms := b.msgs[:b.n]
+	for len(ms) > 0 {
+		n, err := b.pc.WriteBatch(ms, 0)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				break
+			}
+			b.log.Debug("write error", "err", err)
+			n = max(n, 1)
+		}
+		ms = ms[n:]
+	}
+	b.n = 0
+}
+
 // addrPortWriter is a PacketConn that sends to a netip.AddrPort directly.
 type addrPortWriter interface {
 	WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error)
 }
 
+// readBatch is how many datagrams one read takes at most (recvmmsg on
+// Linux): the datagrams that queued while the last were handled.
+const readBatch = 8
+
 func (e *endpoint) readLoop() {
 	defer e.wg.Done()
+	if uc, ok := e.conn.(*net.UDPConn); ok {
+		if la, ok := uc.LocalAddr().(*net.UDPAddr); ok && la.IP.To4() != nil {
+			e.readBatches(ipv4.NewPacketConn(uc))
+			return
+		}
+	}
 	buf := make([]byte, maxDatagram)
 	for {
 		n, addr, err := e.conn.ReadFrom(buf)
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
+			if e.readFailed(err) {
 				return
 			}
-			select {
-			case <-e.done:
-				return
-			default:
-			}
-			// A transient error such as an ICMP port-unreachable
-			// reported on the socket: keep reading.
-			e.log.Debug("read error", "err", err)
 			continue
 		}
 		e.received.Add(1)
-		from := udpAddrPort(addr)
-		e.dispatch(buf[:n], from)
+		e.dispatch(buf[:n], udpAddrPort(addr))
 	}
+}
+
+// readBatches is readLoop over an IPv4 UDP socket, several datagrams a
+// system call.
+func (e *endpoint) readBatches(pc *ipv4.PacketConn) {
+	ms := make([]ipv4.Message, readBatch)
+	for i := range ms {
+		ms[i].Buffers = [][]byte{make([]byte, maxDatagram)}
+	}
+	for {
+		n, err := pc.ReadBatch(ms, 0)
+		if err != nil {
+			if e.readFailed(err) {
+				return
+			}
+			continue
+		}
+		for i := range ms[:n] {
+			m := &ms[i]
+			e.received.Add(1)
+			if m.Addr == nil {
+				e.dropped.Add(1)
+				continue
+			}
+			e.dispatch(m.Buffers[0][:m.N], udpAddrPort(m.Addr))
+		}
+	}
+}
+
+// readFailed reports whether a read error ends the read loop: the socket
+// closed. Any other, such as an ICMP port-unreachable reported on the
+// socket, is transient: keep reading.
+func (e *endpoint) readFailed(err error) bool {
+	if errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	select {
+	case <-e.done:
+		return true
+	default:
+	}
+	e.log.Debug("read error", "err", err)
+	return false
 }
 
 func udpAddrPort(a net.Addr) netip.AddrPort {

@@ -448,7 +448,8 @@ func TestAuthenticatedBadMessages(t *testing.T) {
 		once.Do(func() {
 			l := peers[1].c.match.peers[0] // player 1's authenticated link to the host
 			for _, m := range wireBad {
-				l.out <- streamFrame(m.b)
+				l.kmu.Lock()
+				l.sendFrameLocked(streamFrame(m.b))
 			}
 			for _, m := range engineBad {
 				l.write(&wire.Engine{Msgs: [][]byte{m}})

@@ -1,11 +1,9 @@
 package netcode
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"sync"
@@ -28,15 +26,23 @@ const (
 	subRelayed  byte = 5 // a sealed link datagram a relay forwarded
 )
 
-// linkQueue bounds the messages waiting for a link's writer. A link whose
-// queue overflows is treated as broken: its peer has not acknowledged
+// linkQueue bounds the KCP segments waiting on a link beyond its send
+// window: queued behind the window or sent and not yet acknowledged. A link
+// whose queue overflows is treated as broken: its peer has not acknowledged
 // seconds of traffic.
 const linkQueue = 2048
 
 // link is the way to one other player: sealing keys, the current address,
-// a KCP session and the goroutines that feed it. Relayed links may later
-// carry the same session over another player; nothing above this type
-// knows about addresses.
+// and a KCP protocol object with the one goroutine that keeps its clock.
+// Relayed links may later carry the same KCP over another player; nothing
+// above this type knows about addresses.
+//
+// KCP is kcp-go's bare protocol object, driven here and nowhere else: a
+// message is handed to it and flushed on the writer's goroutine, a datagram
+// is fed to it on the endpoint's read goroutine, which also delivers the
+// messages it completes, and the link's own goroutine runs its timer
+// (retransmissions, delayed acknowledgements) while there is something to
+// retransmit or acknowledge. No kcp-go goroutine or timer is involved.
 type link struct {
 	ep     *endpoint
 	pub    []byte
@@ -73,23 +79,32 @@ type link struct {
 	shownVia   *link         // lobby loop only: the relay the game was last told of
 	gone       atomic.Bool   // the player said goodbye, or the link broke
 
-	in   chan []byte // KCP datagrams for the session
-	sess *kcp.UDPSession
+	kmu      sync.Mutex
+	kcp      *kcp.KCP    // kmu
+	timer    *time.Timer // kmu: fires kcpLoop while armed
+	armed    bool        // kmu: the timer is set
+	ackDue   bool        // kmu: segments arrived whose acknowledgement waits for a flush
+	txBuf    []byte      // kmu: the message being framed
+	mss      int         // KCP's segment payload: MTU less its header
+	limit    int         // most segments KCP may hold (SendWindow + linkQueue)
+	interval time.Duration
+	ackNow   bool         // tuning.AckNoDelay
+	srtt     atomic.Int32 // smoothed round trip in ms, from KCP's acknowledgements; 0: none yet
+	rxStream []byte       // read goroutine only: received bytes not yet a whole message
+	rxSeg    []byte       // read goroutine only: one message out of KCP
 
-	out        chan []byte // framed messages for the writer
 	onMessage  func(*link, wire.Message)
 	onDatagram func(*link, []byte)
 	onBroken   func(*link)
 
-	fec          bool
-	maxSN        atomic.Int64 // highest KCP push sequence number sent
-	bytesOut     atomic.Uint64
-	bytesIn      atomic.Uint64
-	dgramsOut    atomic.Uint64
-	dgramsIn     atomic.Uint64
-	pushes       atomic.Uint64
-	retransmits  atomic.Uint64
-	queueDropped atomic.Uint64
+	maxSN       atomic.Int64 // highest KCP push sequence number sent
+	bytesOut    atomic.Uint64
+	bytesIn     atomic.Uint64
+	dgramsOut   atomic.Uint64
+	dgramsIn    atomic.Uint64
+	pushes      atomic.Uint64
+	retransmits atomic.Uint64
+	kcpRejected atomic.Uint64 // KCP datagrams KCP refused: an authentic peer's bug
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -121,12 +136,9 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 		recvID:     seal.LinkID(p.remotePub, p.localPub),
 		candidates: append([]netip.AddrPort(nil), p.candidates...),
 		addr:       p.addr,
-		in:         make(chan []byte, 512),
-		out:        make(chan []byte, linkQueue),
 		onMessage:  p.onMessage,
 		onDatagram: p.onDatagram,
 		onBroken:   p.onBroken,
-		fec:        p.tuning.FECData > 0,
 		done:       make(chan struct{}),
 		sealBuf:    make([]byte, 0, 4096),
 		created:    time.Now(),
@@ -142,12 +154,16 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 	}
 	l.lastHeard.Store(time.Now().UnixNano())
 
-	conv := l.sendID ^ l.recvID
-	t := p.tuning
-	sess, err := kcp.NewConn3(conv, linkAddr(conv), nil, t.FECData, t.FECParity, (*linkConn)(l))
-	if err != nil {
-		return nil, fmt.Errorf("netcode: kcp session: %w", err)
-	}
+	l.startKCP(p.tuning)
+	ep.addLink(l)
+	l.wg.Add(1)
+	go l.kcpLoop()
+	return l, nil
+}
+
+// startKCP makes the link's KCP object with the tuning t.
+func (l *link) startKCP(t KCPTuning) {
+	k := kcp.NewKCP(l.sendID^l.recvID, l.output)
 	nodelay, nc := 0, 1
 	if t.NoDelay {
 		nodelay = 1
@@ -155,65 +171,85 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 	if t.Congestion {
 		nc = 0
 	}
-	sess.SetNoDelay(nodelay, int(t.Interval/time.Millisecond), t.FastResend, nc)
-	sess.SetWindowSize(t.SendWindow, t.ReceiveWindow)
-	sess.SetMtu(t.MTU)
-	sess.SetACKNoDelay(t.AckNoDelay)
-	sess.SetStreamMode(true)
-	sess.SetWriteDelay(false)
-	l.sess = sess
-
-	ep.addLink(l)
-	l.wg.Add(2)
-	go l.readLoop()
-	go l.writeLoop()
-	return l, nil
+	k.NoDelay(nodelay, int(t.Interval/time.Millisecond), t.FastResend, nc)
+	k.WndSize(t.SendWindow, t.ReceiveWindow)
+	k.SetMtu(t.MTU)
+	l.kcp = k
+	l.mss = t.MTU - kcp.IKCP_OVERHEAD
+	l.limit = t.SendWindow + linkQueue
+	l.interval = t.Interval
+	l.ackNow = t.AckNoDelay
+	l.rxSeg = make([]byte, l.mss)
+	l.timer = time.NewTimer(time.Hour)
+	l.timer.Stop()
 }
 
-// linkAddr names a link to kcp-go, which wants a stable remote address.
-type linkAddr uint32
-
-func (linkAddr) Network() string { return "peerstep" }
-
-// String is called by kcp-go for every datagram it reads: no formatting.
-func (a linkAddr) String() string {
-	const hex = "0123456789abcdef"
-	var b [13]byte
-	copy(b[:], "link-")
-	for i := range 8 {
-		b[5+i] = hex[uint32(a)>>(28-4*i)&0xf]
-	}
-	return string(b[:])
-}
-
-// linkConn is the net.PacketConn kcp-go talks through: it reads the KCP
-// datagrams the endpoint routed to the link and seals what KCP writes.
-type linkConn link
-
-func (c *linkConn) ReadFrom(p []byte) (int, net.Addr, error) {
-	l := (*link)(c)
-	select {
-	case b := <-l.in:
-		return copy(p, b), linkAddr(l.sendID ^ l.recvID), nil
-	case <-l.done:
-		return 0, nil, net.ErrClosed
-	}
-}
-
-func (c *linkConn) WriteTo(p []byte, _ net.Addr) (int, error) {
-	l := (*link)(c)
+// output is KCP's output callback, called with kmu held: it seals and
+// sends one KCP datagram.
+func (l *link) output(buf []byte, size int) {
+	p := buf[:size]
 	l.countSegments(p)
-	if err := l.send(subKCP, p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	_ = l.send(subKCP, p) // lost like any datagram: KCP resends
 }
 
-func (c *linkConn) Close() error                       { return nil }
-func (c *linkConn) LocalAddr() net.Addr                { return c.ep.conn.LocalAddr() }
-func (c *linkConn) SetDeadline(t time.Time) error      { return nil }
-func (c *linkConn) SetReadDeadline(t time.Time) error  { return nil }
-func (c *linkConn) SetWriteDeadline(t time.Time) error { return nil }
+// nowMs reads KCP's clock: Check of a KCP object never updated returns the
+// current time, in the milliseconds its timestamps count.
+func (l *link) nowMs() uint32 { return l.ep.kcpClock.Check() }
+
+// kcpLoop is the link's one goroutine: it runs KCP's timer while armed.
+func (l *link) kcpLoop() {
+	defer l.wg.Done()
+	for {
+		select {
+		case <-l.done:
+			l.kmu.Lock()
+			l.timer.Stop()
+			l.armed = false
+			l.kmu.Unlock()
+			return
+		case <-l.timer.C:
+		}
+		l.kmu.Lock()
+		l.armed = false
+		l.updateLocked()
+		l.kmu.Unlock()
+	}
+}
+
+// updateLocked lets KCP flush and retransmit what is due, then sets the
+// timer for the next time it has work: while segments wait for an
+// acknowledgement or acknowledgements wait to go, never on an idle link.
+func (l *link) updateLocked() {
+	now := l.nowMs()
+	idleBefore := l.kcp.WaitSnd() == 0
+	flushes := l.kcp.Check() == now // on an idle KCP, only its flush is due
+	l.kcp.Update()
+	if idleBefore && flushes {
+		l.ackDue = false // that flush sent them
+	}
+	l.armLocked(now)
+}
+
+// armLocked sets the timer to KCP's next due time if KCP has work and the
+// timer is not set already.
+func (l *link) armLocked(now uint32) {
+	if l.armed || (l.kcp.WaitSnd() == 0 && !l.ackDue) {
+		return
+	}
+	select {
+	case <-l.done:
+		return
+	default:
+	}
+	d := time.Duration(int32(l.kcp.Check()-now)) * time.Millisecond
+	if d < time.Millisecond {
+		// Due now, but KCP flushes on its own schedule (at most an
+		// interval away): look again soon rather than spin.
+		d = time.Millisecond
+	}
+	l.armed = true
+	l.timer.Reset(d)
+}
 
 // send seals one datagram of the given subkind and sends it on the link's
 // path: directly once a datagram came directly, through the relay while
@@ -317,9 +353,34 @@ func (l *link) countLoss() {
 	l.rxCount, l.rxBase = 0, h
 }
 
-// sendDatagram sends one datagram of engine messages, sealed.
-func (l *link) sendDatagram(payload []byte) {
-	_ = l.send(subDatagram, payload) // lost like any datagram: the engine resends
+// sendDatagram sends one datagram of engine messages, sealed: into b when
+// b is not nil and the link sends directly to an IPv4 address, for b's
+// flush, else at once.
+func (l *link) sendDatagram(b *sendBatch, payload []byte) {
+	if b == nil || (l.relay.Load() != nil && !l.direct.Load()) {
+		_ = l.send(subDatagram, payload) // lost like any datagram: the engine resends
+		return
+	}
+	to := l.currentAddr()
+	if !to.IsValid() {
+		return
+	}
+	if !to.Addr().Unmap().Is4() {
+		_ = l.sendTo(subDatagram, payload, to)
+		return
+	}
+	l.sendMu.Lock()
+	plain := append(l.sealBuf[:0], subDatagram)
+	plain = append(plain, payload...)
+	d, err := l.sealer.Seal(b.slot(), plain)
+	l.sealBuf = plain[:0]
+	l.sendMu.Unlock()
+	if err != nil {
+		return
+	}
+	b.add(d, to)
+	l.bytesOut.Add(uint64(len(d)))
+	l.dgramsOut.Add(1)
 }
 
 // receive opens a datagram the endpoint routed here, which came from from,
@@ -374,13 +435,120 @@ func (l *link) receive(d []byte, from netip.AddrPort, via *link) error {
 			l.onDatagram(l, plain[1:])
 		}
 	case subKCP:
-		select {
-		case l.in <- append([]byte(nil), plain[1:]...):
-		default:
-			l.queueDropped.Add(1)
-		}
+		l.input(plain[1:])
 	}
 	return nil
+}
+
+// input feeds one KCP datagram to KCP and delivers the messages it
+// completes, in order; read goroutine only. KCP copies what it keeps.
+func (l *link) input(d []byte) {
+	l.kmu.Lock()
+	select {
+	case <-l.done:
+		l.kmu.Unlock()
+		return
+	default:
+	}
+	now := l.nowMs()
+	pushes := l.sampleRTT(d, now)
+	if l.kcp.Input(d, true, l.ackNow) < 0 {
+		l.kcpRejected.Add(1)
+	}
+	if pushes && !l.ackNow {
+		l.ackDue = true
+	}
+	ok := l.drainLocked()
+	l.armLocked(now)
+	l.kmu.Unlock()
+	if !ok {
+		l.broken()
+		return
+	}
+	l.deliver()
+}
+
+// drainLocked moves what KCP completed to rxStream. It reports false if
+// the peer sent a message KCP cannot hand over.
+func (l *link) drainLocked() bool {
+	for {
+		n := l.kcp.PeekSize()
+		if n < 0 {
+			return true
+		}
+		if n > len(l.rxSeg) {
+			// Our peers send one segment per KCP message; a fragmented
+			// one is read whole, up to KCP's own bound.
+			if n > 255*kcp.IKCP_MTU_DEF {
+				return false
+			}
+			l.rxSeg = make([]byte, n)
+		}
+		m := l.kcp.Recv(l.rxSeg)
+		if m < 0 {
+			return false
+		}
+		l.rxStream = append(l.rxStream, l.rxSeg[:m]...)
+	}
+}
+
+// deliver hands every whole message in rxStream to onMessage: the stream
+// is [length u16][message] repeated, cut into segments anywhere.
+func (l *link) deliver() {
+	b := l.rxStream
+	for len(b) >= 2 {
+		n := int(binary.BigEndian.Uint16(b))
+		if len(b) < 2+n {
+			break
+		}
+		m, err := wire.Decode(b[2 : 2+n])
+		b = b[2+n:]
+		if err != nil {
+			// An authenticated peer sent something we cannot parse:
+			// skip it, the stream framing is intact.
+			l.ep.log.Warn("bad message from peer", "link", l.recvID, "addr", l.currentAddr(), "err", err)
+			continue
+		}
+		l.onMessage(l, m)
+	}
+	l.rxStream = append(l.rxStream[:0], b...)
+}
+
+// sampleRTT measures the round trip from the acknowledgements in a KCP
+// datagram, as KCP does (it keeps its own figure unexported): each echoes
+// the timestamp of the segment it acknowledges; the datagram's last
+// acknowledgement is one sample, smoothed by an eighth as in RFC 6298. It
+// reports whether the datagram carries data, which KCP will acknowledge.
+func (l *link) sampleRTT(p []byte, now uint32) (pushes bool) {
+	var latest uint32
+	acks := false
+	for len(p) >= kcp.IKCP_OVERHEAD {
+		cmd := p[4]
+		ts := binary.LittleEndian.Uint32(p[8:])
+		n := int(binary.LittleEndian.Uint32(p[20:]))
+		switch cmd {
+		case kcp.IKCP_CMD_ACK:
+			latest, acks = ts, true
+		case kcp.IKCP_CMD_PUSH:
+			pushes = true
+		}
+		if n < 0 || kcp.IKCP_OVERHEAD+n > len(p) {
+			break
+		}
+		p = p[kcp.IKCP_OVERHEAD+n:]
+	}
+	if !acks {
+		return pushes
+	}
+	rtt := int32(now - latest)
+	if rtt < 0 {
+		return pushes
+	}
+	if old := l.srtt.Load(); old != 0 {
+		rtt = max(1, old+(rtt-old)/8)
+	}
+	l.srtt.Store(max(1, rtt))
+	return pushes
 }
 
 // probe sends a probe to every candidate address until a datagram comes
@@ -417,67 +585,44 @@ func (l *link) setCandidates(c []netip.AddrPort) {
 	l.addrMu.Unlock()
 }
 
-// write queues one message for the peer without blocking. It reports false
-// when the link is broken or closed.
+// write hands one message to KCP and lets it send what it may now, without
+// blocking on the peer. It reports false when the link is broken or closed.
 func (l *link) write(m wire.Message) bool {
-	b, err := wire.Append(make([]byte, 2, 64), m)
-	if err != nil {
+	l.kmu.Lock()
+	b, err := wire.Append(append(l.txBuf[:0], 0, 0), m)
+	if err != nil || len(b)-2 > 0xffff {
+		l.kmu.Unlock()
 		return false
 	}
+	l.txBuf = b[:0]
 	binary.BigEndian.PutUint16(b, uint16(len(b)-2))
+	return l.sendFrameLocked(b)
+}
+
+// sendFrameLocked hands KCP one framed message, [length u16][message], and
+// unlocks kmu.
+func (l *link) sendFrameLocked(b []byte) bool {
 	select {
 	case <-l.done:
+		l.kmu.Unlock()
 		return false
 	default:
 	}
-	select {
-	case l.out <- b:
-		return true
-	default:
+	if l.kcp.WaitSnd()+(len(b)+l.mss-1)/l.mss > l.limit {
+		l.kmu.Unlock()
 		l.broken()
 		return false
 	}
-}
-
-func (l *link) writeLoop() {
-	defer l.wg.Done()
-	for {
-		select {
-		case b := <-l.out:
-			if _, err := l.sess.Write(b); err != nil {
-				l.broken()
-				return
-			}
-		case <-l.done:
-			return
-		}
+	// One segment per KCP message, so that a message of any size fits
+	// the receive window: the stream's framing finds the messages again.
+	for len(b) > 0 {
+		n := min(len(b), l.mss)
+		l.kcp.Send(b[:n])
+		b = b[n:]
 	}
-}
-
-func (l *link) readLoop() {
-	defer l.wg.Done()
-	r := bufio.NewReaderSize(l.sess, 8<<10)
-	buf := make([]byte, wire.MaxMessageSize)
-	var hdr [2]byte
-	for {
-		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			l.broken()
-			return
-		}
-		n := int(binary.BigEndian.Uint16(hdr[:]))
-		if _, err := io.ReadFull(r, buf[:n]); err != nil {
-			l.broken()
-			return
-		}
-		m, err := wire.Decode(buf[:n])
-		if err != nil {
-			// An authenticated peer sent something we cannot parse:
-			// skip it, the stream framing is intact.
-			l.ep.log.Warn("bad message from peer", "link", l.recvID, "addr", l.currentAddr(), "err", err)
-			continue
-		}
-		l.onMessage(l, m)
-	}
+	l.updateLocked()
+	l.kmu.Unlock()
+	return true
 }
 
 // broken reports the link as unusable once, unless it was closed on purpose.
@@ -492,40 +637,34 @@ func (l *link) broken() {
 	}
 }
 
-// close stops the link's goroutines and its KCP session.
+// close stops the link's goroutine and its KCP.
 func (l *link) close() {
 	l.closeOnce.Do(func() {
+		l.kmu.Lock()
 		close(l.done)
+		l.kmu.Unlock()
 		l.ep.removeLink(l)
-		l.sess.Close()
 	})
 	l.wg.Wait()
 }
 
-// flushOut gives the writer a moment to hand queued messages to KCP and
-// KCP a moment to put them on the wire; used before a polite close.
-func (l *link) flushOut(d time.Duration) {
-	deadline := time.Now().Add(d)
-	for len(l.out) > 0 && time.Now().Before(deadline) {
-		time.Sleep(2 * time.Millisecond)
-	}
+// flushOut lets KCP put what it holds on the wire now, before a polite
+// close; retransmissions keep running on the link's timer until close.
+func (l *link) flushOut() {
+	l.kmu.Lock()
+	l.updateLocked()
+	l.kmu.Unlock()
 }
 
 // countSegments reads the KCP headers of an outgoing datagram to count
-// pushes and retransmissions (kcp-go keeps those counters global only).
+// pushes and retransmissions (kcp-go keeps those counters global only);
+// called with kmu held.
 func (l *link) countSegments(p []byte) {
-	const fecHeader = 6 // seqid uint32, flag uint16
-	if l.fec {
-		if len(p) < fecHeader+2 || binary.LittleEndian.Uint16(p[4:]) != 0xf1 {
-			return // a parity shard
-		}
-		p = p[fecHeader+2:]
-	}
-	for len(p) >= 24 {
+	for len(p) >= kcp.IKCP_OVERHEAD {
 		cmd := p[4]
 		sn := int64(binary.LittleEndian.Uint32(p[12:]))
 		n := int(binary.LittleEndian.Uint32(p[20:]))
-		if cmd == 81 { // IKCP_CMD_PUSH
+		if cmd == kcp.IKCP_CMD_PUSH {
 			l.pushes.Add(1)
 			if sn <= l.maxSN.Load() {
 				l.retransmits.Add(1)
@@ -533,10 +672,10 @@ func (l *link) countSegments(p []byte) {
 				l.maxSN.Store(sn)
 			}
 		}
-		if n < 0 || 24+n > len(p) {
+		if n < 0 || kcp.IKCP_OVERHEAD+n > len(p) {
 			return
 		}
-		p = p[24+n:]
+		p = p[kcp.IKCP_OVERHEAD+n:]
 	}
 }
 
@@ -646,5 +785,5 @@ func (b *tokenBucket) take(now time.Duration) bool {
 }
 
 func (l *link) rtt() time.Duration {
-	return time.Duration(l.sess.GetSRTT()) * time.Millisecond
+	return time.Duration(l.srtt.Load()) * time.Millisecond
 }

@@ -54,6 +54,7 @@ type matchState struct {
 	paused    time.Duration // time this process did not tick, left out of the engine's clock
 	batches   [][][]byte    // reliable messages by player, for one KCP message each
 	datagrams []datagramOut // datagram messages by player
+	out       *sendBatch    // the tick's datagrams, sent in one call; nil: one by one
 }
 
 // pingInterval is how often the engine pings each player in a match: often
@@ -134,6 +135,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 	}
 	m.batches = make([][][]byte, len(st.Pubs))
 	m.datagrams = make([]datagramOut, len(st.Pubs))
+	m.out = c.ep.newBatch()
 	c.started = true
 	close(c.startedCh)
 	c.events = append(c.events, Event{Kind: EventStarted, Frame: 0})
@@ -318,8 +320,11 @@ func (c *core) send(out []lockstep.Outbound) {
 	}
 	for p := range m.datagrams {
 		if m.peers[p] != nil {
-			m.datagrams[p].flush(m.peers[p])
+			m.datagrams[p].flush(m.peers[p], m.out)
 		}
+	}
+	if m.out != nil {
+		m.out.flush()
 	}
 	for p, batch := range m.batches {
 		if len(batch) == 0 {

@@ -32,7 +32,7 @@ type PeerStats struct {
 	// player whose pings measure more than 4 % loss each way.
 	Loss float64
 	// Everything on the wire to and from this player: sealed datagrams,
-	// KCP headers, acknowledgements and FEC included.
+	// KCP headers and acknowledgements included.
 	BytesSent         uint64
 	BytesReceived     uint64
 	DatagramsSent     uint64

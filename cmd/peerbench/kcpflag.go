@@ -10,7 +10,7 @@ import (
 )
 
 // parseKCP reads a tuning such as
-// "nodelay=1,interval=10,resend=2,nc=1,wnd=128,fec=0/0" on top of base: the
+// "nodelay=1,interval=10,resend=2,nc=1,wnd=128" on top of base: the
 // keys not given keep base's value. Keys:
 //
 //	nodelay=0|1        KCP no-delay mode
@@ -20,7 +20,6 @@ import (
 //	wnd=N or wnd=S/R   send and receive windows, in segments
 //	mtu=N              largest KCP datagram before sealing
 //	acknodelay=0|1     acknowledge each segment at once
-//	fec=D/P            FEC data and parity shards (0/0: off)
 func parseKCP(spec string, base netcode.KCPTuning) (netcode.KCPTuning, error) {
 	t := base
 	spec = strings.TrimSpace(spec)
@@ -73,13 +72,8 @@ func parseKCP(spec string, base netcode.KCPTuning) (netcode.KCPTuning, error) {
 		case "acknodelay", "ack":
 			n, err = num()
 			t.AckNoDelay = n != 0
-		case "fec":
-			if !strings.Contains(v, "/") {
-				return t, fmt.Errorf("-kcp: fec=%q is not D/P", v)
-			}
-			t.FECData, t.FECParity, err = pair()
 		default:
-			return t, fmt.Errorf("-kcp: unknown key %q (nodelay, interval, resend, nc, wnd, mtu, acknodelay, fec)", k)
+			return t, fmt.Errorf("-kcp: unknown key %q (nodelay, interval, resend, nc, wnd, mtu, acknodelay)", k)
 		}
 		if err != nil {
 			return t, err
@@ -99,8 +93,6 @@ func checkKCP(t netcode.KCPTuning) error {
 		return fmt.Errorf("-kcp: wnd=%d/%d: 1 to 4096 segments each", t.SendWindow, t.ReceiveWindow)
 	case t.MTU < 200 || t.MTU > 1400:
 		return fmt.Errorf("-kcp: mtu=%d: 200 to 1400 bytes", t.MTU)
-	case t.FECData > 16 || t.FECParity > 16 || (t.FECData == 0) != (t.FECParity == 0):
-		return fmt.Errorf("-kcp: fec=%d/%d: 0/0, or 1 to 16 shards of each", t.FECData, t.FECParity)
 	}
 	return nil
 }
@@ -117,7 +109,7 @@ func formatKCP(t netcode.KCPTuning) string {
 	if t.ReceiveWindow != t.SendWindow {
 		wnd += "/" + strconv.Itoa(t.ReceiveWindow)
 	}
-	return fmt.Sprintf("nodelay=%d,interval=%d,resend=%d,nc=%d,wnd=%s,mtu=%d,acknodelay=%d,fec=%d/%d",
+	return fmt.Sprintf("nodelay=%d,interval=%d,resend=%d,nc=%d,wnd=%s,mtu=%d,acknodelay=%d",
 		b2i(t.NoDelay), t.Interval/time.Millisecond, t.FastResend, b2i(!t.Congestion), wnd, t.MTU,
-		b2i(t.AckNoDelay), t.FECData, t.FECParity)
+		b2i(t.AckNoDelay))
 }

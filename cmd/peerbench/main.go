@@ -6,7 +6,7 @@
 //	peerbench -players 4 -latency 40ms -jitter 5ms -loss 0.02 -json
 //	peerbench -sweep                 # the Markdown table of docs/BENCH.md
 //	peerbench -soak 30m              # a long run: memory, goroutines, desyncs
-//	peerbench -kcp "fec=2/1,interval=20" -latency 40ms ...  # try a tuning
+//	peerbench -kcp "resend=1,interval=20" -latency 40ms ...  # try a tuning
 //	peerbench -players 4 -latency 40ms -loss 0.02 -both-ways # one bad link each, both ways
 //
 // The network flags are netsim's (-latency, -jitter, -loss, -dup, -reorder,
@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -50,6 +51,7 @@ type command struct {
 	sweep  bool
 	soak   time.Duration
 	procs  int
+	cpuOut string // -cpuprofile: where to write a CPU profile of the whole run
 }
 
 // parseArgs reads and checks the command line. Every error it returns is a
@@ -79,8 +81,9 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*command, error) {
 	fs.IntVar(&o.loopHz, "loop-hz", 0, "with -loop ticker, the game loop's own rate in Hz (0: the tick rate); its latency counts from the loop reading the input to the loop simulating it")
 	fs.DurationVar(&o.margin, "margin", 0, "netcode.Config.DelayMargin: time the automatic input delay keeps beyond the one-way time (e.g. 17ms for a frame more), at most 1s")
 	fs.IntVar(&o.copies, "copies", 0, "datagrams carrying each tick's input (netcode.Config.InputCopies), 1 to 4; 0 = default (2, or 3 over a lossy link)")
-	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1,fec=0/0"`)
+	fs.StringVar(&kcpSpec, "kcp", "", `KCP tuning on top of the defaults, e.g. "nodelay=1,interval=10,resend=2,nc=1,wnd=128,acknodelay=1"`)
 	fs.IntVar(&c.procs, "procs", 0, "GOMAXPROCS for the run; 0 leaves Go's default (the number of CPUs). All peers share one process, so this is not one machine's view (docs/TUNING.md §1)")
+	fs.StringVar(&c.cpuOut, "cpuprofile", "", "write a CPU profile of the whole process (every peer, the simulator) to this file; read it with go tool pprof")
 	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object per run on stdout")
 	fs.BoolVar(&c.sweep, "sweep", false, "run the matrix (2, 4, 8, 16 players × clean, 40ms±5ms 2%, 80ms±15ms 10%) and print a Markdown table")
 	fs.DurationVar(&c.soak, "soak", 0, "run 4 players at 60 Hz through the simulator for this long and report memory, goroutines, desyncs and stalls")
@@ -140,6 +143,17 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if c.procs > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.procs))
+	}
+	if c.cpuOut != "" {
+		f, err := os.Create(c.cpuOut)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	switch {
 	case c.soak > 0:

@@ -103,7 +103,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-kcp", "speed=9"}, "-kcp: unknown key \"speed\""},
 		{[]string{"-kcp", "mtu=50"}, "-kcp: mtu=50: 200 to 1400 bytes"},
 		{[]string{"-kcp", "wnd=0"}, "-kcp: wnd=0/0: 1 to 4096"},
-		{[]string{"-kcp", "fec=1/0"}, "-kcp: fec=1/0: 0/0, or 1 to 16"},
+		{[]string{"-kcp", "fec=2/1"}, "-kcp: unknown key \"fec\""},
 		{[]string{"-kcp", "interval=0"}, "-kcp: interval=0: 1 to 1000 ms"},
 		{[]string{"-soak", "-1s"}, "-soak -1s: a duration"},
 		{[]string{"-soak", "1m", "-sweep"}, "-soak and -sweep: one or the other"},
@@ -216,11 +216,11 @@ func buildPeerbench(t *testing.T) string {
 
 func TestParseKCP(t *testing.T) {
 	base := netcode.DefaultKCPTuning()
-	got, err := parseKCP("nodelay=0, interval=20,resend=0,nc=0,wnd=64/256,mtu=1000,acknodelay=0,fec=3/2", base)
+	got, err := parseKCP("nodelay=0, interval=20,resend=0,nc=0,wnd=64/256,mtu=1000,acknodelay=0", base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := netcode.KCPTuning{Interval: 20 * time.Millisecond, Congestion: true, SendWindow: 64, ReceiveWindow: 256, MTU: 1000, FECData: 3, FECParity: 2}
+	want := netcode.KCPTuning{Interval: 20 * time.Millisecond, Congestion: true, SendWindow: 64, ReceiveWindow: 256, MTU: 1000}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
@@ -231,7 +231,7 @@ func TestParseKCP(t *testing.T) {
 	if got, _ := parseKCP("", base); got != base {
 		t.Fatalf("empty spec changed the tuning: %+v", got)
 	}
-	for _, bad := range []string{"nodelay", "fec=2", "wnd=x", "speed=9", "interval=-1"} {
+	for _, bad := range []string{"nodelay", "fec=2/1", "wnd=x", "speed=9", "interval=-1"} {
 		if _, err := parseKCP(bad, base); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
