@@ -211,7 +211,7 @@ func checkEqual(t *testing.T, res []peerResult, skip map[int]bool) {
 // in one datagram a tick (1: every lost input must be sent again, or the
 // match stalls for good), in two, and adapting to the loss (0, the
 // default: three at this loss).
-func TestInputCopies(t *testing.T) { runScenarios(t, transport{}, inputCopiesScenarios()) }
+func TestInputCopies(t *testing.T) { virtual(t, inputCopiesScenarios(), nil) }
 
 func inputCopiesScenarios() []scenario {
 	var out []scenario
@@ -483,7 +483,7 @@ func TestPace(t *testing.T) {
 	for _, kind := range []loopKind{loopSleep, loopTicker, loopUnpaced} {
 		scs = append(scs, scenario{kind.String(), func(t *testing.T, tr transport) { testPace(t, tr, kind) }})
 	}
-	runScenarios(t, transport{}, scs)
+	virtual(t, scs, nil)
 }
 
 func testPace(t *testing.T, tr transport, kind loopKind) {
@@ -524,11 +524,10 @@ func testPace(t *testing.T, tr transport, kind loopKind) {
 // that wait out Pace keep their ticks in phase and run at 2 frames of delay
 // (55 ms and the eighth of a frame pacing needs, rounded up); a fixed-rate
 // loop whose ticks a Ticker runs gets the same; a frame of DelayMargin is a
-// frame more. Each figure has 38 ms to spare for a busy machine's jitter
-// before it rounds up once more: long frames, so that CI's load cannot move
-// the answer; and the test counts the delay each peer ran at most often in
-// the second half, not the last one, which a moment's load can raise.
-func TestDelayFollowsPacing(t *testing.T) { runScenarios(t, transport{}, delayScenarios()) }
+// frame more. It runs in virtual time (a synctest bubble over memnet), so
+// a busy machine cannot move the answer; it counts the delay each peer ran
+// at most often in the second half.
+func TestDelayFollowsPacing(t *testing.T) { virtual(t, delayScenarios(), nil) }
 
 func delayScenarios() []scenario {
 	frame := time.Second / 20

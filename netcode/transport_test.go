@@ -153,9 +153,10 @@ func (tr transport) lobby(t *testing.T, n int, seed uint64, tweak func(*Config))
 	return peers
 }
 
-// TestSessionMemory runs the suite on sockets in memory.
+// TestSessionMemory runs the suite on sockets in memory, in virtual time
+// (session_virtual_test.go).
 func TestSessionMemory(t *testing.T) {
-	runSessionSuite(t, transport{mem: newMemTransport(t)})
+	virtual(t, sessionScenarios, &netsim.Config{Latency: 20 * time.Millisecond, Jitter: 5 * time.Millisecond, Loss: 0.02})
 }
 
 // TestSessionUDP runs the suite on loopback UDP.
