@@ -64,6 +64,7 @@ type peer struct {
 	remoteAdv     float64 // the same, as the player sees it
 	hasRemote     bool
 	pingsAnswered int
+	samples       [rttWindow]time.Duration // the latest round-trip samples, a ring
 
 	// The input exchange towards this player.
 	acked     Frame         // it holds every local input up to here
@@ -701,7 +702,31 @@ func (e *Engine) sampleRTT(pl *peer, r time.Duration) {
 		pl.rttVar = (3*pl.rttVar + d) / 4
 		pl.rtt = (7*pl.rtt + r) / 8
 	}
+	pl.samples[pl.pingsAnswered%rttWindow] = r
 	pl.pingsAnswered++
+}
+
+// rttWindow is how many of the latest round-trip samples the automatic
+// delay looks at.
+const rttWindow = 16
+
+// oneWayBound is the one-way time an input to pl should rarely exceed:
+// half the largest of the latest rttWindow round trips (pongs say how long
+// each ping waited for a tick, so a sample is the network's, not tick
+// phase). Until there are that many, half the smoothed round trip plus its
+// deviation, which errs high. The largest recent sample moves less than
+// the deviation's running mean: at 80 ms ± 15 ms and 10 % loss the delay
+// stays at 6 frames where the mean and deviation had it at 7 a third of
+// the time, with the same stalls (docs/TUNING.md §4).
+func (pl *peer) oneWayBound() time.Duration {
+	if pl.pingsAnswered < rttWindow {
+		return pl.rtt/2 + pl.rttVar
+	}
+	var w time.Duration
+	for _, r := range pl.samples {
+		w = max(w, r)
+	}
+	return max(w, pl.rtt) / 2
 }
 
 // DropPlayer starts dropping player p: its link closed, or the game wants
@@ -939,10 +964,7 @@ func (e *Engine) autoDelay() {
 	for p, pl := range e.players {
 		if e.active(p) && pl.pingsAnswered >= 3 {
 			known = true
-			// One way, plus its deviation: pongs say how long the ping
-			// waited for a tick, so rttVar is network jitter, not tick
-			// phase (docs/TUNING.md).
-			worst = max(worst, pl.rtt/2+pl.rttVar)
+			worst = max(worst, pl.oneWayBound())
 		}
 	}
 	if !known {

@@ -107,3 +107,38 @@ func TestAutoDelayShrinksAfterQuiet(t *testing.T) {
 		t.Errorf("delay flapped: %v", changes)
 	}
 }
+
+// TestDelayHoldsUnderJitter: at 80 ms ± 15 ms and 10 % loss the one way
+// is at most 95 ms, and 6 frames (100 ms) hold it. The automatic delay must
+// stay there rather than follow every swing of the round trip's deviation
+// up to 7 (which it did a third of the time), and the match must not stall
+// more for it.
+func TestDelayHoldsUnderJitter(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		m := newMatch(seed, 4, DefaultConfig(4, 0), 80*time.Millisecond, 15*time.Millisecond, 3600)
+		m.net.loss = 0.1
+		for _, p := range m.peers {
+			p.pace = true
+		}
+		delays := map[int]int{}
+		ticks := 0
+		m.onTick = func(m *match, i int) {
+			if m.now > 5*time.Second {
+				delays[m.peers[i].e.InputDelay()]++
+				ticks++
+			}
+		}
+		m.run()
+		stalls := 0
+		for _, p := range m.peers {
+			stalls += p.stalls
+		}
+		t.Logf("seed %d: delays %v, stalls %.2f%%", seed, delays, 100*float64(stalls)/float64(4*3600))
+		if delays[6] < ticks*95/100 {
+			t.Errorf("seed %d: 6 frames of delay on %d of %d ticks (%v), want 95%%", seed, delays[6], ticks, delays)
+		}
+		if stalls > 4*3600*3/200 { // 1.5 %: the 7-frame delay stalled as much (0.7 to 1 %)
+			t.Errorf("seed %d: %d stalled ticks of %d", seed, stalls, 4*3600)
+		}
+	}
+}
