@@ -1,13 +1,12 @@
 package lockstep
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
-	"os"
 	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/peerstep/peerstep/internal/wiredoc"
 )
 
 // normalized returns a copy of m in the form DecodeMessage gives: an
@@ -114,24 +113,11 @@ func TestMessageGolden(t *testing.T) {
 
 func readGolden(t *testing.T, path string) map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
+	g, err := wiredoc.ReadGolden(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		name, hexed, ok := strings.Cut(sc.Text(), " ")
-		if ok && !strings.HasPrefix(name, "#") {
-			out[name] = hexed
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return g
 }
 
 func TestDecodeRefusesNonCanonical(t *testing.T) {

@@ -65,3 +65,21 @@ func Check(path, section, table string, update bool) error {
 	out := append(append(append([]byte{}, doc[:i+len(begin)]...), table...), doc[j:]...)
 	return os.WriteFile(path, out, 0o644)
 }
+
+// ReadGolden reads a golden file of encoded samples: a line each, the
+// sample's name, a space and its bytes in hex; lines starting with # are
+// comments. It returns the hex by name.
+func ReadGolden(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, hexed, ok := strings.Cut(strings.TrimRight(line, "\r"), " ")
+		if ok && !strings.HasPrefix(name, "#") {
+			out[name] = hexed
+		}
+	}
+	return out, nil
+}

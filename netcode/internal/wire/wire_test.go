@@ -1,16 +1,15 @@
 package wire
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"errors"
-	"os"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/peerstep/peerstep/internal/msgp"
+
+	"github.com/peerstep/peerstep/internal/wiredoc"
 )
 
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
@@ -140,24 +139,11 @@ func canonical(in []byte) ([]byte, error) {
 
 func readGolden(t *testing.T, path string) map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
+	g, err := wiredoc.ReadGolden(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		name, hexed, ok := strings.Cut(sc.Text(), " ")
-		if ok && !strings.HasPrefix(name, "#") {
-			out[name] = hexed
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return g
 }
 
 func TestDecodeErrors(t *testing.T) {
