@@ -94,8 +94,8 @@ type Config struct {
 	// each).
 	InputCopies int
 
-	// KCP tunes the reliable transport. The zero value means
-	// DefaultKCPTuning().
+	// KCP tunes the reliable transport; each zero field takes its default
+	// (DefaultKCPTuning).
 	KCP KCPTuning
 	// Network, when set, impairs every datagram this peer sends with the
 	// network simulator (latency, jitter, loss...), and what it receives
@@ -140,20 +140,24 @@ func (c *Config) Validate() error {
 // DefaultInputCopies is Config.InputCopies's default.
 const DefaultInputCopies = lockstep.DefaultInputCopies
 
-// KCPTuning sets the KCP protocol's knobs for one link. See DefaultKCPTuning
-// for the measured defaults; docs/TUNING.md says how they were chosen.
+// KCPTuning sets the KCP protocol's knobs for one link, field by field:
+// each zero field takes its default (DefaultKCPTuning), so a game sets only
+// what it changes, e.g. KCPTuning{Interval: 20 * time.Millisecond}.
+// docs/TUNING.md says how the defaults were chosen.
 type KCPTuning struct {
 	// Interval is KCP's internal update interval. Default 10 ms.
 	Interval time.Duration
-	// NoDelay turns on KCP's no-delay mode: a shorter minimum
-	// retransmission timeout and no exponential backoff.
-	NoDelay bool
+	// NormalMode turns KCP's no-delay mode off: a 100 ms minimum
+	// retransmission timeout and exponential backoff, where the default
+	// (no-delay) keeps 30 ms and no backoff.
+	NormalMode bool
 	// FastResend retransmits a segment after this many later segments were
-	// acknowledged (0 turns fast resend off).
+	// acknowledged. Default 2; negative turns fast resend off.
 	FastResend int
 	// Congestion turns on KCP's congestion window. Games want it off.
 	Congestion bool
 	// SendWindow and ReceiveWindow are the window sizes in segments.
+	// Default 128 each.
 	SendWindow    int
 	ReceiveWindow int
 	// MTU is the largest KCP datagram, before sealing. Default 1200.
@@ -172,7 +176,6 @@ type KCPTuning struct {
 func DefaultKCPTuning() KCPTuning {
 	return KCPTuning{
 		Interval:      10 * time.Millisecond,
-		NoDelay:       true,
 		FastResend:    2,
 		SendWindow:    128,
 		ReceiveWindow: 128,
@@ -180,18 +183,37 @@ func DefaultKCPTuning() KCPTuning {
 	}
 }
 
-func (t KCPTuning) isZero() bool { return t == KCPTuning{} }
+// withDefaults gives each zero field of t its default.
+func (t KCPTuning) withDefaults() KCPTuning {
+	d := DefaultKCPTuning()
+	if t.Interval == 0 {
+		t.Interval = d.Interval
+	}
+	if t.FastResend == 0 {
+		t.FastResend = d.FastResend
+	}
+	if t.SendWindow == 0 {
+		t.SendWindow = d.SendWindow
+	}
+	if t.ReceiveWindow == 0 {
+		t.ReceiveWindow = d.ReceiveWindow
+	}
+	if t.MTU == 0 {
+		t.MTU = d.MTU
+	}
+	return t
+}
 
 func (t KCPTuning) validate() error {
 	switch {
 	case t.Interval < time.Millisecond || t.Interval > time.Second:
-		return fmt.Errorf("%w: KCP interval %v out of [1ms, 1s]", ErrBadConfig, t.Interval)
-	case t.FastResend < 0:
-		return fmt.Errorf("%w: negative KCP fast resend", ErrBadConfig)
+		return fmt.Errorf("%w: KCP.Interval %v out of [1ms, 1s]", ErrBadConfig, t.Interval)
+	case t.FastResend > 64:
+		return fmt.Errorf("%w: KCP.FastResend %d out of [1, 64] (negative: off)", ErrBadConfig, t.FastResend)
 	case t.SendWindow < 1 || t.ReceiveWindow < 1 || t.SendWindow > 4096 || t.ReceiveWindow > 4096:
-		return fmt.Errorf("%w: KCP windows %d/%d out of [1, 4096]", ErrBadConfig, t.SendWindow, t.ReceiveWindow)
+		return fmt.Errorf("%w: KCP.SendWindow/ReceiveWindow %d/%d out of [1, 4096]", ErrBadConfig, t.SendWindow, t.ReceiveWindow)
 	case t.MTU < 200 || t.MTU > 1400:
-		return fmt.Errorf("%w: KCP MTU %d out of [200, 1400]", ErrBadConfig, t.MTU)
+		return fmt.Errorf("%w: KCP.MTU %d out of [200, 1400]", ErrBadConfig, t.MTU)
 	}
 	return nil
 }
@@ -257,9 +279,7 @@ func (c *Config) withDefaults() (Config, error) {
 	if out.InputCopies < 0 || out.InputCopies > 4 {
 		return out, fmt.Errorf("%w: InputCopies %d out of [0, 4] (0: the default, adapting to loss)", ErrBadConfig, out.InputCopies)
 	}
-	if out.KCP.isZero() {
-		out.KCP = DefaultKCPTuning()
-	}
+	out.KCP = out.KCP.withDefaults()
 	if err := out.KCP.validate(); err != nil {
 		return out, err
 	}

@@ -35,6 +35,32 @@ func TestDefaultConfig(t *testing.T) {
 	}
 }
 
+// TestKCPFieldByField: a KCPTuning with some fields set keeps those and
+// takes the default of every zero one.
+func TestKCPFieldByField(t *testing.T) {
+	d := DefaultKCPTuning()
+	for _, tt := range []struct {
+		name string
+		set  KCPTuning
+		want func(KCPTuning) KCPTuning
+	}{
+		{"nothing", KCPTuning{}, func(k KCPTuning) KCPTuning { return k }},
+		{"interval", KCPTuning{Interval: 20 * time.Millisecond}, func(k KCPTuning) KCPTuning { k.Interval = 20 * time.Millisecond; return k }},
+		{"windows", KCPTuning{SendWindow: 32}, func(k KCPTuning) KCPTuning { k.SendWindow = 32; return k }},
+		{"normal mode", KCPTuning{NormalMode: true}, func(k KCPTuning) KCPTuning { k.NormalMode = true; return k }},
+		{"fast resend off", KCPTuning{FastResend: -1}, func(k KCPTuning) KCPTuning { k.FastResend = -1; return k }},
+		{"mtu and acks", KCPTuning{MTU: 900, AckNoDelay: true}, func(k KCPTuning) KCPTuning { k.MTU, k.AckNoDelay = 900, true; return k }},
+	} {
+		c, err := (&Config{KCP: tt.set}).withDefaults()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if want := tt.want(d); c.KCP != want {
+			t.Errorf("%s: KCP %+v, want %+v", tt.name, c.KCP, want)
+		}
+	}
+}
+
 // TestValidateNamesTheField: every error says which field is wrong.
 func TestValidateNamesTheField(t *testing.T) {
 	for _, tt := range []struct {
@@ -53,6 +79,10 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"Settings", func(c *Config) { c.Settings = make([]byte, 5000) }},
 		{"InputCopies", func(c *Config) { c.InputCopies = 9 }},
 		{"Reach.LANListen", func(c *Config) { c.Reach.LANListen = "x" }},
+		{"KCP.Interval", func(c *Config) { c.KCP.Interval = 2 * time.Second }},
+		{"KCP.MTU", func(c *Config) { c.KCP.MTU = 100 }},
+		{"KCP.SendWindow", func(c *Config) { c.KCP.SendWindow = 5000 }},
+		{"KCP.FastResend", func(c *Config) { c.KCP.FastResend = 100 }},
 	} {
 		t.Run(tt.field, func(t *testing.T) {
 			c := DefaultConfig()

@@ -164,14 +164,14 @@ func newLink(ep *endpoint, p linkParams) (*link, error) {
 // startKCP makes the link's KCP object with the tuning t.
 func (l *link) startKCP(t KCPTuning) {
 	k := kcp.NewKCP(l.sendID^l.recvID, l.output)
-	nodelay, nc := 0, 1
-	if t.NoDelay {
-		nodelay = 1
+	nodelay, nc := 1, 1
+	if t.NormalMode {
+		nodelay = 0
 	}
 	if t.Congestion {
 		nc = 0
 	}
-	k.NoDelay(nodelay, int(t.Interval/time.Millisecond), t.FastResend, nc)
+	k.NoDelay(nodelay, int(t.Interval/time.Millisecond), max(t.FastResend, 0), nc)
 	k.WndSize(t.SendWindow, t.ReceiveWindow)
 	k.SetMtu(t.MTU)
 	l.kcp = k

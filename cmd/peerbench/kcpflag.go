@@ -56,12 +56,14 @@ func parseKCP(spec string, base netcode.KCPTuning) (netcode.KCPTuning, error) {
 		switch k {
 		case "nodelay":
 			n, err = num()
-			t.NoDelay = n != 0
+			t.NormalMode = n == 0
 		case "interval":
 			n, err = num()
 			t.Interval = time.Duration(n) * time.Millisecond
 		case "resend":
-			t.FastResend, err = num()
+			if t.FastResend, err = num(); t.FastResend == 0 {
+				t.FastResend = -1 // off
+			}
 		case "nc":
 			n, err = num()
 			t.Congestion = n == 0
@@ -110,6 +112,6 @@ func formatKCP(t netcode.KCPTuning) string {
 		wnd += "/" + strconv.Itoa(t.ReceiveWindow)
 	}
 	return fmt.Sprintf("nodelay=%d,interval=%d,resend=%d,nc=%d,wnd=%s,mtu=%d,acknodelay=%d",
-		b2i(t.NoDelay), t.Interval/time.Millisecond, t.FastResend, b2i(!t.Congestion), wnd, t.MTU,
+		b2i(!t.NormalMode), t.Interval/time.Millisecond, max(t.FastResend, 0), b2i(!t.Congestion), wnd, t.MTU,
 		b2i(t.AckNoDelay))
 }

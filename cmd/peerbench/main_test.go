@@ -220,7 +220,7 @@ func TestParseKCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := netcode.KCPTuning{Interval: 20 * time.Millisecond, Congestion: true, SendWindow: 64, ReceiveWindow: 256, MTU: 1000}
+	want := netcode.KCPTuning{Interval: 20 * time.Millisecond, NormalMode: true, FastResend: -1, Congestion: true, SendWindow: 64, ReceiveWindow: 256, MTU: 1000}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
