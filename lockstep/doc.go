@@ -5,7 +5,8 @@
 //   - the current time (Tick),
 //   - the messages that arrived from other players (Receive, or ReceiveAt
 //     with the time each arrived),
-//   - the local player's input, once a tick (AddLocalInput),
+//   - the local player's input, once a tick (AddLocalInput; AddLocalInputs
+//     when several players share the machine, Config.Groups),
 //
 // and drains Ready: messages to send, addressed per player; frames every
 // player agrees on, to simulate in order; events (a player left at an

@@ -2,6 +2,7 @@ package lockstep
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -10,18 +11,21 @@ import (
 // messages from other players and the time, and drains Ready. It is not
 // safe for concurrent use.
 type Engine struct {
-	cfg   Config
-	n     int
-	local PlayerID
-	now   time.Duration
-	ticks int // Tick calls seen
+	cfg          Config
+	n            int
+	local        PlayerID
+	locals       []PlayerID           // the players this engine adds inputs for, Local among them
+	groupOf      [MaxPlayers]PlayerID // each player's group's first player: the peer it plays through
+	groupPlayers [MaxPlayers][]int    // by a group's first player, its players
+	now          time.Duration
+	ticks        int // Tick calls seen
 
 	next      Frame // next frame to simulate
 	delay     int
 	clock     Frame // the local frame clock: local inputs added so far
 	lastLocal Frame
-	prevLocal []byte
-	pending   []byte
+	prevLocal [][]byte // by local player, in locals' order
+	pending   [][]byte
 	hasPend   bool
 	stopped   bool // Leave was called
 	dropped   bool // the others dropped us
@@ -43,7 +47,9 @@ type Engine struct {
 	events []Event
 }
 
-// peer is the engine's view of one player, the local one included.
+// peer is the engine's view of one player, the local ones included. The
+// fields from lastHeard on describe the link to the player's group, and
+// are kept on its first player's peer only.
 type peer struct {
 	inputs map[Frame][]byte
 	contig Frame // every frame up to contig is held
@@ -182,6 +188,8 @@ func (c Config) Validate() error {
 		return bad("Players %d out of [%d, %d]", c.Players, MinPlayers, MaxPlayers)
 	case int(c.Local) >= c.Players:
 		return bad("Local %d is not a player of %d", c.Local, c.Players)
+	case c.groupsErr() != "":
+		return bad("Groups: %s", c.groupsErr())
 	case c.MaxInputDelay < 0 || c.MaxInputDelay > 120:
 		return bad("MaxInputDelay %d out of [1, 120]", c.MaxInputDelay)
 	case c.InputDelay < 0 || c.InputDelay > c.MaxInputDelay:
@@ -202,6 +210,26 @@ func (c Config) Validate() error {
 		return bad("InputCopies %d out of [0, 4]", c.InputCopies)
 	}
 	return nil
+}
+
+// groupsErr says what is wrong with c.Groups, or "".
+func (c Config) groupsErr() string {
+	var seen [MaxPlayers]bool
+	for i, g := range c.Groups {
+		if len(g) == 0 {
+			return fmt.Sprintf("group %d is empty", i)
+		}
+		for _, p := range g {
+			switch {
+			case int(p) >= c.Players:
+				return fmt.Sprintf("group %d names player %d of %d", i, p, c.Players)
+			case seen[p]:
+				return fmt.Sprintf("player %d is in two groups", p)
+			}
+			seen[p] = true
+		}
+	}
+	return ""
 }
 
 // New returns an engine for cfg (see Config for what its zero fields
@@ -226,6 +254,24 @@ func New(cfg Config) (*Engine, error) {
 	if e.merge == nil {
 		e.merge = func(_, newer []byte) []byte { return newer }
 	}
+	for p := range cfg.Players {
+		e.groupOf[p] = PlayerID(p)
+	}
+	e.locals = []PlayerID{cfg.Local}
+	for _, g := range cfg.Groups {
+		for _, p := range g {
+			e.groupOf[p] = g[0]
+		}
+		if slices.Contains(g, cfg.Local) {
+			e.locals = slices.Clone(g)
+		}
+	}
+	for p := range cfg.Players {
+		lead := e.groupOf[p]
+		e.groupPlayers[lead] = append(e.groupPlayers[lead], p)
+	}
+	e.prevLocal = make([][]byte, len(e.locals))
+	e.pending = make([][]byte, len(e.locals))
 	for range cfg.Players {
 		e.players = append(e.players, &peer{inputs: make(map[Frame][]byte), contig: NoFrame, settled: NoFrame, frozen: NoFrame,
 			acked: NoFrame, ackSent: NoFrame, freshFrom: NoFrame})
@@ -236,8 +282,18 @@ func New(cfg Config) (*Engine, error) {
 // Config returns the engine's configuration, defaults filled in.
 func (e *Engine) Config() Config { return e.cfg }
 
-// Local returns the local player.
+// Local returns the local player (Config.Local).
 func (e *Engine) Local() PlayerID { return e.local }
+
+// LocalPlayers returns every player this engine adds inputs for, in the
+// order AddLocalInputs takes them: Local alone, or its group.
+func (e *Engine) LocalPlayers() []PlayerID { return slices.Clone(e.locals) }
+
+// isLocal reports whether p plays on this engine.
+func (e *Engine) isLocal(p int) bool { return e.groupOf[p] == e.groupOf[e.local] }
+
+// members returns the players of the group whose first player is lead.
+func (e *Engine) members(lead int) []int { return e.groupPlayers[lead] }
 
 // Present reports whether p is still in the match as far as this engine
 // knows (a pending drop still counts as present).
@@ -259,16 +315,20 @@ func (e *Engine) SetInputDelay(d int) error {
 }
 
 // active reports whether p takes part in the exchange: present, not being
-// dropped, not the local player.
+// dropped, not a local player.
 func (e *Engine) active(p int) bool {
 	pl := e.players[p]
-	return p != int(e.local) && pl.settled == NoFrame && !pl.dropping
+	return !e.isLocal(p) && pl.settled == NoFrame && !pl.dropping
 }
 
-// broadcast sends m to every active player over the reliable channel.
+// linked reports whether p is an active group's first player: a peer this
+// engine exchanges messages with.
+func (e *Engine) linked(p int) bool { return e.active(p) && int(e.groupOf[p]) == p }
+
+// broadcast sends m to every active peer over the reliable channel.
 func (e *Engine) broadcast(m Message) {
 	for p := range e.players {
-		if e.active(p) {
+		if e.linked(p) {
 			e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m, Reliable: true})
 		}
 	}
@@ -306,46 +366,68 @@ func (pl *peer) input(f Frame) ([]byte, bool) {
 // current+InputDelay and returns that frame. If that frame already has an
 // input (the engine stalled, or the delay shrank), the input is merged into
 // a pending one that lands on the next free frame, and NoFrame is returned.
+// An engine with several local players (Config.Groups) takes their inputs
+// with AddLocalInputs; here it returns ErrInputCount.
 func (e *Engine) AddLocalInput(in []byte) (Frame, error) {
+	return e.AddLocalInputs([][]byte{in})
+}
+
+// AddLocalInputs is AddLocalInput for an engine with several local
+// players: one input for each, in LocalPlayers' order, all for the same
+// frame. Any other count returns ErrInputCount; an input over MaxInputSize
+// returns ErrInputTooLarge. Either way nothing is added.
+func (e *Engine) AddLocalInputs(ins [][]byte) (Frame, error) {
 	switch {
 	case e.dropped:
 		return NoFrame, ErrDropped
 	case e.stopped:
 		return NoFrame, ErrStopped
-	case len(in) > MaxInputSize:
-		return NoFrame, fmt.Errorf("%w: %d bytes (at most %d)", ErrInputTooLarge, len(in), MaxInputSize)
+	case len(ins) != len(e.locals):
+		return NoFrame, fmt.Errorf("%w: %d inputs for %d local players", ErrInputCount, len(ins), len(e.locals))
 	}
-	in = append([]byte(nil), in...)
-	if e.hasPend {
-		in = e.merge(e.pending, in)
-		e.pending, e.hasPend = nil, false
+	for i, in := range ins {
+		if len(in) > MaxInputSize {
+			return NoFrame, fmt.Errorf("%w: %d bytes for player %d (at most %d)", ErrInputTooLarge, len(in), e.locals[i], MaxInputSize)
+		}
 	}
+	owned := make([][]byte, len(ins))
+	for i, in := range ins {
+		owned[i] = append([]byte(nil), in...)
+		if e.hasPend {
+			owned[i] = e.merge(e.pending[i], owned[i])
+		}
+	}
+	e.hasPend = false
 	// The local clock counts ticks, one frame each, but stops while the
 	// simulation waits on others: a stall shifts the whole schedule rather
 	// than piling inputs up. Each tick's input goes delay frames ahead of
 	// the clock. When the delay grew, the gap is filled with the previous
 	// input; when it shrank, inputs merge until the schedule catches up.
 	if e.clock-e.next >= maxLag {
-		e.pending, e.hasPend = in, true
+		e.pending, e.hasPend = owned, true
 		return NoFrame, nil
 	}
 	target := e.clock + Frame(e.delay)
 	e.clock++
 	if target <= e.lastLocal {
-		e.pending, e.hasPend = in, true
+		e.pending, e.hasPend = owned, true
 		e.advance()
 		return NoFrame, nil
 	}
 	start := e.lastLocal + 1
-	for f := start; f < target; f++ {
-		e.store(int(e.local), f, e.prevLocal)
+	for f := start; f <= target; f++ {
+		for i, p := range e.locals {
+			in := e.prevLocal[i]
+			if f == target {
+				in = owned[i]
+			}
+			e.store(int(p), f, in)
+		}
 		e.addedAt[f] = e.now
 	}
-	e.store(int(e.local), target, in)
-	e.addedAt[target] = e.now
-	e.prevLocal, e.lastLocal = in, target
+	e.prevLocal, e.lastLocal = owned, target
 	for p, pl := range e.players {
-		if e.active(p) && pl.freshFrom == NoFrame {
+		if e.linked(p) && pl.freshFrom == NoFrame {
 			pl.freshFrom = start
 		}
 	}
@@ -407,7 +489,7 @@ func (e *Engine) flushInputs() {
 		return
 	}
 	for p, pl := range e.players {
-		if !e.active(p) {
+		if !e.linked(p) {
 			continue
 		}
 		from := pl.freshFrom
@@ -428,24 +510,38 @@ func (e *Engine) flushInputs() {
 				from, pl.resentAt, pl.resent = first, e.now, true
 			}
 		}
-		ack := pl.contig
+		ack := e.groupContig(p)
 		if from == NoFrame && ack == pl.ackSent {
 			continue
 		}
-		m := &InputMsg{Player: e.local, Start: e.lastLocal + 1, AckNext: ack + 1}
-		if from != NoFrame {
-			m.Start = from
-			m.Inputs = e.localInputs(from, maxInputsPerDatagram, maxDatagramInputBytes)
+		// One message for each local player, each acknowledging the
+		// peer's whole group; they share the datagram budget.
+		for _, lp := range e.locals {
+			m := &InputMsg{Player: lp, Start: e.lastLocal + 1, AckNext: ack + 1}
+			if from != NoFrame {
+				m.Start = from
+				m.Inputs = e.localInputs(lp, from, maxInputsPerDatagram, maxDatagramInputBytes/len(e.locals))
+			}
+			e.sendDatagram(PlayerID(p), m, copies)
 		}
-		e.sendDatagram(PlayerID(p), m, copies)
 		pl.ackSent, pl.freshFrom = ack, NoFrame
 	}
 }
 
-// localInputs returns the local inputs from frame from on, oldest first,
-// at most n of them and about size bytes.
-func (e *Engine) localInputs(from Frame, n, size int) [][]byte {
-	local := e.players[e.local]
+// groupContig is the last frame up to which this engine holds every input
+// of every player in lead's group: what it acknowledges to that peer.
+func (e *Engine) groupContig(lead int) Frame {
+	c := e.players[lead].contig
+	for _, p := range e.members(lead) {
+		c = min(c, e.players[p].contig)
+	}
+	return c
+}
+
+// localInputs returns local player lp's inputs from frame from on, oldest
+// first, at most n of them and about size bytes.
+func (e *Engine) localInputs(lp PlayerID, from Frame, n, size int) [][]byte {
+	local := e.players[lp]
 	var out [][]byte
 	bytes := 0
 	for f := from; f <= e.lastLocal && len(out) < n; f++ {
@@ -493,14 +589,14 @@ func (e *Engine) prune() {
 	// has long been dropped.
 	keepLocal := keep
 	for p, pl := range e.players {
-		if e.active(p) {
+		if e.linked(p) {
 			keepLocal = min(keepLocal, pl.acked+1)
 		}
 	}
 	keepLocal = max(keepLocal, e.lastLocal-maxUnacked)
 	for p, pl := range e.players {
 		k := keep
-		if p == int(e.local) {
+		if e.isLocal(p) {
 			k = keepLocal
 		}
 		for f := range pl.inputs {
@@ -539,7 +635,7 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 	if at > e.now {
 		at = e.now
 	}
-	if int(from) >= e.n || from == e.local {
+	if int(from) >= e.n || e.isLocal(int(from)) || e.groupOf[from] != from {
 		return fmt.Errorf("%w: %d", ErrUnknownPlayer, from)
 	}
 	if m == nil {
@@ -565,11 +661,13 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 	pl.lastHeard = e.now
 	if pl.interrupted {
 		pl.interrupted = false
-		e.events = append(e.events, Event{Kind: EventResumed, Player: from})
+		for _, p := range e.members(int(from)) {
+			e.events = append(e.events, Event{Kind: EventResumed, Player: PlayerID(p)})
+		}
 	}
 	switch m := m.(type) {
 	case *InputMsg:
-		if m.Player != from {
+		if e.groupOf[m.Player] != from {
 			return fmt.Errorf("%w: player %d sent input for player %d", ErrBadMessage, from, m.Player)
 		}
 		if end := m.Start + Frame(len(m.Inputs)); end > e.next+Frame(4*e.cfg.MaxInputDelay)+256 {
@@ -580,7 +678,7 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		}
 		pl.acked = max(pl.acked, m.AckNext-1)
 		for i, in := range m.Inputs {
-			e.store(int(from), m.Start+Frame(i), in)
+			e.store(int(m.Player), m.Start+Frame(i), in)
 		}
 		e.advance()
 	case *ChecksumMsg:
@@ -609,19 +707,19 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 			return nil // a player being dropped has no say
 		}
 		for _, en := range m.Entries {
-			if int(en.Player) >= e.n || en.Player == from {
+			if int(en.Player) >= e.n || e.groupOf[en.Player] == from {
 				return fmt.Errorf("%w: drop report names player %d", ErrBadMessage, en.Player)
 			}
 			// A report must carry the inputs it claims beyond what this
 			// peer holds; one that leaves a gap would stall the match.
-			if en.Player != e.local {
+			if !e.isLocal(int(en.Player)) {
 				if c := e.players[en.Player].contig; en.Last > c && (len(en.Inputs) == 0 || en.Start > c+1) {
 					return fmt.Errorf("%w: drop report for player %d claims frame %d without the inputs after %d", ErrBadMessage, en.Player, en.Last, c)
 				}
 			}
 		}
 		for _, en := range m.Entries {
-			if en.Player == e.local {
+			if e.isLocal(int(en.Player)) {
 				e.droppedLocal(en.Last + 1)
 				return nil
 			}
@@ -733,17 +831,18 @@ func (pl *peer) oneWayBound() time.Duration {
 // it out (a vote-kick). It goes through the same agreement as a player who
 // falls silent: every remaining peer reports the last frame of p's input it
 // holds, and p is absent from one frame they all compute alike, announced
-// by EventPlayerLeft. The reports go out with the next Ready.
+// by EventPlayerLeft. The reports go out with the next Ready. A player of
+// a group (Config.Groups) takes the whole group with it.
 //
 // The errors say why nothing happened: ErrUnknownPlayer for a slot not in
-// the match, ErrLocalPlayer for the local player (see Leave),
+// the match, ErrLocalPlayer for a local player (see Leave),
 // ErrAlreadyDropped for a player already being dropped or gone, and
 // ErrDropped or ErrStopped once the local player is out of the match.
 func (e *Engine) DropPlayer(p PlayerID) error {
 	switch {
 	case int(p) >= e.n:
 		return fmt.Errorf("%w: %d of %d players", ErrUnknownPlayer, p, e.n)
-	case p == e.local:
+	case e.isLocal(int(p)):
 		return fmt.Errorf("%w: player %d", ErrLocalPlayer, p)
 	case e.dropped:
 		return ErrDropped
@@ -779,29 +878,37 @@ func (e *Engine) Leave() {
 	// The inputs a player has not acknowledged go ahead of the leave on
 	// the reliable channel, so that no one is left without them.
 	for p, pl := range e.players {
-		if !e.active(p) || pl.acked >= e.lastLocal {
+		if !e.linked(p) || pl.acked >= e.lastLocal {
 			continue
 		}
 		from := max(pl.acked+1, e.lastLocal+1-MaxInputsPerMessage, 0)
-		m := &InputMsg{Player: e.local, Start: from, Inputs: e.localInputs(from, MaxInputsPerMessage, MaxMessageSize/2), AckNext: pl.contig + 1}
-		e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m, Reliable: true})
+		for _, lp := range e.locals {
+			m := &InputMsg{Player: lp, Start: from, Inputs: e.localInputs(lp, from, MaxInputsPerMessage, MaxMessageSize/2), AckNext: e.groupContig(p) + 1}
+			e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m, Reliable: true})
+		}
 	}
 	e.broadcast(&LeaveMsg{})
 }
 
-// beginDrop starts dropping x, if it is not already.
+// beginDrop starts dropping x and the rest of its group, if they are not
+// already.
 func (e *Engine) beginDrop(x int) {
-	if x >= e.n || x == int(e.local) {
+	if x >= e.n || e.isLocal(x) {
 		return
 	}
-	pl := e.players[x]
-	if pl.settled != NoFrame || pl.dropping {
-		return
+	began := false
+	for _, m := range e.members(int(e.groupOf[x])) {
+		pl := e.players[m]
+		if pl.settled != NoFrame || pl.dropping {
+			continue
+		}
+		pl.dropping, began = true, true
+		pl.frozen = pl.contig
 	}
-	pl.dropping = true
-	pl.frozen = pl.contig
-	e.sendReport()
-	e.trySettle()
+	if began {
+		e.sendReport()
+		e.trySettle()
+	}
 }
 
 // entry describes this engine's view of x's drop for a report.
@@ -861,7 +968,7 @@ func (e *Engine) trySettle() {
 		return nil
 	}
 	for r := range e.players {
-		if !e.active(r) {
+		if !e.linked(r) {
 			continue
 		}
 		rep := e.reports[r]
@@ -879,7 +986,7 @@ func (e *Engine) trySettle() {
 		last := pl.frozen
 		final := false
 		for r := range e.players {
-			if !e.active(r) {
+			if !e.linked(r) {
 				continue
 			}
 			en := covers(e.reports[r], x)
@@ -893,8 +1000,10 @@ func (e *Engine) trySettle() {
 		pl.dropping = false
 		pl.settled = last + 1
 		e.events = append(e.events, Event{Kind: EventPlayerLeft, Player: PlayerID(x), Frame: pl.settled})
-		e.out = append(e.out, Outbound{To: PlayerID(x), Msg: &KickedMsg{Frame: pl.settled}, Reliable: true})
-		pl.kickedOnce, pl.lastKicked = true, e.now
+		if int(e.groupOf[x]) == x {
+			e.out = append(e.out, Outbound{To: PlayerID(x), Msg: &KickedMsg{Frame: pl.settled}, Reliable: true})
+			pl.kickedOnce, pl.lastKicked = true, e.now
+		}
 	}
 	e.sendReport()
 }
@@ -917,13 +1026,15 @@ func (e *Engine) Tick(now time.Duration) {
 		return
 	}
 	for p, pl := range e.players {
-		if !e.active(p) {
+		if !e.linked(p) {
 			continue
 		}
 		silent := e.now - pl.lastHeard
 		if silent >= e.cfg.InterruptTimeout && !pl.interrupted {
 			pl.interrupted = true
-			e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(p), UntilDrop: max(e.cfg.DisconnectTimeout-silent, 0)})
+			for _, m := range e.members(p) {
+				e.events = append(e.events, Event{Kind: EventInterrupted, Player: PlayerID(m), UntilDrop: max(e.cfg.DisconnectTimeout-silent, 0)})
+			}
 		}
 		if silent >= e.cfg.DisconnectTimeout {
 			e.beginDrop(p)
@@ -932,7 +1043,7 @@ func (e *Engine) Tick(now time.Duration) {
 	if e.ticks == 1 || e.now-e.lastPing >= e.cfg.PingInterval {
 		e.lastPing = e.now
 		for p := range e.players {
-			if e.active(p) && !e.stopped {
+			if e.linked(p) && !e.stopped {
 				pl := e.players[p]
 				adv := e.advantageVs(pl)
 				pl.pings[pl.pingN%pingWindow] = pingRec{sent: e.now}
@@ -962,7 +1073,7 @@ func (e *Engine) autoDelay() {
 	var worst time.Duration
 	known := false
 	for p, pl := range e.players {
-		if e.active(p) && pl.pingsAnswered >= 3 {
+		if e.linked(p) && pl.pingsAnswered >= 3 {
 			known = true
 			worst = max(worst, pl.oneWayBound())
 		}
@@ -1019,13 +1130,17 @@ func (e *Engine) slowDown(a float64) time.Duration {
 	return min(time.Duration(a*float64(t)/16), t/8)
 }
 
-// RoundTrip returns the smoothed round trip to player p and its mean
-// deviation; zero until a pong has come back.
+// RoundTrip returns the smoothed round trip to player p (to the machine
+// of its group) and its mean deviation; zero until a pong has come back.
 func (e *Engine) RoundTrip(p PlayerID) (rtt, dev time.Duration) {
-	if int(p) >= e.n || e.players[p].pingsAnswered == 0 {
+	if int(p) >= e.n {
 		return 0, 0
 	}
-	return e.players[p].rtt, e.players[p].rttVar
+	pl := e.players[e.groupOf[p]]
+	if pl.pingsAnswered == 0 {
+		return 0, 0
+	}
+	return pl.rtt, pl.rttVar
 }
 
 // lead returns how many frames this peer runs ahead of the slowest other
@@ -1033,7 +1148,7 @@ func (e *Engine) RoundTrip(p PlayerID) (rtt, dev time.Duration) {
 func (e *Engine) lead() float64 {
 	a := 0.0
 	for p, pl := range e.players {
-		if e.active(p) && pl.hasRemote {
+		if e.linked(p) && pl.hasRemote {
 			a = max(a, (e.advantageVs(pl)-pl.remoteAdv)/2)
 		}
 	}
@@ -1130,7 +1245,7 @@ func (e *Engine) compare(f Frame, c *checkRec) {
 	for p := range e.n {
 		// A player on its way out may have simulated frames the others
 		// settled differently: only those who stay are compared.
-		if !e.active(p) || !c.has[p] {
+		if !e.linked(p) || !c.has[p] {
 			continue
 		}
 		remote = append(remote, PlayerChecksum{Player: PlayerID(p), Sum: c.remote[p]})
@@ -1149,26 +1264,27 @@ func (e *Engine) Stats() Stats {
 	st := Stats{Frame: e.next, InputDelay: e.delay}
 	first := true
 	for p, pl := range e.players {
-		if p == int(e.local) {
+		if e.isLocal(p) {
 			if _, ok := pl.input(e.next); !ok {
 				st.Waiting = append(st.Waiting, PlayerID(p))
 			}
 			continue
 		}
+		link := e.players[e.groupOf[p]] // the link's figures are its group's
 		present := pl.settled == NoFrame
 		if present {
 			if _, ok := pl.input(e.next); !ok {
 				st.Waiting = append(st.Waiting, PlayerID(p))
 			}
-			if pl.hasRemote {
-				if a := e.advantageVs(pl); first || a < st.Advantage {
+			if link.hasRemote {
+				if a := e.advantageVs(link); first || a < st.Advantage {
 					st.Advantage, first = a, false
 				}
 			}
 		}
 		st.Peers = append(st.Peers, PeerStats{
-			Player: PlayerID(p), Present: present, RTT: pl.rtt, Jitter: pl.rttVar,
-			LastInput: pl.contig, RemoteFrame: pl.remoteFrame, Acked: pl.acked, PingLoss: pl.pingLoss(e.now),
+			Player: PlayerID(p), Present: present, RTT: link.rtt, Jitter: link.rttVar,
+			LastInput: pl.contig, RemoteFrame: link.remoteFrame, Acked: link.acked, PingLoss: link.pingLoss(e.now),
 		})
 	}
 	return st

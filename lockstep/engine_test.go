@@ -179,7 +179,7 @@ func TestDelayChangeKeepsOneInputPerFrame(t *testing.T) {
 				seq = append(seq, in...)
 			}
 			if a.hasPend {
-				seq = append(seq, a.pending...)
+				seq = append(seq, a.pending[0]...)
 			}
 			var order []byte
 			for _, c := range seq {

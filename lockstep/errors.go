@@ -8,6 +8,10 @@ var (
 	ErrBadConfig = errors.New("lockstep: bad config")
 	// ErrInputTooLarge: a local input is larger than MaxInputSize.
 	ErrInputTooLarge = errors.New("lockstep: input too large")
+	// ErrInputCount: AddLocalInputs got a number of inputs other than the
+	// number of local players (Config.Groups), or AddLocalInput was called
+	// by an engine with several.
+	ErrInputCount = errors.New("lockstep: one input per local player")
 	// ErrDropped: the other players dropped the local player.
 	ErrDropped = errors.New("lockstep: dropped from the match")
 	// ErrStopped: the local player left the match.

@@ -51,3 +51,35 @@ func ExampleEncodeInput() {
 	fmt.Printf("%d bytes: %+v\n", len(b), in)
 	// Output: 4 bytes: {Buttons:1 X:-1 Y:0}
 }
+
+// Two players on one keyboard play a third over the network: the engine
+// of the pair adds both their inputs each tick, and its messages go to
+// the other machine as one peer.
+func ExampleEngine_AddLocalInputs() {
+	pair := [][]lockstep.PlayerID{{0, 1}}
+	couch, _ := lockstep.New(lockstep.Config{Players: 3, Local: 0, Groups: pair, InputDelay: 1})
+	remote, _ := lockstep.New(lockstep.Config{Players: 3, Local: 2, Groups: pair, InputDelay: 1})
+	fmt.Println("local players:", couch.LocalPlayers())
+	for tick := range 3 {
+		now := time.Duration(tick) * lockstep.DefaultFrameDuration
+		couch.Tick(now)
+		remote.Tick(now)
+		couch.AddLocalInputs([][]byte{{'L', byte('0' + tick)}, {'R', byte('0' + tick)}})
+		remote.AddLocalInput([]byte{'N', byte('0' + tick)})
+		rc, rr := couch.Ready(), remote.Ready()
+		for _, o := range rc.Messages {
+			remote.Receive(0, o.Msg) // the pair's first player names its machine
+		}
+		for _, o := range rr.Messages {
+			couch.Receive(2, o.Msg)
+		}
+		for _, f := range append(rc.Frames, couch.Ready().Frames...) {
+			fmt.Printf("tick %d: frame %d inputs %q\n", tick, f.Frame, f.Inputs)
+		}
+	}
+	// Output:
+	// local players: [0 1]
+	// tick 0: frame 0 inputs ["" "" ""]
+	// tick 1: frame 1 inputs ["L0" "R0" "N0"]
+	// tick 2: frame 2 inputs ["L1" "R1" "N1"]
+}

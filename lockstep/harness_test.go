@@ -2,8 +2,10 @@ package lockstep
 
 import (
 	"encoding/binary"
+	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 )
@@ -113,6 +115,8 @@ func (n *memNet) dropFrom(p PlayerID, to func(PlayerID) bool) {
 // and a stub game that hashes every frame it simulates.
 type simPeer struct {
 	e        *Engine
+	id       PlayerID      // the peer's name on the network: its group's first player
+	locals   []PlayerID    // the players it adds inputs for
 	period   time.Duration // this peer's tick, with its clock error
 	nextTick time.Duration
 	gone     bool // crashed or left
@@ -126,6 +130,13 @@ type simPeer struct {
 }
 
 func (p *simPeer) simulate(f ReadyFrame) {
+	for i, in := range f.Inputs {
+		// Every input names its player (see match.tick): one that
+		// landed in another player's slot is caught here.
+		if f.Present[i] && len(in) >= 2 && in[1] != byte(i) {
+			panic(fmt.Sprintf("frame %d: player %d has player %d's input", f.Frame, i, in[1]))
+		}
+	}
 	h := fnv.New64a()
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], p.sum)
@@ -149,6 +160,7 @@ func (p *simPeer) simulate(f ReadyFrame) {
 type match struct {
 	net     *memNet
 	peers   []*simPeer
+	index   [MaxPlayers]int // the peer each player plays on
 	now     time.Duration
 	limit   time.Duration
 	frames  int
@@ -195,7 +207,7 @@ func (m *match) tick(i int) {
 	// As netcode does: the time first, then what arrived since the last
 	// tick, each message with the time it arrived at.
 	p.e.Tick(m.now)
-	for _, f := range m.net.due(m.now, PlayerID(i)) {
+	for _, f := range m.net.due(m.now, p.id) {
 		msg, err := DecodeMessage(f.data)
 		if err != nil {
 			panic(err)
@@ -204,12 +216,15 @@ func (m *match) tick(i int) {
 			panic(err)
 		}
 	}
-	in := []byte{byte(p.ticks), byte(i), byte(p.ticks >> 8)}
-	if m.inputFn != nil {
-		in = m.inputFn(i, p.ticks)
+	ins := make([][]byte, len(p.locals))
+	for k, lp := range p.locals {
+		ins[k] = []byte{byte(p.ticks), byte(lp), byte(p.ticks >> 8)}
+		if m.inputFn != nil {
+			ins[k] = m.inputFn(int(lp), p.ticks)
+		}
 	}
 	p.ticks++
-	_, err := p.e.AddLocalInput(in)
+	_, err := p.e.AddLocalInputs(ins)
 	if err != nil && err != ErrDropped {
 		panic(err)
 	}
@@ -223,8 +238,8 @@ func (m *match) flush(i int) {
 	p := m.peers[i]
 	rd := p.e.Ready()
 	for _, o := range rd.Messages {
-		if !m.peers[o.To].gone {
-			m.net.send(m.now, PlayerID(i), o.To, o)
+		if !m.peers[m.index[o.To]].gone {
+			m.net.send(m.now, p.id, o.To, o)
 		}
 	}
 	if len(rd.Frames) == 0 && len(p.hashes) > 0 {
@@ -244,20 +259,40 @@ func (m *match) flush(i int) {
 	}
 }
 
+// newMatch returns a match of n players, each on its own peer: peer i
+// plays player i.
 func newMatch(seed uint64, n int, cfg Config, latency, jitter time.Duration, frames int) *match {
+	return newGroupMatch(seed, n, nil, cfg, latency, jitter, frames)
+}
+
+// newGroupMatch returns a match of n players where the players of each
+// group play on one peer (Config.Groups) and the others alone, the peers
+// in the order of their first players.
+func newGroupMatch(seed uint64, n int, groups [][]PlayerID, cfg Config, latency, jitter time.Duration, frames int) *match {
 	m := &match{
 		net:    &memNet{rng: rand.New(rand.NewPCG(seed, 1)), latency: latency, jitter: jitter},
 		frames: frames,
 		limit:  time.Duration(frames)*cfg.frameDuration()*4 + 60*time.Second,
 	}
 	for i := range n {
+		locals := []PlayerID{PlayerID(i)}
+		for _, g := range groups {
+			if slices.Contains(g, PlayerID(i)) {
+				locals = g
+			}
+		}
+		if locals[0] != PlayerID(i) {
+			m.index[i] = m.index[locals[0]]
+			continue
+		}
 		c := cfg
-		c.Players, c.Local = n, PlayerID(i)
+		c.Players, c.Local, c.Groups = n, PlayerID(i), groups
 		e, err := New(c)
 		if err != nil {
 			panic(err)
 		}
-		m.peers = append(m.peers, &simPeer{e: e, period: c.frameDuration(), nextTick: time.Duration(i) * time.Millisecond})
+		m.index[i] = len(m.peers)
+		m.peers = append(m.peers, &simPeer{e: e, id: PlayerID(i), locals: locals, period: c.frameDuration(), nextTick: time.Duration(i) * time.Millisecond})
 	}
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -82,7 +83,7 @@ func TestPropertyMatches(t *testing.T) {
 	}
 	seeds := testSeeds(count)
 	for _, seed := range seeds {
-		runPropertyMatch(t, seed, false)
+		runPropertyMatch(t, seed, false, false)
 	}
 }
 
@@ -98,7 +99,7 @@ func TestLossyMatches(t *testing.T) {
 	seeds := testSeeds(count)
 	var datagrams, lost, duplicated int
 	for _, seed := range seeds {
-		m := runPropertyMatch(t, seed, true)
+		m := runPropertyMatch(t, seed, true, false)
 		datagrams, lost, duplicated = datagrams+m.net.datagrams, lost+m.net.lost, duplicated+m.net.duplicated
 	}
 	// The network did what it says: the test is worth nothing otherwise.
@@ -108,7 +109,51 @@ func TestLossyMatches(t *testing.T) {
 	t.Logf("%d matches, %d datagrams, %d lost, %d duplicated", len(seeds), datagrams, lost, duplicated)
 }
 
-func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
+// TestGroupMatches is TestLossyMatches with several players on some peers
+// (Config.Groups: two on one keyboard, online): each peer's players' inputs
+// reach every other peer in their own slots, and a peer that crashes or
+// leaves takes its players with it, at one frame all agree on.
+func TestGroupMatches(t *testing.T) {
+	count := 600
+	if testing.Short() || raceEnabled {
+		count = 80
+	}
+	grouped := 0
+	for _, seed := range testSeeds(count) {
+		m := runPropertyMatch(t, seed, true, true)
+		for _, p := range m.peers {
+			if len(p.locals) > 1 {
+				grouped++
+			}
+		}
+	}
+	if *seedFlag == 0 && grouped < count/2 {
+		t.Fatalf("%d peers with several players in %d matches: the groups are not being tested", grouped, count)
+	}
+}
+
+// randomGroups puts some of n players together on peers: a group of two
+// to four players, each group's first player its lowest.
+func randomGroups(rng *rand.Rand, n int) [][]PlayerID {
+	perm := rng.Perm(n)
+	var groups [][]PlayerID
+	for i := 0; i+1 < len(perm) && len(groups) < 2; {
+		size := 2 + rng.IntN(3)
+		if i+size > len(perm) || rng.IntN(4) == 0 {
+			break
+		}
+		var g []PlayerID
+		for _, p := range perm[i : i+size] {
+			g = append(g, PlayerID(p))
+		}
+		slices.Sort(g)
+		groups = append(groups, g)
+		i += size
+	}
+	return groups
+}
+
+func runPropertyMatch(t *testing.T, seed uint64, lossy, grouped bool) *match {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 99))
 	n := 2 + rng.IntN(7)
@@ -129,7 +174,13 @@ func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
 		// now and then: the timeout is one a lossy link can keep.
 		cfg.DisconnectTimeout = time.Duration(1000+rng.IntN(1000)) * time.Millisecond
 	}
-	m := newMatch(seed, n, cfg, latency, jitter, frames)
+	var groups [][]PlayerID
+	if grouped {
+		// Its own generator: the other draws stay as they were for a seed.
+		groups = randomGroups(rand.New(rand.NewPCG(seed, 7)), n)
+	}
+	m := newGroupMatch(seed, n, groups, cfg, latency, jitter, frames)
+	np := len(m.peers)
 	m.net.loss, m.net.dup = loss, dup
 	for _, p := range m.peers {
 		p.checksum = func(f Frame, sum uint64) uint64 { return sum }
@@ -141,9 +192,9 @@ func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
 		done bool
 	}
 	fails := map[int]*failure{}
-	nf := rng.IntN(min(4, n))
+	nf := rng.IntN(min(4, np))
 	for k := 0; k < nf; k++ {
-		who := rng.IntN(n)
+		who := rng.IntN(np)
 		at := time.Duration(200+rng.IntN(frames*16)) * time.Millisecond
 		if k > 0 && rng.IntN(2) == 0 {
 			for _, f := range fails { // fail during the previous agreement
@@ -152,7 +203,7 @@ func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
 		}
 		fails[who] = &failure{at: at, how: rng.IntN(4)}
 	}
-	if len(fails) == n {
+	if len(fails) == np {
 		for who := range fails {
 			delete(fails, who)
 			break
@@ -175,14 +226,14 @@ func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
 			case 2:
 				p.gone = true
 				cut := rng.IntN(n)
-				m.net.dropFrom(PlayerID(who), func(to PlayerID) bool { return int(to) < cut })
+				m.net.dropFrom(p.id, func(to PlayerID) bool { return int(to) < cut })
 			case 3:
 				// One peer notices the link closed; the others only hear
 				// it from that peer.
 				p.gone = true
 				for j, q := range m.peers {
 					if j != who && !q.gone {
-						if err := q.e.DropPlayer(PlayerID(who)); err != nil && !errors.Is(err, ErrAlreadyDropped) {
+						if err := q.e.DropPlayer(p.locals[len(p.locals)-1]); err != nil && !errors.Is(err, ErrAlreadyDropped) {
 							t.Fatalf("seed %d: peer %d: drop player %d: %v", seed, j, who, err)
 						}
 						break
@@ -197,8 +248,10 @@ func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
 				continue
 			}
 			for _, p := range m.peers {
-				if _, ok := leaves(p)[PlayerID(who)]; !ok && !p.gone {
-					return false
+				for _, x := range m.peers[who].locals {
+					if _, ok := leaves(p)[x]; !ok && !p.gone {
+						return false
+					}
 				}
 			}
 		}
@@ -211,9 +264,12 @@ func runPropertyMatch(t *testing.T, seed uint64, lossy bool) *match {
 			continue
 		}
 		for i, p := range m.peers {
-			if !p.gone {
-				if _, ok := leaves(p)[PlayerID(who)]; !ok {
-					t.Fatalf("seed %d: peer %d never saw player %d leave", seed, i, who)
+			if p.gone {
+				continue
+			}
+			for _, x := range m.peers[who].locals {
+				if _, ok := leaves(p)[x]; !ok {
+					t.Fatalf("seed %d: peer %d never saw player %d leave", seed, i, x)
 				}
 			}
 		}

@@ -35,6 +35,15 @@ type Config struct {
 	Players int
 	// Local is the slot of the player whose inputs this engine adds.
 	Local PlayerID
+	// Groups lists the players who play together on one machine, through
+	// one engine: two players on one keyboard, online. Every engine of a
+	// match has the same Groups. The group holding Local is this engine's
+	// local players, in the order AddLocalInputs takes their inputs; a
+	// player in no group plays alone. A group is one peer of the match: its
+	// first player names it (Outbound.To, the from of Receive, its
+	// checksums and drop reports), its inputs travel together, and it
+	// leaves and is dropped as one. Nil: every player alone.
+	Groups [][]PlayerID
 
 	// InputDelay is how many frames after the current one a local input is
 	// scheduled for, at the start (AutoInputDelay moves it). Zero is zero:
