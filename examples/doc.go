@@ -2,6 +2,7 @@
 // per directory, and a test that builds and runs every one of them:
 //
 //   - quickstart: a host and three joiners over loopback UDP, headless.
+//   - couch: two players on one machine join a host online (LocalPlayers).
 //   - custom-transport: the lockstep engine over Go channels, no netcode.
 //   - replay: record a match to a file with lockstep/replay and play it back.
 //   - minimal: the smallest Ebiten game on netcode, a square per player.

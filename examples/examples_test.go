@@ -22,7 +22,7 @@ import (
 // the test's display.
 func TestExamples(t *testing.T) {
 	bin := buildAll(t)
-	for _, name := range []string{"quickstart", "custom-transport", "replay", "minimal"} {
+	for _, name := range []string{"quickstart", "couch", "custom-transport", "replay", "minimal"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
 			t.Fatalf("example %s was not built: %v", name, err)
 		}
@@ -34,6 +34,7 @@ func TestExamples(t *testing.T) {
 		want []string // lines the output must hold
 	}{
 		{"quickstart", nil, []string{"all checksums equal"}},
+		{"couch", nil, []string{`plays ["sofa" "sofa 2"] (slots [1 2])`, "all checksums equal"}},
 		{"custom-transport", nil, []string{"all players agree"}},
 		{"replay", []string{"-out", out, "-frames", "300"}, []string{"recorded 300 frames", "all 10 checksums match"}},
 	}

@@ -20,6 +20,13 @@ import (
 type Config struct {
 	// Name is the player's name shown in the lobby. Default "player".
 	Name string
+	// LocalPlayers is how many players play on this machine, through this
+	// one session: two on one keyboard, online. Each takes a player slot
+	// of the lobby; the second is called Name + " 2", and so on. Their
+	// inputs go to Session.TickAll or Ticker.SetPlayerInput, in the order
+	// of MatchInfo.LocalPlayers; they leave and are dropped together.
+	// 0 means 1; at most 15.
+	LocalPlayers int
 	// ListenAddr is the UDP address to bind, "ip:port". Default
 	// "0.0.0.0:0": every interface, a port the system picks. Tests and
 	// single-machine play should bind "127.0.0.1:0".
@@ -231,6 +238,12 @@ func (c *Config) withDefaults() (Config, error) {
 	if len(out.Name) > 32 {
 		return out, fmt.Errorf("%w: Name longer than 32 bytes", ErrBadConfig)
 	}
+	if out.LocalPlayers == 0 {
+		out.LocalPlayers = 1
+	}
+	if out.LocalPlayers < 1 || out.LocalPlayers > lockstep.MaxPlayers-1 {
+		return out, fmt.Errorf("%w: LocalPlayers %d out of [1, %d]", ErrBadConfig, out.LocalPlayers, lockstep.MaxPlayers-1)
+	}
 	if out.ListenAddr == "" {
 		out.ListenAddr = "0.0.0.0:0"
 	}
@@ -243,6 +256,7 @@ func (c *Config) withDefaults() (Config, error) {
 	if out.MaxPlayers < lockstep.MinPlayers || out.MaxPlayers > lockstep.MaxPlayers {
 		return out, fmt.Errorf("%w: MaxPlayers %d out of [%d, %d]", ErrBadConfig, out.MaxPlayers, lockstep.MinPlayers, lockstep.MaxPlayers)
 	}
+
 	if out.TickRate == 0 {
 		out.TickRate = 60
 	}

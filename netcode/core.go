@@ -79,6 +79,7 @@ type member struct {
 	addrs        []netip.AddrPort
 	links        uint32 // by slot, as reported for linksVersion
 	linksVersion uint32
+	seats        int // players on the member's machine (Config.LocalPlayers); 0 counts as 1
 }
 
 // inbound is what a link handed in for the engine, stamped with when it

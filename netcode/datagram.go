@@ -11,8 +11,9 @@ import (
 // inputs itself, so netcode only moves bytes. KCP is one ordered,
 // reliable stream where a lost datagram holds every later message back
 // for a retransmission, so datagram messages go beside it: each tick,
-// those for one player share one sealed datagram, and a message the
-// engine wants in more copies goes again, alone, in as many more.
+// those for one player share one sealed datagram, and the messages the
+// engine wants in more copies go again in as many more, together (the
+// inputs of a machine's several players share each copy).
 
 // maxInbox bounds the datagrams waiting for the game's next tick: a game
 // that stops ticking must not let a peer fill its memory.
@@ -49,30 +50,48 @@ func (c *core) decodeEngineMsgs(l *link, parts [][]byte) []lockstep.Message {
 	return msgs
 }
 
-// datagramOut gathers one tick's datagram messages for one player.
+// datagramOut gathers one tick's datagram messages for one player: the
+// tick's datagram, and its extra copies, the k-th holding the messages
+// wanted in more than k+1 copies.
 type datagramOut struct {
-	buf []byte
+	buf   []byte
+	extra [][]byte
 }
 
 // sendDatagramMsg adds one encoded datagram message for l: into the
-// tick's datagram for l, which goes out first when b would not fit, and
-// copies-1 times more alone.
+// tick's datagram for l and into copies-1 extra copies, each of which goes
+// out first when b would not fit.
 func (m *matchState) sendDatagramMsg(l *link, d *datagramOut, b []byte, copies int) {
-	if len(d.buf) > 0 && len(d.buf)+len(b) > wire.MaxDatagramSize {
-		l.sendDatagram(m.out, d.buf)
-		d.buf = d.buf[:0]
-	}
-	d.buf = append(d.buf, b...)
-	for range copies - 1 {
-		l.sendDatagram(m.out, b)
+	d.buf = m.addToDatagram(l, d.buf, b)
+	for k := range copies - 1 {
+		if k == len(d.extra) {
+			d.extra = append(d.extra, nil)
+		}
+		d.extra[k] = m.addToDatagram(l, d.extra[k], b)
 	}
 }
 
-// flush sends the tick's datagram for l, if it holds anything, into out
-// (nil: at once).
+// addToDatagram appends b to the datagram being gathered in buf, sending
+// buf first when b would not fit.
+func (m *matchState) addToDatagram(l *link, buf, b []byte) []byte {
+	if len(buf) > 0 && len(buf)+len(b) > wire.MaxDatagramSize {
+		l.sendDatagram(m.out, buf)
+		buf = buf[:0]
+	}
+	return append(buf, b...)
+}
+
+// flush sends the tick's datagram for l and its extra copies, those that
+// hold anything, into out (nil: at once).
 func (d *datagramOut) flush(l *link, out *sendBatch) {
 	if len(d.buf) > 0 {
 		l.sendDatagram(out, d.buf)
 		d.buf = d.buf[:0]
+	}
+	for k, x := range d.extra {
+		if len(x) > 0 {
+			l.sendDatagram(out, x)
+			d.extra[k] = x[:0]
+		}
 	}
 }

@@ -309,6 +309,12 @@ func (m *faultMatch) checkSurvivors(gone map[int]bool, left []int) map[int]int {
 	return leftAt
 }
 
+// peerInput is the test peer's input (testpeer.Input), which has no Slot.
+type peerInput struct {
+	Buttons uint8
+	Aim     int16
+}
+
 // stubSum is the test peer's simulation, for replays: the same hash as
 // stubGame's.
 func stubSum(frames []lockstep.ReadyFrame) (uint64, error) {
@@ -317,7 +323,7 @@ func stubSum(frames []lockstep.ReadyFrame) (uint64, error) {
 		h := fnv.New64a()
 		fmt.Fprintf(h, "%d|%d|", sum, f.Frame)
 		for p, raw := range f.Inputs {
-			in, err := lockstep.DecodeInput[testInput](raw)
+			in, err := lockstep.DecodeInput[peerInput](raw)
 			if err != nil {
 				return 0, err
 			}

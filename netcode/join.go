@@ -245,7 +245,7 @@ func (j *joiner) handle(p handshakePacket) (done bool, err error) {
 		if j.join != nil {
 			return false, nil // the first host address to answer won
 		}
-		b, err := wire.Encode(&wire.Join{Pub: c.pub, Cookie: m.Cookie, Name: c.cfg.Name, Addrs: c.joinCandidates()})
+		b, err := wire.Encode(&wire.Join{Pub: c.pub, Cookie: m.Cookie, Name: c.cfg.Name, Addrs: c.joinCandidates(), Seats: c.joinSeats()})
 		if err != nil {
 			return false, err
 		}
@@ -360,4 +360,12 @@ func (c *core) joinCandidates() []string {
 		}
 	}
 	return out
+}
+
+// joinSeats is the Join's seat count: written only for more than one.
+func (c *core) joinSeats() uint8 {
+	if c.cfg.LocalPlayers > 1 {
+		return uint8(c.cfg.LocalPlayers)
+	}
+	return 0
 }

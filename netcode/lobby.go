@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/peerstep/peerstep/lockstep"
@@ -33,7 +34,10 @@ func (c *core) startHost() error {
 		return fmt.Errorf("netcode: cookies: %w", err)
 	}
 	c.cookies = jar
-	c.players = []*member{{pub: c.pub, name: c.cfg.Name, addrs: addrsOf(cands)}}
+	if c.cfg.LocalPlayers >= c.cfg.MaxPlayers {
+		return fmt.Errorf("%w: LocalPlayers %d leave no room in a lobby of MaxPlayers %d", ErrBadConfig, c.cfg.LocalPlayers, c.cfg.MaxPlayers)
+	}
+	c.players = []*member{{pub: c.pub, name: c.cfg.Name, addrs: addrsOf(cands), seats: c.cfg.LocalPlayers}}
 	if err := c.startReach(); err != nil {
 		return err
 	}
@@ -146,8 +150,13 @@ func (c *core) admit(from netip.AddrPort, j *wire.Join) wire.Message {
 	if c.started {
 		return &wire.Refused{Reason: wire.RefusedStarted, Text: "the match has already started"}
 	}
-	if len(c.players) >= c.cfg.MaxPlayers {
-		return &wire.Refused{Reason: wire.RefusedFull, Text: fmt.Sprintf("the lobby is full (%d players)", c.cfg.MaxPlayers)}
+	seats := max(int(j.Seats), 1)
+	if taken := seatsOf(c.players); taken+seats > c.cfg.MaxPlayers {
+		text := fmt.Sprintf("the lobby is full (%d players)", c.cfg.MaxPlayers)
+		if seats > 1 && taken < c.cfg.MaxPlayers {
+			text = fmt.Sprintf("the lobby has room for %d more players, not %d", c.cfg.MaxPlayers-taken, seats)
+		}
+		return &wire.Refused{Reason: wire.RefusedFull, Text: text}
 	}
 	cands := []netip.AddrPort{from}
 	for _, s := range j.Addrs {
@@ -165,7 +174,7 @@ func (c *core) admit(from netip.AddrPort, j *wire.Join) wire.Message {
 	if name == "" {
 		name = "player"
 	}
-	c.players = append(c.players, &member{pub: append([]byte(nil), j.Pub...), name: name, addrs: cands})
+	c.players = append(c.players, &member{pub: append([]byte(nil), j.Pub...), name: name, addrs: cands, seats: seats})
 	c.lobbyVersion++
 	slot := len(c.players) - 1
 	c.events = append(c.events, Event{Kind: EventPlayerJoined, Player: slot, Name: name, Frame: lockstep.NoFrame})
@@ -178,6 +187,9 @@ func (c *core) lobbyMsgLocked() *wire.Lobby {
 	m := &wire.Lobby{Version: c.lobbyVersion, MaxPlayers: uint8(c.cfg.MaxPlayers)}
 	for i, p := range c.players {
 		info := wire.PlayerInfo{Slot: uint8(i), Name: p.name, Pub: p.pub}
+		if p.seats > 1 {
+			info.Seats = uint8(p.seats)
+		}
 		for _, a := range p.addrs {
 			if len(info.Addrs) < wire.MaxAddrs {
 				info.Addrs = append(info.Addrs, a.String())
@@ -350,7 +362,7 @@ func (c *core) waitPlayers(ctx context.Context, n int) error {
 	for {
 		c.mu.Lock()
 		started := c.started
-		ready := len(c.players) >= n && c.meshCompleteLocked()
+		ready := seatsOf(c.players) >= n && c.meshCompleteLocked()
 		c.mu.Unlock()
 		if started {
 			return ErrAlreadyStarted
@@ -403,8 +415,11 @@ func (c *core) startMatch(ctx context.Context) error {
 			}
 			var to []*link
 			for _, p := range c.players {
-				st.Pubs = append(st.Pubs, p.pub)
-				st.Names = append(st.Names, p.name)
+				// A member's players take consecutive slots under its key.
+				for _, name := range seatNames(p.name, p.seats) {
+					st.Pubs = append(st.Pubs, p.pub)
+					st.Names = append(st.Names, name)
+				}
 				if l := c.links[string(p.pub)]; l != nil {
 					to = append(to, l)
 				}
@@ -447,7 +462,7 @@ func (c *core) onLobby(from *link, m *wire.Lobby) {
 	old := c.players
 	var next []*member
 	for i, p := range m.Players {
-		mem := &member{pub: p.Pub, name: p.Name, links: p.Links, linksVersion: m.Version}
+		mem := &member{pub: p.Pub, name: p.Name, links: p.Links, linksVersion: m.Version, seats: max(int(p.Seats), 1)}
 		for _, s := range p.Addrs {
 			if ap, err := netip.ParseAddrPort(s); err == nil {
 				mem.addrs = append(mem.addrs, ap)
@@ -531,4 +546,28 @@ func (r *nonceRing) has(nonce []byte) bool {
 		}
 	}
 	return false
+}
+
+// seatsOf counts the player slots the members take.
+func seatsOf(members []*member) int {
+	n := 0
+	for _, m := range members {
+		n += max(m.seats, 1)
+	}
+	return n
+}
+
+// seatNames names the players of a member with seats of them: its name,
+// then the name with " 2", " 3"... (cut so that each fits wire.MaxName).
+func seatNames(name string, seats int) []string {
+	out := []string{name}
+	for k := 2; k <= seats; k++ {
+		suffix := fmt.Sprintf(" %d", k)
+		base := name
+		if len(base)+len(suffix) > wire.MaxName {
+			base = strings.ToValidUTF8(base[:wire.MaxName-len(suffix)], "")
+		}
+		out = append(out, base+suffix)
+	}
+	return out
 }

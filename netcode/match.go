@@ -22,8 +22,12 @@ type MatchInfo struct {
 	Seed uint64
 	// Players are the players' names, by PlayerID.
 	Players []string
-	// Local is this player's PlayerID.
+	// Local is this player's PlayerID: the first of LocalPlayers.
 	Local lockstep.PlayerID
+	// LocalPlayers are the PlayerIDs of the players on this machine
+	// (Config.LocalPlayers), in the order Session.TickAll takes their
+	// inputs: Local alone, unless several play here.
+	LocalPlayers []lockstep.PlayerID
 	// TickRate is the simulation rate in frames per second.
 	TickRate int
 	// Settings are the host's game-specific settings.
@@ -64,20 +68,37 @@ const pingInterval = 200 * time.Millisecond
 
 // beginLocked creates the engine from a Start message. c.mu is held.
 func (c *core) beginLocked(st *wire.Start) error {
+	// A key on consecutive slots is one machine's players: an engine
+	// group. The first of this machine's is the local player.
 	local := -1
+	var locals []lockstep.PlayerID
+	var groups [][]lockstep.PlayerID
 	for i, p := range st.Pubs {
 		if bytes.Equal(p, c.pub) {
-			local = i
+			if local < 0 {
+				local = i
+			}
+			locals = append(locals, lockstep.PlayerID(i))
+		}
+		if i > 0 && bytes.Equal(p, st.Pubs[i-1]) {
+			if n := len(groups); n > 0 && groups[n-1][len(groups[n-1])-1] == lockstep.PlayerID(i-1) {
+				groups[n-1] = append(groups[n-1], lockstep.PlayerID(i))
+			} else {
+				groups = append(groups, []lockstep.PlayerID{lockstep.PlayerID(i - 1), lockstep.PlayerID(i)})
+			}
 		}
 	}
 	if local < 0 {
 		return fmt.Errorf("netcode: the start message does not name this player")
 	}
+	if int(locals[len(locals)-1])-local+1 != len(locals) {
+		return fmt.Errorf("netcode: the start message gives this player slots apart")
+	}
 	c.showLinksLocked(true) // what the lobby loop had no tick left to tell
 	m := &c.match
 	m.peers = make([]*link, len(st.Pubs))
 	for i, p := range st.Pubs {
-		if i == local {
+		if bytes.Equal(p, c.pub) {
 			continue
 		}
 		l := c.links[string(p)]
@@ -110,6 +131,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 	ecfg := lockstep.Config{
 		Players:           len(st.Pubs),
 		Local:             lockstep.PlayerID(local),
+		Groups:            groups,
 		InputDelay:        delay,
 		AutoInputDelay:    !c.cfg.FixedInputDelay,
 		MinInputDelay:     c.cfg.InputDelay,
@@ -127,11 +149,12 @@ func (c *core) beginLocked(st *wire.Start) error {
 	}
 	m.engine = eng
 	m.info = MatchInfo{
-		Seed:     st.Seed,
-		Players:  append([]string(nil), st.Names...),
-		Local:    lockstep.PlayerID(local),
-		TickRate: int(st.TickHz),
-		Settings: append([]byte(nil), st.Settings...),
+		Seed:         st.Seed,
+		Players:      append([]string(nil), st.Names...),
+		Local:        lockstep.PlayerID(local),
+		LocalPlayers: locals,
+		TickRate:     int(st.TickHz),
+		Settings:     append([]byte(nil), st.Settings...),
 	}
 	m.batches = make([][][]byte, len(st.Pubs))
 	m.datagrams = make([]datagramOut, len(st.Pubs))
@@ -163,9 +186,9 @@ func startDelay(peers []*link, frame, margin time.Duration) int {
 }
 
 // tick runs one game tick: it feeds the engine what arrived, adds the local
-// input, sends what the engine wants sent and returns the frames to
-// simulate.
-func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
+// inputs (one per local player), sends what the engine wants sent and
+// returns the frames to simulate.
+func (c *core) tick(inputs [][]byte) ([]lockstep.ReadyFrame, error) {
 	m := &c.match
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -214,7 +237,7 @@ func (c *core) tick(input []byte) ([]lockstep.ReadyFrame, error) {
 
 	m.ticks++
 	m.noticeUnpaced()
-	if _, err := e.AddLocalInput(input); err != nil && !errors.Is(err, lockstep.ErrDropped) {
+	if _, err := e.AddLocalInputs(inputs); err != nil && !errors.Is(err, lockstep.ErrDropped) {
 		return nil, fmt.Errorf("netcode: local input: %w", err)
 	}
 	rd := e.Ready()

@@ -102,6 +102,9 @@ type LobbyPlayer struct {
 	// Connected says it has one to every other.
 	Links     int
 	Connected bool
+	// Seats is how many players play on this player's machine
+	// (Config.LocalPlayers): each takes a slot of the match.
+	Seats int
 }
 
 // Lobby is a snapshot of the lobby.
@@ -140,7 +143,7 @@ func (s *Session[I]) Lobby() Lobby {
 	lb.Ready = len(c.players) >= 2
 	for i, p := range c.players {
 		mask := masks[i] & all
-		lp := LobbyPlayer{Slot: i, Name: p.name, Host: i == 0, You: bytes.Equal(p.pub, c.pub), Connected: mask == all}
+		lp := LobbyPlayer{Slot: i, Name: p.name, Host: i == 0, You: bytes.Equal(p.pub, c.pub), Connected: mask == all, Seats: max(p.seats, 1)}
 		for b := mask &^ (1 << i); b != 0; b &= b - 1 {
 			lp.Links++
 		}
@@ -197,17 +200,30 @@ func (s *Session[I]) Match() (info MatchInfo, ok bool) {
 // up. Call it once a frame and wait out Pace between calls; a fixed-rate
 // loop uses a Ticker instead. Before the start it returns ErrNotStarted;
 // once the others dropped this player, ErrDropped; while a Ticker runs,
-// ErrTicking.
+// ErrTicking. A session with several local players (Config.LocalPlayers)
+// ticks with TickAll.
 func (s *Session[I]) Tick(input I) ([]Frame[I], error) {
+	return s.TickAll([]I{input})
+}
+
+// TickAll is Tick for a session with several players on this machine
+// (Config.LocalPlayers): one input for each, in the order of
+// MatchInfo.LocalPlayers. Any other count fails with an error wrapping
+// lockstep.ErrInputCount, and nothing is sent.
+func (s *Session[I]) TickAll(inputs []I) ([]Frame[I], error) {
 	if s.c.ticking.Load() {
 		return nil, ErrTicking
 	}
-	b, err := lockstep.EncodeInput(input)
-	if err != nil {
-		return nil, fmt.Errorf("netcode: %w", err)
+	raw := make([][]byte, len(inputs))
+	for i, in := range inputs {
+		b, err := lockstep.EncodeInput(in)
+		if err != nil {
+			return nil, fmt.Errorf("netcode: %w", err)
+		}
+		raw[i] = b
 	}
-	raw, err := s.c.tick(b)
-	return decodeFrames[I](raw), err
+	frames, err := s.c.tick(raw)
+	return decodeFrames[I](frames), err
 }
 
 // decodeFrames turns the engine's frames into the game's.

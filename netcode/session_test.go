@@ -34,6 +34,9 @@ func TestMain(m *testing.M) {
 type testInput struct {
 	Buttons uint8
 	Aim     int16
+	// Slot is the sender's PlayerID + 1, for tests that check every input
+	// lands in its player's slot (zero: no input yet).
+	Slot uint8
 }
 
 // stubGame hashes every frame it simulates: two peers with equal sums
@@ -146,8 +149,11 @@ func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHoo
 					h.onTick(i, r.game.frame)
 				}
 				<-tick.C
-				in := testInput{Buttons: uint8(n*7 + i), Aim: int16(n*int(i+1)) - 500}
-				fs, err := p.Tick(in)
+				ins := make([]testInput, len(info.LocalPlayers))
+				for k, lp := range info.LocalPlayers {
+					ins[k] = testInput{Buttons: uint8(n*7 + i + k), Aim: int16(n*int(i+1)) - 500, Slot: uint8(lp) + 1}
+				}
+				fs, err := p.TickAll(ins)
 				if err != nil {
 					r.err = fmt.Errorf("player %d tick: %w", i, err)
 					return
@@ -172,7 +178,7 @@ func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHoo
 			// Keep the links fed until everyone is done.
 			for range 30 {
 				<-tick.C
-				_, _ = p.Tick(testInput{})
+				_, _ = p.TickAll(make([]testInput, len(info.LocalPlayers)))
 				r.events = append(r.events, p.Events()...)
 			}
 		}()

@@ -27,8 +27,8 @@ type Ticker[I any] struct {
 	ended chan struct{}
 
 	mu      sync.Mutex
-	last    []byte // the latest input the game set
-	pending []byte // inputs set since the last tick, merged; nil: none
+	last    [][]byte // by local player: the latest input the game set
+	pending [][]byte // by local player: inputs set since the last tick, merged; nil: none
 	frames  []lockstep.ReadyFrame
 	err     error // what ended the ticking: ErrDropped, ErrClosed...
 	backlog int   // the most frames held for the game
@@ -55,12 +55,17 @@ func (s *Session[I]) Ticker() (*Ticker[I], error) {
 		c.ticking.Store(false)
 		return nil, fmt.Errorf("netcode: %w", err)
 	}
+	locals := len(c.match.info.LocalPlayers)
 	t := &Ticker[I]{
 		s:       s,
 		stop:    make(chan struct{}),
 		ended:   make(chan struct{}),
-		last:    in,
+		last:    make([][]byte, locals),
+		pending: make([][]byte, locals),
 		backlog: 10 * c.match.info.TickRate,
+	}
+	for k := range t.last {
+		t.last[k] = in
 	}
 	c.wg.Add(1)
 	go t.run()
@@ -71,19 +76,28 @@ func (s *Session[I]) Ticker() (*Ticker[I], error) {
 // tick sends it; inputs set between two ticks are folded into one with
 // Config.MergeInput, so that a press between ticks is not lost (without
 // MergeInput the newest wins), and a tick with no new input repeats the
-// last one.
-func (t *Ticker[I]) SetInput(input I) error {
+// last one. With several local players it is the first one's input
+// (SetPlayerInput(0, input)).
+func (t *Ticker[I]) SetInput(input I) error { return t.SetPlayerInput(0, input) }
+
+// SetPlayerInput is SetInput for the k-th of this machine's players, in the
+// order of MatchInfo.LocalPlayers (Config.LocalPlayers). A k out of range
+// fails with an error wrapping lockstep.ErrInputCount.
+func (t *Ticker[I]) SetPlayerInput(k int, input I) error {
+	if k < 0 || k >= len(t.last) {
+		return fmt.Errorf("netcode: local player %d of %d: %w", k, len(t.last), lockstep.ErrInputCount)
+	}
 	b, err := lockstep.EncodeInput(input)
 	if err != nil {
 		return fmt.Errorf("netcode: %w", err)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.last = b
-	if t.pending == nil {
-		t.pending = b
+	t.last[k] = b
+	if t.pending[k] == nil {
+		t.pending[k] = b
 	} else {
-		t.pending = t.s.c.match.merge(t.pending, b)
+		t.pending[k] = t.s.c.match.merge(t.pending[k], b)
 	}
 	return nil
 }
@@ -134,12 +148,15 @@ func (t *Ticker[I]) run() {
 		}
 		t.mu.Lock()
 		full := len(t.frames) >= t.backlog
-		in := t.pending
-		if in == nil {
-			in = t.last
-		}
-		if !full {
-			t.pending = nil
+		in := make([][]byte, len(t.last))
+		for k := range in {
+			in[k] = t.pending[k]
+			if in[k] == nil {
+				in[k] = t.last[k]
+			}
+			if !full {
+				t.pending[k] = nil
+			}
 		}
 		t.mu.Unlock()
 		if !full {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -196,6 +197,7 @@ var sessionScenarios = []scenario{
 	{"host-leaves/vanish", func(t *testing.T, tr transport) { testHostLeaves(t, tr, "vanish") }},
 	{"drop-player", testDropPlayer},
 	{"join-errors", testJoinErrors},
+	{"local-players", testLocalPlayers},
 }
 
 // runSessionSuite runs every scenario of the Session suite over tr.
@@ -394,5 +396,102 @@ func testJoinErrors(t *testing.T, tr transport) {
 	_, err = Join[testInput](ctx, host.Code(), tr.config(t, "late", 3, 4))
 	if !errors.Is(err, ErrMatchStarted) && !errors.Is(err, ErrLobbyFull) {
 		t.Fatalf("join started match: %v, want ErrMatchStarted", err)
+	}
+}
+
+// testLocalPlayers: two players on one machine (Config.LocalPlayers)
+// join a host and a third player: they take two slots of the lobby and of
+// the match, each one's input lands in its own slot on every machine, all
+// end with equal checksums, and a lobby without room for both refuses
+// them with a message that says so.
+func testLocalPlayers(t *testing.T, tr transport) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	hcfg := tr.config(t, "host", 0, 5)
+	hcfg.MaxPlayers = 4
+	host, err := Host[testInput](ctx, hcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := []*Session[testInput]{host}
+	t.Cleanup(func() {
+		for _, p := range peers {
+			p.Close()
+		}
+	})
+	join := func(name string, player, seats int) (*Session[testInput], error) {
+		cfg := tr.config(t, name, player, 5)
+		cfg.LocalPlayers = seats
+		cfg.JoinTimeout = 5 * time.Second
+		return Join[testInput](ctx, host.Code(), cfg)
+	}
+	couch, err := join("couch", 1, 2)
+	if err != nil {
+		t.Fatalf("join with two players: %v", err)
+	}
+	peers = append(peers, couch)
+	// Three of four slots are taken: a second pair does not fit.
+	if s, err := join("pair", 2, 2); !errors.Is(err, ErrLobbyFull) || !strings.Contains(err.Error(), "room for 1 more") {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("a pair joining a lobby with one free slot: %v, want ErrLobbyFull saying there is room for 1 more", err)
+	}
+	solo, err := join("solo", 3, 1)
+	if err != nil {
+		t.Fatalf("join the last slot: %v", err)
+	}
+	peers = append(peers, solo)
+	if err := host.WaitPlayers(ctx, 4); err != nil {
+		t.Fatalf("WaitPlayers(4) with three machines and four players: %v", err)
+	}
+	var seats []int
+	for _, p := range host.Lobby().Players {
+		seats = append(seats, p.Seats)
+	}
+	if fmt.Sprint(seats) != "[1 2 1]" {
+		t.Fatalf("lobby seats %v, want [1 2 1]", seats)
+	}
+	if err := host.Start(ctx); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	for _, p := range peers[1:] {
+		if err := p.WaitStart(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, _ := couch.Match()
+	if fmt.Sprint(info.LocalPlayers) != "[1 2]" || info.Local != 1 || fmt.Sprint(info.Players) != "[host couch couch 2 solo]" {
+		t.Fatalf("the pair's match: local %d, local players %v, players %q; want 1, [1 2], [host couch couch 2 solo]", info.Local, info.LocalPlayers, info.Players)
+	}
+	if _, err := couch.Tick(testInput{}); !errors.Is(err, lockstep.ErrInputCount) {
+		t.Fatalf("Tick with one input for two local players: %v, want ErrInputCount", err)
+	}
+	var mu sync.Mutex
+	landed := make([][4]int, len(peers)) // by peer, by slot: inputs that named it
+	res := playHooked(t, peers, 300, playHooks{onFrame: func(i int, f Frame[testInput]) {
+		mu.Lock()
+		defer mu.Unlock()
+		for slot, in := range f.Inputs {
+			switch {
+			case !f.Present[slot]:
+				t.Errorf("peer %d: frame %d: slot %d absent", i, f.Number, slot)
+			case in.Slot == uint8(slot)+1:
+				landed[i][slot]++
+			case in.Slot != 0:
+				t.Errorf("peer %d: frame %d: slot %d holds the input of player %d", i, f.Number, slot, in.Slot-1)
+			}
+		}
+	}})
+	checkEqual(t, res, nil)
+	for i := range peers {
+		for slot, n := range landed[i] {
+			if n < 250 {
+				t.Errorf("peer %d: %d of 300 frames had player %d's own input", i, n, slot)
+			}
+		}
+	}
+	if st := host.Stats(); len(st.Peers) != 3 {
+		t.Errorf("host stats for %d players, want 3 (the pair's two on one link)", len(st.Peers))
 	}
 }

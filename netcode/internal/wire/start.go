@@ -22,7 +22,7 @@ var startSpec = spec{
 	typ: TypeStart, name: "start",
 	direction: "host → joiners",
 	body:      "[seed, [public key, ...], [name, ...], tick rate, input delay, checksum interval, settings]",
-	about:     "keys and names in PlayerID order; settings: the game's, at most 4096 bytes",
+	about:     "keys and names in PlayerID order (a key on consecutive slots: the players of one machine); settings: the game's, at most 4096 bytes",
 }
 
 func decodeStart(r *msgp.Reader) Message {

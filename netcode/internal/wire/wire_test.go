@@ -52,7 +52,12 @@ func checkReencodes(t *testing.T, b []byte, m Message) {
 // the new.
 func TestGolden(t *testing.T) {
 	golden := readGolden(t, "testdata/golden-v3-old.txt")
+	// Samples of what that codec never wrote: seats came after it.
+	newer := map[string]bool{"join-seats": true, "join-seats-max": true, "lobby-seats": true}
 	for _, s := range wireSamples() {
+		if _, ok := golden[s.name]; !ok && newer[s.name] {
+			continue
+		}
 		old, err := hex.DecodeString(golden[s.name])
 		if err != nil || len(old) == 0 {
 			t.Fatalf("%s: no golden bytes", s.name)
@@ -151,6 +156,13 @@ func TestDecodeErrors(t *testing.T) {
 	badKey, _ := Encode(&Hello{Pub: []byte{1, 2}})
 	longName, _ := Encode(&Join{Pub: key(1), Name: string(bytes.Repeat([]byte{'x'}, MaxName+1))})
 	noPlayers, _ := Encode(&Start{TickHz: 60})
+	// A seat count is written only when over one; the last byte is it.
+	withSeats := func(m Message, seats byte) []byte {
+		b, _ := Encode(m)
+		return append(b[:len(b)-1:len(b)-1], seats)
+	}
+	join := &Join{Pub: key(1), Seats: 2}
+	lobby := &Lobby{Players: []PlayerInfo{{Pub: key(1), Seats: 2}}}
 	tests := []struct {
 		name string
 		in   []byte
@@ -171,6 +183,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"field in a wider format", []byte{0x93, Version, 0x07, 0x92, 0xcc, 0x07, 0x00}, ErrMalformed},
 		{"body of the wrong length", []byte{0x93, Version, 0x07, 0x93, 0x07, 0x00, 0x00}, ErrMalformed},
 		{"huge batch", []byte{0x93, Version, 0x09, 0x91, 0xdd, 0xff, 0xff, 0xff, 0xff}, ErrMalformed},
+		{"one seat written out", withSeats(join, 1), ErrMalformed},
+		{"zero seats written out", withSeats(join, 0), ErrMalformed},
+		{"more seats than players", withSeats(join, MaxPlayers+1), ErrMalformed},
+		{"lobby: one seat written out", withSeats(lobby, 1), ErrMalformed},
+		{"lobby: more seats than players", withSeats(lobby, MaxPlayers+1), ErrMalformed},
 		{"slot over a byte", []byte{0x93, Version, 0x04, 0x93, 0xcd, 0x01, 0x00, 0xc0, 0x08}, ErrMalformed},
 	}
 	for _, tt := range tests {
