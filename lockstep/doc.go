@@ -68,7 +68,10 @@
 //
 // Checksums: every ChecksumInterval frames the game reports a checksum; the
 // players exchange them and a difference raises EventDesync naming the
-// frame and the players.
+// frame and the players, once every player still in the match has
+// reported; with three machines or more, Event.Diverged names those whose
+// checksum differs from the majority's (Diverged), the ones whose state
+// went astray.
 //
 // A player leaves: when a player falls silent past DisconnectTimeout, its
 // link closes or the game puts it out (DropPlayer), or it says it leaves,

@@ -34,7 +34,11 @@ type Engine struct {
 	players []*peer
 	reports []*DropReportMsg // latest drop report by reporter
 	checks  map[Frame]*checkRec
-	addedAt map[Frame]time.Duration // when each local input not yet acknowledged by all was added
+	// awaiting lists, in order, the frames whose checksums differ but
+	// still lack a peer's: EventDesync waits for every one, to say who
+	// diverged.
+	awaiting []Frame
+	addedAt  map[Frame]time.Duration // when each local input not yet acknowledged by all was added
 
 	lastPing        time.Duration
 	lastDelayChange time.Duration
@@ -104,11 +108,12 @@ const (
 )
 
 type checkRec struct {
-	own     uint64
-	hasOwn  bool
-	remote  [MaxPlayers]uint64
-	has     [MaxPlayers]bool
-	alerted bool
+	own      uint64
+	hasOwn   bool
+	remote   [MaxPlayers]uint64
+	has      [MaxPlayers]bool
+	alerted  bool
+	awaiting bool // in Engine.awaiting
 }
 
 // shrinkAfter is how long a smaller automatic input delay must have been
@@ -611,8 +616,18 @@ func (e *Engine) prune() {
 		}
 	}
 	if k := Frame(e.cfg.ChecksumInterval); k > 0 {
+		old := e.next - 16*k - 600
+		// A desync still waiting for a peer's checksum is raised with
+		// what is known before its record goes.
+		for len(e.awaiting) > 0 && e.awaiting[0] < old {
+			f := e.awaiting[0]
+			e.awaiting = e.awaiting[1:]
+			if c := e.checks[f]; c != nil && !c.alerted {
+				e.raiseDesync(f, c)
+			}
+		}
 		for f := range e.checks {
-			if f < e.next-16*k-600 {
+			if f < old {
 				delete(e.checks, f)
 			}
 		}
@@ -1040,6 +1055,9 @@ func (e *Engine) Tick(now time.Duration) {
 			e.beginDrop(p)
 		}
 	}
+	if len(e.awaiting) > 0 {
+		e.compareAwaiting()
+	}
 	if e.ticks == 1 || e.now-e.lastPing >= e.cfg.PingInterval {
 		e.lastPing = e.now
 		for p := range e.players {
@@ -1236,27 +1254,110 @@ func (e *Engine) remoteChecksum(p PlayerID, f Frame, sum uint64) {
 	e.compare(f, c)
 }
 
+// compare raises EventDesync for frame f once the local checksum differs
+// from a peer's and every peer still in the match has reported its own,
+// so that the event can say who diverged; until then f waits in
+// e.awaiting (Tick looks again as peers leave).
 func (e *Engine) compare(f Frame, c *checkRec) {
 	if !c.hasOwn || c.alerted {
 		return
 	}
-	var bad []PlayerID
-	var remote []PlayerChecksum
+	differ, all := false, true
 	for p := range e.n {
 		// A player on its way out may have simulated frames the others
 		// settled differently: only those who stay are compared.
+		if !e.linked(p) {
+			continue
+		}
+		if !c.has[p] {
+			all = false
+			continue
+		}
+		if c.remote[p] != c.own {
+			differ = true
+		}
+	}
+	switch {
+	case !differ:
+	case all:
+		e.raiseDesync(f, c)
+	case !c.awaiting:
+		c.awaiting = true
+		i, _ := slices.BinarySearch(e.awaiting, f)
+		e.awaiting = slices.Insert(e.awaiting, i, f)
+	}
+}
+
+// compareAwaiting looks again at the desyncs waiting for a peer's
+// checksum: a peer that left no longer counts.
+func (e *Engine) compareAwaiting() {
+	kept := e.awaiting[:0]
+	for _, f := range e.awaiting {
+		c := e.checks[f]
+		if c == nil || c.alerted {
+			continue
+		}
+		e.compare(f, c)
+		if !c.alerted {
+			kept = append(kept, f)
+		}
+	}
+	clear(e.awaiting[len(kept):])
+	e.awaiting = kept
+}
+
+// raiseDesync raises EventDesync for frame f with the checksums known,
+// the peers that differ from this one, and those that differ from the
+// majority's.
+func (e *Engine) raiseDesync(f Frame, c *checkRec) {
+	c.alerted = true
+	var bad []PlayerID
+	var remote []PlayerChecksum
+	self := PlayerID(e.groupOf[e.local])
+	votes := []PlayerChecksum{{Player: self, Sum: c.own}}
+	for p := range e.n {
 		if !e.linked(p) || !c.has[p] {
 			continue
 		}
-		remote = append(remote, PlayerChecksum{Player: PlayerID(p), Sum: c.remote[p]})
-		if c.remote[p] != c.own {
-			bad = append(bad, PlayerID(p))
+		r := PlayerChecksum{Player: PlayerID(p), Sum: c.remote[p]}
+		remote, votes = append(remote, r), append(votes, r)
+		if r.Sum != c.own {
+			bad = append(bad, r.Player)
 		}
 	}
-	if len(bad) > 0 {
-		c.alerted = true
-		e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad, Checksum: c.own, Remote: remote})
+	if len(bad) == 0 {
+		return
 	}
+	e.events = append(e.events, Event{Kind: EventDesync, Frame: f, Players: bad, Checksum: c.own, Remote: remote,
+		Diverged: Diverged(votes)})
+}
+
+// Diverged returns, of the peers' checksums after one frame (one entry
+// per machine), the players whose checksum differs from the one that more
+// than half of them share, in PlayerID order: the machines that went
+// astray. It returns nil when no checksum has a strict majority (two
+// machines that differ, or a tie), when no one can say who is right.
+func Diverged(sums []PlayerChecksum) []PlayerID {
+	for _, cand := range sums {
+		n := 0
+		for _, s := range sums {
+			if s.Sum == cand.Sum {
+				n++
+			}
+		}
+		if 2*n <= len(sums) {
+			continue
+		}
+		var out []PlayerID
+		for _, s := range sums {
+			if s.Sum != cand.Sum {
+				out = append(out, s.Player)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	return nil
 }
 
 // Stats describes the engine now.

@@ -39,19 +39,23 @@ func TestDesyncEventCarriesChecksums(t *testing.T) {
 		sum  uint64
 	}
 	tests := []struct {
-		name        string
-		reports     []report
-		wantPlayers []PlayerID
-		wantRemote  []PlayerChecksum
+		name         string
+		reports      []report
+		wantPlayers  []PlayerID
+		wantRemote   []PlayerChecksum
+		wantDiverged []PlayerID
 	}{
 		{"own first, one differs", []report{{0, own}, {1, own}, {2, 0xbbbb}},
-			[]PlayerID{2}, []PlayerChecksum{{1, own}, {2, 0xbbbb}}},
+			[]PlayerID{2}, []PlayerChecksum{{1, own}, {2, 0xbbbb}}, []PlayerID{2}},
 		{"remote first, one differs", []report{{2, 0xbbbb}, {1, own}, {0, own}},
-			[]PlayerID{2}, []PlayerChecksum{{1, own}, {2, 0xbbbb}}},
+			[]PlayerID{2}, []PlayerChecksum{{1, own}, {2, 0xbbbb}}, []PlayerID{2}},
+		// The event waits for player 2, who then says who diverged.
 		{"found before the other reports", []report{{0, own}, {1, 0xcccc}, {2, own}},
-			[]PlayerID{1}, []PlayerChecksum{{1, 0xcccc}}},
+			[]PlayerID{1}, []PlayerChecksum{{1, 0xcccc}, {2, own}}, []PlayerID{1}},
+		{"the local player diverged", []report{{0, own}, {1, 0xcccc}, {2, 0xcccc}},
+			[]PlayerID{1, 2}, []PlayerChecksum{{1, 0xcccc}, {2, 0xcccc}}, []PlayerID{0}},
 		{"both differ", []report{{1, 0xcccc}, {2, 0xbbbb}, {0, own}},
-			[]PlayerID{1, 2}, []PlayerChecksum{{1, 0xcccc}, {2, 0xbbbb}}},
+			[]PlayerID{1, 2}, []PlayerChecksum{{1, 0xcccc}, {2, 0xbbbb}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +83,9 @@ func TestDesyncEventCarriesChecksums(t *testing.T) {
 			ev := got[0]
 			if ev.Frame != 0 || ev.Checksum != own || !slices.Equal(ev.Players, tt.wantPlayers) || !slices.Equal(ev.Remote, tt.wantRemote) {
 				t.Fatalf("event %+v, want frame 0, checksum %x, players %v, remote %v", ev, own, tt.wantPlayers, tt.wantRemote)
+			}
+			if !slices.Equal(ev.Diverged, tt.wantDiverged) {
+				t.Errorf("diverged %v, want %v", ev.Diverged, tt.wantDiverged)
 			}
 			s := ev.String()
 			for _, want := range append([]string{fmt.Sprintf("%016x here", own)}, remoteStrings(tt.wantRemote)...) {

@@ -83,3 +83,14 @@ func ExampleEngine_AddLocalInputs() {
 	// tick 1: frame 1 inputs ["L0" "R0" "N0"]
 	// tick 2: frame 2 inputs ["L1" "R1" "N1"]
 }
+
+// Three machines report their checksums after a frame; the one that
+// differs from the other two is the one whose state went astray. With two
+// machines that differ there is no majority, and Diverged says nothing.
+func ExampleDiverged() {
+	fmt.Println(lockstep.Diverged([]lockstep.PlayerChecksum{{Player: 0, Sum: 0xbeef}, {Player: 1, Sum: 0xbeef}, {Player: 2, Sum: 0xdead}}))
+	fmt.Println(lockstep.Diverged([]lockstep.PlayerChecksum{{Player: 0, Sum: 0xbeef}, {Player: 1, Sum: 0xdead}}))
+	// Output:
+	// [2]
+	// []
+}

@@ -299,7 +299,10 @@ const (
 	// peer agreed.
 	EventPlayerLeft EventKind = iota + 1
 	// EventDesync: at Frame, the players in Players reported checksums that
-	// differ from the local one (Checksum); Remote holds the others'.
+	// differ from the local one (Checksum); Remote holds the others', and
+	// Diverged names the machines that differ from the majority. It is
+	// raised once every player still in the match has reported its
+	// checksum for Frame.
 	EventDesync
 	// EventDropped: the others dropped the local player from Frame on; the
 	// match is over for it.
@@ -355,6 +358,14 @@ type Event struct {
 	// desync was found, in PlayerID order; those of Players differ from
 	// Checksum, the others match it.
 	Remote []PlayerChecksum
+	// Diverged lists, for EventDesync, the players whose checksum differs
+	// from the one more than half of the machines share (Diverged, the
+	// function): with three machines or more, the ones that went astray,
+	// the local player among them if it is one. It is empty when no
+	// checksum has a majority (two players, or a tie): then every player
+	// is told and the game chooses. A machine of several local players
+	// counts once, named by its first player.
+	Diverged []PlayerID
 	// UntilDrop is, for EventInterrupted, how long Player may stay silent
 	// before the others start dropping it: DisconnectTimeout less the
 	// silence so far, on the clock Tick is fed with.
@@ -379,6 +390,11 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "desync at frame %d with players %v: checksum %016x here", e.Frame, e.Players, e.Checksum)
 		for _, r := range e.Remote {
 			fmt.Fprintf(&b, ", %016x from player %d", r.Sum, r.Player)
+		}
+		if len(e.Diverged) > 0 {
+			fmt.Fprintf(&b, "; diverged from the majority: %v", e.Diverged)
+		} else {
+			b.WriteString("; no majority")
 		}
 		return b.String()
 	case EventDropped:

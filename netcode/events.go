@@ -24,7 +24,9 @@ const (
 	// EventStarted: the match started; MatchInfo is available.
 	EventStarted
 	// EventDesync: at Frame, Players reported a checksum different from
-	// this player's (Checksum); Remote holds every checksum reported.
+	// this player's (Checksum); Remote holds every checksum reported, and
+	// Diverged names the players that differ from the majority. It comes
+	// once every player still in the match has reported its checksum.
 	EventDesync
 	// EventStalled: no frame could run for a while; Players lists whose
 	// input is missing.
@@ -89,6 +91,14 @@ type Event struct {
 	// desync was found, in PlayerID order; those of Players differ from
 	// Checksum. A game can log them, or compare them with a replay.
 	Remote []PlayerChecksum
+	// Diverged lists, for EventDesync, the players whose checksum differs
+	// from the one more than half of the machines share: with three
+	// players or more, the ones whose state went astray (this player
+	// among them, if it is one). It is empty when no checksum has a
+	// majority (two players, or a tie): then every player is told and
+	// the game chooses. A machine of several players counts once, named
+	// by its first player.
+	Diverged []int
 	// UntilDrop is, for EventInterrupted, how long Player may stay silent
 	// before the others start dropping it (Config.DisconnectTimeout less
 	// the silence so far), on the match's clock: time this process did
@@ -126,6 +136,11 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "desync at frame %d with players %v: checksum %016x here", e.Frame, e.Players, e.Checksum)
 		for _, r := range e.Remote {
 			fmt.Fprintf(&b, ", %016x from player %d", r.Sum, r.Player)
+		}
+		if len(e.Diverged) > 0 {
+			fmt.Fprintf(&b, "; diverged from the majority: %v", e.Diverged)
+		} else {
+			b.WriteString("; no majority")
 		}
 		return b.String()
 	case EventStalled:

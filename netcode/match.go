@@ -370,7 +370,7 @@ func (c *core) engineEvents(evs []lockstep.Event) {
 	out := make([]Event, 0, len(evs))
 	for _, ev := range evs {
 		e := Event{Player: int(ev.Player), Frame: ev.Frame, Players: ints(ev.Players), Delay: ev.Delay,
-			Checksum: ev.Checksum, UntilDrop: ev.UntilDrop}
+			Checksum: ev.Checksum, UntilDrop: ev.UntilDrop, Diverged: ints(ev.Diverged)}
 		for _, r := range ev.Remote {
 			e.Remote = append(e.Remote, PlayerChecksum{Player: int(r.Player), Sum: r.Sum})
 		}

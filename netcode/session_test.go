@@ -121,6 +121,9 @@ type playHooks struct {
 	stop    func(i int, f lockstep.Frame) bool // before each tick; true ends the player's loop
 	onTick  func(i int, f lockstep.Frame)      // before each tick
 	onFrame func(i int, f Frame[testInput])    // on every frame, before it is simulated
+	// checksum, if set, says what player i reports after frame f, whose
+	// true checksum is sum.
+	checksum func(i int, f lockstep.Frame, sum uint64) uint64
 }
 
 // playHooked is play with hooks.
@@ -167,7 +170,11 @@ func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHoo
 						return
 					}
 					if f.WantChecksum {
-						_ = p.ReportChecksum(f.Number, r.game.sum)
+						sum := r.game.sum
+						if h.checksum != nil {
+							sum = h.checksum(i, f.Number, sum)
+						}
+						_ = p.ReportChecksum(f.Number, sum)
 					}
 					if r.game.frame == lockstep.Frame(frames) {
 						break

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -198,6 +199,7 @@ var sessionScenarios = []scenario{
 	{"drop-player", testDropPlayer},
 	{"join-errors", testJoinErrors},
 	{"local-players", testLocalPlayers},
+	{"desync-majority", testDesyncMajority},
 }
 
 // runSessionSuite runs every scenario of the Session suite over tr.
@@ -493,5 +495,34 @@ func testLocalPlayers(t *testing.T, tr transport) {
 	}
 	if st := host.Stats(); len(st.Peers) != 3 {
 		t.Errorf("host stats for %d players, want 3 (the pair's two on one link)", len(st.Peers))
+	}
+}
+
+// testDesyncMajority: of three players, one reports checksums that differ
+// from a frame on; every player, that one too, is told of the desync at
+// that frame and that it is the one that diverged.
+func testDesyncMajority(t *testing.T, tr transport) {
+	const stray, interval = 2, 20
+	bad := lockstep.Frame(3 * interval)
+	peers := tr.lobby(t, 3, 13, func(c *Config) { c.ChecksumInterval = interval })
+	res := playHooked(t, peers, 150, playHooks{checksum: func(i int, f lockstep.Frame, sum uint64) uint64 {
+		if i == stray && f >= bad {
+			return sum ^ 1
+		}
+		return sum
+	}})
+	for i, r := range res {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		var got []Event
+		for _, e := range r.events {
+			if e.Kind == EventDesync && e.Frame == bad {
+				got = append(got, e)
+			}
+		}
+		if len(got) != 1 || !slices.Equal(got[0].Diverged, []int{stray}) || len(got[0].Remote) != 2 {
+			t.Errorf("player %d: desyncs at frame %d %v; want one naming player %d as diverged, with 2 remote checksums", i, bad, got, stray)
+		}
 	}
 }

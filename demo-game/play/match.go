@@ -329,7 +329,7 @@ func (m *Match) pollEvents() {
 				m.drops = append(m.drops, Drop{Player: e.Player, Name: m.name(e.Player), Frame: int(e.Frame)})
 			}
 		case netcode.EventDesync:
-			m.notice(Notice{Text: fmt.Sprintf("desync at frame %d with %v!", e.Frame, e.Players), Player: -1, Bad: true})
+			m.notice(Notice{Text: DesyncText(m.names, m.local, e), Player: -1, Bad: true})
 		case netcode.EventStalled: // Waiting names them while the stall lasts
 			m.stalled = append(m.stalled[:0], e.Players...)
 			if m.stalled == nil {
