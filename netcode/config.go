@@ -92,6 +92,16 @@ type Config struct {
 	// one. Nil keeps the newer one; see Merge for a typed helper.
 	MergeInput func(older, newer []byte) []byte
 
+	// Snapshots says the game can save its state as bytes and load it
+	// back: it gives Session.Snapshot its state after every frame marked
+	// WantSnapshot, and loads a frame's Load before simulating it. With
+	// it, a player whose state goes astray (a desync that the checksums of
+	// three players or more attribute, Event.Diverged) is repaired: a
+	// player of the majority sends it its state and it simulates again
+	// from there (EventResynced). Every player's game should set it (the
+	// same game does); a session keeps its latest 1 200 frames for it.
+	Snapshots bool
+
 	// InputCopies is how many datagrams carry each tick's input to each
 	// player, beside KCP (lockstep.Config.InputCopies). Zero means
 	// DefaultInputCopies: two, so that one lost datagram costs no stall,

@@ -57,6 +57,7 @@ type core struct {
 	readyShown   bool            // lobby: the game was told every player reaches every other
 	events       []Event
 	inbox        []inbound
+	resyncIn     []resyncMsg // Resync and State messages for the next tick
 	disconnected []*link
 
 	match matchState // touched by Tick and Close only, under match.mu
@@ -195,6 +196,8 @@ func (c *core) onMessage(l *link, m wire.Message) {
 		c.mu.Lock()
 		c.inbox = append(c.inbox, inbound{from: l, at: at, msgs: msgs})
 		c.mu.Unlock()
+	case *wire.Resync, *wire.State:
+		c.onResyncMsg(l, m)
 	case *wire.Bye:
 		c.peerGone(l)
 	case *wire.Lobby:

@@ -34,6 +34,25 @@
 //
 // Example_quickstart runs the whole thing with four players in one process.
 //
+// # Desync repair
+//
+// A game that can save its state as bytes and load it back sets
+// Config.Snapshots, gives Session.Snapshot its state after a frame marked
+// WantSnapshot, and loads a frame's Load before simulating it:
+//
+//	if f.Load != nil {
+//		game.Load(f.Load) // the majority's state; this frame and the next come again
+//	}
+//	game.Step(f.Inputs, f.Present)
+//	if f.WantSnapshot {
+//		s.Snapshot(f.Number, game.Save())
+//	}
+//
+// When three players or more compare checksums and one machine's differs
+// from the others' (Event.Diverged), a player of the majority sends it its
+// state, and that player goes on from it (EventResynced, with both states
+// of the frame to diff).
+//
 // # Wire
 //
 // Each peer has one UDP socket. Every datagram on it is sealed with

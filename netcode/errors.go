@@ -55,4 +55,7 @@ var (
 	ErrAlreadyDropped = errors.New("netcode: the player is already dropped or being dropped")
 	// ErrHostLeft: the host left the lobby before the match started.
 	ErrHostLeft = errors.New("netcode: the host left the lobby")
+	// ErrBadSnapshot: Session.Snapshot for a frame no snapshot was asked
+	// for, or a state too large.
+	ErrBadSnapshot = errors.New("netcode: bad snapshot")
 )

@@ -54,9 +54,16 @@ const (
 	// every other, so the host can start. It comes again after a player
 	// joined or a link broke and the mesh is whole once more.
 	EventLobbyReady
+	// EventResynced: this player's state had gone astray (a desync where
+	// it was of the Diverged) and the frames from Frame+1 on come again,
+	// the first with Frame.Load holding State, the state after Frame of
+	// Player (Name), a player of the majority (Config.Snapshots). OwnState
+	// is this player's own state after Frame, when it saved one in time
+	// (nil otherwise): diff the two to find what went astray.
+	EventResynced
 )
 
-var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed", "link-relayed", "link-direct", "player-linked", "lobby-ready"}
+var eventNames = [...]string{"", "player-joined", "player-left", "host-left", "started", "desync", "stalled", "interrupted", "resumed", "dropped", "input-delay-changed", "link-relayed", "link-direct", "player-linked", "lobby-ready", "resynced"}
 
 // String names the kind, for logs.
 func (k EventKind) String() string {
@@ -111,6 +118,10 @@ type Event struct {
 	// link, for EventLinkRelayed; ViaName its name.
 	Via     int
 	ViaName string
+	// State is, for EventResynced, the majority's state that replaced
+	// this player's; OwnState this player's own at the same frame, or nil.
+	State    []byte
+	OwnState []byte
 }
 
 // PlayerChecksum is one player's checksum of its game state after a frame.
@@ -159,6 +170,12 @@ func (e Event) String() string {
 		return fmt.Sprintf("the link to %s is direct", e.Name)
 	case EventPlayerLinked:
 		return fmt.Sprintf("linked to %s (%d of %d)", e.Name, len(e.Players), e.Of)
+	case EventResynced:
+		own := "not saved"
+		if e.OwnState != nil {
+			own = fmt.Sprintf("%d bytes", len(e.OwnState))
+		}
+		return fmt.Sprintf("state repaired after frame %d from %s (player %d): %d bytes, this player's own %s", e.Frame, e.Name, e.Player, len(e.State), own)
 	case EventLobbyReady:
 		return fmt.Sprintf("all %d players reach each other", e.Of)
 	}

@@ -625,6 +625,13 @@ func (l *link) sendFrameLocked(b []byte) bool {
 	return true
 }
 
+// queued is how many KCP segments wait to be sent or acknowledged.
+func (l *link) queued() int {
+	l.kmu.Lock()
+	defer l.kmu.Unlock()
+	return l.kcp.WaitSnd()
+}
+
 // broken reports the link as unusable once, unless it was closed on purpose.
 func (l *link) broken() {
 	select {

@@ -59,6 +59,7 @@ type matchState struct {
 	batches   [][][]byte    // reliable messages by player, for one KCP message each
 	datagrams []datagramOut // datagram messages by player
 	out       *sendBatch    // the tick's datagrams, sent in one call; nil: one by one
+	rs        resyncState   // desync repair
 }
 
 // pingInterval is how often the engine pings each player in a match: often
@@ -108,6 +109,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		m.peers[i] = l
 	}
 	m.frameDur = time.Second / time.Duration(st.TickHz)
+	m.rs.init(c.cfg.Snapshots)
 	m.margin = c.cfg.DelayMargin
 	m.logger = c.cfg.Logger
 	m.merge = c.cfg.MergeInput
@@ -188,7 +190,7 @@ func startDelay(peers []*link, frame, margin time.Duration) int {
 // tick runs one game tick: it feeds the engine what arrived, adds the local
 // inputs (one per local player), sends what the engine wants sent and
 // returns the frames to simulate.
-func (c *core) tick(inputs [][]byte) ([]lockstep.ReadyFrame, error) {
+func (c *core) tick(inputs [][]byte) ([]outFrame, error) {
 	m := &c.match
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -227,6 +229,7 @@ func (c *core) tick(inputs [][]byte) ([]lockstep.ReadyFrame, error) {
 			}
 		}
 	}
+	c.takeResyncMsgs()
 	for _, l := range gone {
 		if p, ok := m.playerOf(l); ok {
 			if err := e.DropPlayer(p); err != nil {
@@ -244,7 +247,8 @@ func (c *core) tick(inputs [][]byte) ([]lockstep.ReadyFrame, error) {
 	c.send(rd.Messages)
 	m.slowDebt = min(m.slowDebt+rd.SlowDown, 4*m.frameDur)
 	c.engineEvents(rd.Events)
-	frames := rd.Frames
+	frames := c.handOut(rd.Frames)
+	c.pumpStates()
 	if len(frames) == 0 {
 		m.stalled++
 		m.stallRun++
@@ -382,6 +386,7 @@ func (c *core) engineEvents(evs []lockstep.Event) {
 			}
 		case lockstep.EventDesync:
 			e.Kind = EventDesync
+			c.planResync(ev)
 		case lockstep.EventDropped:
 			e.Kind = EventDropped
 			m.dropped = true

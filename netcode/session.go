@@ -32,6 +32,17 @@ type Frame[I any] struct {
 	Present []bool
 	// WantChecksum asks for ReportChecksum after simulating this frame.
 	WantChecksum bool
+	// WantSnapshot asks, with Config.Snapshots, for the game's state after
+	// simulating this frame, given to Session.Snapshot: another player's
+	// went astray and gets this one (or this one did, and the game may
+	// compare the two, EventResynced).
+	WantSnapshot bool
+	// Load, when not nil, is the state after frame Number-1 of the players
+	// whose checksums agree, with Config.Snapshots: this player's went
+	// astray. Load it in place of the game's state before simulating this
+	// frame; this frame and those after it were handed out before and
+	// come again, to be simulated from the loaded state.
+	Load []byte
 }
 
 // Host opens a lobby on this machine. Give s.Code() to your friends; when
@@ -227,13 +238,14 @@ func (s *Session[I]) TickAll(inputs []I) ([]Frame[I], error) {
 }
 
 // decodeFrames turns the engine's frames into the game's.
-func decodeFrames[I any](raw []lockstep.ReadyFrame) []Frame[I] {
+func decodeFrames[I any](raw []outFrame) []Frame[I] {
 	if len(raw) == 0 {
 		return nil
 	}
 	out := make([]Frame[I], len(raw))
 	for i, f := range raw {
-		fr := Frame[I]{Number: f.Frame, Inputs: make([]I, len(f.Inputs)), Present: f.Present, WantChecksum: f.WantChecksum}
+		fr := Frame[I]{Number: f.Frame, Inputs: make([]I, len(f.Inputs)), Present: f.Present, WantChecksum: f.WantChecksum,
+			WantSnapshot: f.wantSnapshot, Load: f.load}
 		for p, in := range f.Inputs {
 			if len(in) == 0 {
 				continue
@@ -266,6 +278,13 @@ func (s *Session[I]) Pace() time.Duration { return s.c.takePace() }
 func (s *Session[I]) ReportChecksum(f lockstep.Frame, sum uint64) error {
 	return s.c.reportChecksum(f, sum)
 }
+
+// Snapshot gives netcode the game's state after frame f, as bytes the
+// game's Load takes back, for a frame whose WantSnapshot was set
+// (Config.Snapshots). It fails with ErrBadSnapshot for a frame no snapshot
+// was asked for, or a state over 16 MiB; ErrNotStarted before the match.
+// The bytes are copied.
+func (s *Session[I]) Snapshot(f lockstep.Frame, state []byte) error { return s.c.snapshot(f, state) }
 
 // DropPlayer drops player p from the match, for a game that wants it out
 // (a vote-kick, a player who cheats). It goes through the same agreement

@@ -3,6 +3,7 @@ package netcode
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -44,6 +45,27 @@ type testInput struct {
 type stubGame struct {
 	frame lockstep.Frame
 	sum   uint64
+	pad   int // bytes of padding in a saved state, for states of any size
+}
+
+// save returns the state: the next frame, the sum and the padding, which
+// holds the sum again so that a state that went astray differs throughout.
+func (g *stubGame) save() []byte {
+	b := binary.BigEndian.AppendUint64(nil, uint64(g.frame))
+	b = binary.BigEndian.AppendUint64(b, g.sum)
+	for i := range g.pad {
+		b = append(b, byte(g.sum>>(8*(i%8))))
+	}
+	return b
+}
+
+// load takes a saved state back.
+func (g *stubGame) load(b []byte) error {
+	if len(b) != 16+g.pad {
+		return fmt.Errorf("a state of %d bytes, want %d", len(b), 16+g.pad)
+	}
+	g.frame, g.sum = lockstep.Frame(binary.BigEndian.Uint64(b)), binary.BigEndian.Uint64(b[8:])
+	return nil
 }
 
 func (g *stubGame) step(f Frame[testInput]) error {
@@ -124,6 +146,11 @@ type playHooks struct {
 	// checksum, if set, says what player i reports after frame f, whose
 	// true checksum is sum.
 	checksum func(i int, f lockstep.Frame, sum uint64) uint64
+	// corrupt, if set, says whether player i's state goes astray after
+	// frame f (its sum changes).
+	corrupt func(i int, f lockstep.Frame) bool
+	// pad is the padding of every game's saved state.
+	pad int
 }
 
 // playHooked is play with hooks.
@@ -137,6 +164,7 @@ func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHoo
 		go func() {
 			defer wg.Done()
 			r := &res[i]
+			r.game.pad = h.pad
 			info, _ := p.Match()
 			tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
 			defer tick.Stop()
@@ -165,9 +193,24 @@ func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHoo
 					if h.onFrame != nil {
 						h.onFrame(i, f)
 					}
+					if f.Load != nil {
+						if err := r.game.load(f.Load); err != nil {
+							r.err = fmt.Errorf("player %d load before frame %d: %w", i, f.Number, err)
+							return
+						}
+					}
 					if err := r.game.step(f); err != nil {
 						r.err = err
 						return
+					}
+					if h.corrupt != nil && h.corrupt(i, f.Number) {
+						r.game.sum ^= 1
+					}
+					if f.WantSnapshot {
+						if err := p.Snapshot(f.Number, r.game.save()); err != nil {
+							r.err = fmt.Errorf("player %d snapshot: %w", i, err)
+							return
+						}
 					}
 					if f.WantChecksum {
 						sum := r.game.sum

@@ -29,7 +29,7 @@ type Ticker[I any] struct {
 	mu      sync.Mutex
 	last    [][]byte // by local player: the latest input the game set
 	pending [][]byte // by local player: inputs set since the last tick, merged; nil: none
-	frames  []lockstep.ReadyFrame
+	frames  []outFrame
 	err     error // what ended the ticking: ErrDropped, ErrClosed...
 	backlog int   // the most frames held for the game
 }

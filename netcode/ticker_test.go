@@ -1,9 +1,13 @@
 package netcode
 
 import (
+	"bytes"
 	"errors"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/peerstep/peerstep/lockstep"
 )
 
 // TestTickerKeepsPresses: presses set and released between two ticks are
@@ -115,5 +119,113 @@ func TestTickerStates(t *testing.T) {
 	}
 	if _, err := peers[0].Ticker(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Ticker after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestTickerResync: a desync repair through Tickers, whose game loops run
+// slower than the ticks and so get frames in batches, the loaded state in
+// the middle of one: the stray player's state is repaired and every game
+// ends equal.
+func TestTickerResync(t *testing.T) {
+	const stray, interval, frames = 1, 20, 300
+	bad := lockstep.Frame(2*interval + 3)
+	peers := transport{}.lobby(t, 3, 19, func(c *Config) { c.ChecksumInterval = interval; c.Snapshots = true })
+	games := make([]stubGame, len(peers))
+	events := make([][]Event, len(peers))
+	errs := make([]error, len(peers))
+	var wg sync.WaitGroup
+	for i, p := range peers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tk, err := p.Ticker()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer tk.Stop()
+			g := &games[i]
+			deadline := time.Now().Add(30 * time.Second)
+			for n := 0; g.frame < frames && time.Now().Before(deadline); n++ {
+				time.Sleep(time.Second / 25) // two or three frames a loop
+				_ = tk.SetInput(testInput{Buttons: uint8(n + i)})
+				fs, err := tk.Frames()
+				for _, f := range fs {
+					if g.frame == frames {
+						break // every player compares the same frame
+					}
+					if f.Load != nil {
+						if err := g.load(f.Load); err != nil {
+							errs[i] = err
+							return
+						}
+					}
+					if err := g.step(f); err != nil {
+						errs[i] = err
+						return
+					}
+					if i == stray && f.Number == bad {
+						g.sum ^= 1
+					}
+					if f.WantChecksum {
+						_ = p.ReportChecksum(f.Number, g.sum)
+					}
+					if f.WantSnapshot {
+						if err := p.Snapshot(f.Number, g.save()); err != nil {
+							errs[i] = err
+							return
+						}
+					}
+				}
+				events[i] = append(events[i], p.Events()...)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+			}
+			time.Sleep(time.Second) // the others get the last inputs
+		}()
+	}
+	wg.Wait()
+	resynced := 0
+	for i := range peers {
+		if errs[i] != nil {
+			t.Fatalf("player %d: %v", i, errs[i])
+		}
+		if games[i].frame != frames || games[i].sum != games[0].sum {
+			t.Errorf("player %d: frame %d sum %x; player 0: frame %d sum %x", i, games[i].frame, games[i].sum, games[0].frame, games[0].sum)
+		}
+		for _, e := range events[i] {
+			if e.Kind == EventResynced {
+				resynced++
+				if i != stray || e.OwnState == nil || bytes.Equal(e.State, e.OwnState) {
+					t.Errorf("player %d: %v; want player %d's, with its own state, which differs", i, e, stray)
+				}
+			}
+		}
+	}
+	if resynced != 1 {
+		t.Errorf("%d resyncs, want one", resynced)
+	}
+}
+
+// TestSnapshotErrors: a snapshot no frame asked for, or too large, is
+// refused with ErrBadSnapshot and changes nothing.
+func TestSnapshotErrors(t *testing.T) {
+	peers := transport{}.lobby(t, 2, 23, func(c *Config) { c.Snapshots = true })
+	for _, tc := range []struct {
+		name  string
+		frame lockstep.Frame
+		state []byte
+	}{
+		{"not asked for", 5, []byte{1}},
+		{"negative frame", -1, nil},
+		{"over 16 MiB", 5, make([]byte, 16<<20+1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := peers[0].Snapshot(tc.frame, tc.state); !errors.Is(err, ErrBadSnapshot) {
+				t.Errorf("Snapshot = %v, want ErrBadSnapshot", err)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package netcode
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -200,6 +201,8 @@ var sessionScenarios = []scenario{
 	{"join-errors", testJoinErrors},
 	{"local-players", testLocalPlayers},
 	{"desync-majority", testDesyncMajority},
+	{"desync-repair", func(t *testing.T, tr transport) { testDesyncRepair(t, tr, 0) }},
+	{"desync-repair-100k", func(t *testing.T, tr transport) { testDesyncRepair(t, tr, 100<<10) }},
 }
 
 // runSessionSuite runs every scenario of the Session suite over tr.
@@ -523,6 +526,60 @@ func testDesyncMajority(t *testing.T, tr transport) {
 		}
 		if len(got) != 1 || !slices.Equal(got[0].Diverged, []int{stray}) || len(got[0].Remote) != 2 {
 			t.Errorf("player %d: desyncs at frame %d %v; want one naming player %d as diverged, with 2 remote checksums", i, bad, got, stray)
+		}
+	}
+}
+
+// testDesyncRepair: of three players with Snapshots, one's state goes
+// astray at a frame; the majority's lowest player sends it its state, it
+// loads it and simulates the frames since again, and the match ends with
+// every state equal. The stray player's event holds both states of the
+// resync frame, which differ; a state of pad bytes more takes several
+// chunks.
+func testDesyncRepair(t *testing.T, tr transport, pad int) {
+	const stray, interval, frames = 2, 20, 420
+	bad := lockstep.Frame(2*interval + 5)
+	peers := tr.lobby(t, 3, 17, func(c *Config) { c.ChecksumInterval = interval; c.Snapshots = true })
+	res := playHooked(t, peers, frames, playHooks{pad: pad, corrupt: func(i int, f lockstep.Frame) bool {
+		return i == stray && f == bad
+	}})
+	var resyncAt lockstep.Frame = -1
+	for i, r := range res {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		var first *Event
+		for k, e := range r.events {
+			switch {
+			case e.Kind == EventDesync && first == nil:
+				first = &r.events[k]
+			case e.Kind == EventResynced:
+				if i != stray || e.Player != 0 || resyncAt >= 0 {
+					t.Errorf("player %d: %v; want one resync, of player %d from player 0", i, e, stray)
+				}
+				resyncAt = e.Frame
+				if len(e.State) != 16+pad || len(e.OwnState) != 16+pad || bytes.Equal(e.State, e.OwnState) {
+					t.Errorf("resync states of %d and %d bytes, equal %v; want two of %d that differ", len(e.State), len(e.OwnState), bytes.Equal(e.State, e.OwnState), 16+pad)
+				}
+			}
+		}
+		if first == nil || first.Frame != bad+interval-5 || !slices.Equal(first.Diverged, []int{stray}) {
+			t.Errorf("player %d: first desync %v; want at frame %d naming player %d as diverged", i, first, bad+interval-5, stray)
+		}
+	}
+	if resyncAt < 0 {
+		t.Fatalf("player %d was never resynced", stray)
+	}
+	t.Logf("state of %d bytes: astray after frame %d, repaired with the state after frame %d", 16+pad, bad, resyncAt)
+	// After the repair, no checksum differs, and the states are equal.
+	for i, r := range res {
+		for _, e := range r.events {
+			if e.Kind == EventDesync && e.Frame > resyncAt+3*interval {
+				t.Errorf("player %d: %v, after the resync at frame %d", i, e, resyncAt)
+			}
+		}
+		if r.game.sum != res[0].game.sum || r.game.frame != res[0].game.frame {
+			t.Errorf("player %d: frame %d sum %x; player 0: frame %d sum %x", i, r.game.frame, r.game.sum, res[0].game.frame, res[0].game.sum)
 		}
 	}
 }

@@ -72,5 +72,11 @@ func wireSamples() []namedMessage {
 		{"engine-full", &Engine{Msgs: batch}},
 		{"bye", &Bye{}},
 		{"knock", &Knock{}},
+		{"resync", &Resync{Frame: 600}},
+		{"resync-zero", &Resync{}},
+		{"resync-max", &Resync{Frame: math.MaxInt32}},
+		{"state", &State{Frame: 600, Total: 40000, Offset: 32768, Chunk: bytes.Repeat([]byte{7}, 40000-32768)}},
+		{"state-empty", &State{Frame: 1, Chunk: []byte{}}},
+		{"state-max", &State{Frame: math.MaxInt32, Total: MaxState, Offset: MaxState - MaxStateChunk, Chunk: bytes.Repeat([]byte{0xfe}, MaxStateChunk)}},
 	}
 }

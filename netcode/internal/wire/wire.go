@@ -67,6 +67,8 @@ const (
 	TypeEngine                  // link: any -> any, lockstep messages
 	TypeBye                     // link: any -> any
 	TypeKnock                   // handshake: host -> a joiner it learned of
+	TypeResync                  // link: a player of the majority -> a diverged one
+	TypeState                   // link: a player of the majority -> a diverged one
 )
 
 // Errors returned by Decode.
@@ -100,7 +102,7 @@ type spec struct {
 }
 
 // specs lists every type, in the order of their numbers.
-var specs = [...]*spec{&helloSpec, &cookieSpec, &joinSpec, &welcomeSpec, &refusedSpec, &lobbySpec, &meshSpec, &startSpec, &engineSpec, &byeSpec, &knockSpec}
+var specs = [...]*spec{&helloSpec, &cookieSpec, &joinSpec, &welcomeSpec, &refusedSpec, &lobbySpec, &meshSpec, &startSpec, &engineSpec, &byeSpec, &knockSpec, &resyncSpec, &stateSpec}
 
 func specOf(t Type) *spec {
 	if t == 0 || int(t) > len(specs) {
@@ -193,6 +195,10 @@ func decodeBody(r *msgp.Reader, t Type) Message {
 		return decodeBye(r)
 	case TypeKnock:
 		return decodeKnock(r)
+	case TypeResync:
+		return decodeResync(r)
+	case TypeState:
+		return decodeState(r)
 	}
 	r.Fail("no decoder of type %v", t)
 	return nil

@@ -53,7 +53,8 @@ func checkReencodes(t *testing.T, b []byte, m Message) {
 func TestGolden(t *testing.T) {
 	golden := readGolden(t, "testdata/golden-v3-old.txt")
 	// Samples of what that codec never wrote: seats came after it.
-	newer := map[string]bool{"join-seats": true, "join-seats-max": true, "lobby-seats": true}
+	newer := map[string]bool{"join-seats": true, "join-seats-max": true, "lobby-seats": true,
+		"resync": true, "resync-zero": true, "resync-max": true, "state": true, "state-empty": true, "state-max": true}
 	for _, s := range wireSamples() {
 		if _, ok := golden[s.name]; !ok && newer[s.name] {
 			continue
@@ -188,6 +189,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"more seats than players", withSeats(join, MaxPlayers+1), ErrMalformed},
 		{"lobby: one seat written out", withSeats(lobby, 1), ErrMalformed},
 		{"lobby: more seats than players", withSeats(lobby, MaxPlayers+1), ErrMalformed},
+		{"resync frame past the engine's", []byte{0x93, Version, byte(TypeResync), 0x91, 0xce, 0x80, 0, 0, 0}, ErrMalformed},
+		{"state chunk past its total", mustEncodeRaw(TypeState, 7, 10, 8, []byte{1, 2, 3}), ErrMalformed},
+		{"state over the limit", mustEncodeRaw(TypeState, 7, MaxState+1, 0, []byte{1}), ErrMalformed},
+		{"state with an empty chunk", mustEncodeRaw(TypeState, 7, 10, 0, []byte{}), ErrMalformed},
 		{"slot over a byte", []byte{0x93, Version, 0x04, 0x93, 0xcd, 0x01, 0x00, 0xc0, 0x08}, ErrMalformed},
 	}
 	for _, tt := range tests {
@@ -275,4 +280,16 @@ func BenchmarkDecodeEngine(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// mustEncodeRaw writes a State body without validating it.
+func mustEncodeRaw(t Type, frame, total, offset uint64, chunk []byte) []byte {
+	b := msgp.AppendArrayHeader(nil, envelopeSize)
+	b = msgp.AppendUint(b, Version)
+	b = msgp.AppendUint(b, uint64(t))
+	b = msgp.AppendArrayHeader(b, 4)
+	b = msgp.AppendUint(b, frame)
+	b = msgp.AppendUint(b, total)
+	b = msgp.AppendUint(b, offset)
+	return msgp.AppendBin(b, chunk)
 }
