@@ -51,7 +51,14 @@
 // When three players or more compare checksums and one machine's differs
 // from the others' (Event.Diverged), a player of the majority sends it its
 // state, and that player goes on from it (EventResynced, with both states
-// of the frame to diff).
+// of the frame to diff). With two players, or a tie, no checksum has a
+// majority: every player sees EventDesync and the game chooses whose state
+// is kept, the same choice on every machine:
+//
+//	case netcode.EventDesync:
+//		if len(e.Diverged) == 0 {
+//			s.RepairDesync(e.Frame, 0) // keep the host's
+//		}
 //
 // # Wire
 //

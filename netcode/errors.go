@@ -58,4 +58,7 @@ var (
 	// ErrBadSnapshot: Session.Snapshot for a frame no snapshot was asked
 	// for, or a state too large.
 	ErrBadSnapshot = errors.New("netcode: bad snapshot")
+	// ErrNoDesync: Session.RepairDesync for a frame this player saw no
+	// desync at, or one too old to repair.
+	ErrNoDesync = errors.New("netcode: no desync at that frame")
 )

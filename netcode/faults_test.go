@@ -205,12 +205,17 @@ type faultMatch struct {
 }
 
 // startFaultMatch starts a host and n-1 joiners, each recording a replay
-// into dir, and waits until every one started the match.
-func startFaultMatch(t *testing.T, bin, dir string, n, frames int) *faultMatch {
+// into dir, and waits until every one started the match. extra[i], if
+// given, are more arguments for process i (the host is process 0).
+func startFaultMatch(t *testing.T, bin, dir string, n, frames int, extra ...[]string) *faultMatch {
 	t.Helper()
 	common := []string{"-frames", strconv.Itoa(frames), "-disconnect-timeout", "2s", "-timeout", "60s"}
 	rec := func(i int) []string {
-		return []string{"-record", filepath.Join(dir, fmt.Sprintf("proc%d.psreplay", i))}
+		args := []string{"-record", filepath.Join(dir, fmt.Sprintf("proc%d.psreplay", i))}
+		if i < len(extra) {
+			args = append(args, extra[i]...)
+		}
+		return args
 	}
 	host := startPeer(t, bin, "proc0", append(append([]string{"-host", "-players", strconv.Itoa(n)}, common...), rec(0)...)...)
 	l, ok := host.waitLine("code", 20*time.Second)
@@ -403,6 +408,67 @@ func TestProcessFaults(t *testing.T) {
 		}
 		t.Logf("the killed player's replay holds %d frames", len(rp.Frames))
 	})
+
+	// A player's game goes astray (its state changes after frame 100): with
+	// three players the majority's state repairs it; with two, both games
+	// keep player 0's (RepairDesync). Every player ends with the same
+	// checksum, and every replay, the repaired player's too, holds each
+	// frame once and plays back to it.
+	for _, n := range []int{3, 2} {
+		t.Run(fmt.Sprintf("desync-repair-%dp", n), func(t *testing.T) {
+			const frames, corruptAt = 480, 100
+			extra := make([][]string, n)
+			for i := range extra {
+				extra[i] = []string{"-snapshots"}
+			}
+			stray := n - 1 // a joiner, process n-1
+			extra[stray] = append(extra[stray], "-corrupt", strconv.Itoa(corruptAt))
+			m := startFaultMatch(t, bin, t.TempDir(), n, frames, extra...)
+			var sum string
+			resynced := 0
+			for id, p := range m.peers {
+				code, ok := p.waitExit(60 * time.Second)
+				if !ok || code != 0 {
+					m.fail(m.peers, "player %d did not finish cleanly (exited %v, code %d)", id, ok, code)
+				}
+				cs := p.linesOf("checksum")
+				if len(cs) != 1 || cs[0][1] != strconv.Itoa(frames) {
+					m.fail(m.peers, "player %d printed checksums %v, want one at frame %d", id, cs, frames)
+				}
+				if sum == "" {
+					sum = cs[0][2]
+				} else if cs[0][2] != sum {
+					m.fail(m.peers, "player %d ended with checksum %s, another with %s", id, cs[0][2], sum)
+				}
+				rs := p.linesOf("resynced")
+				resynced += len(rs)
+				if strings.HasSuffix(p.name, fmt.Sprintf("(proc%d)", stray)) {
+					if len(rs) != 1 || len(p.linesOf("desync")) == 0 {
+						m.fail(m.peers, "the player that went astray: resynced %v, desyncs %v; want one resync after a desync", rs, p.linesOf("desync"))
+					}
+					t.Logf("player %d went astray after frame %d, desync seen at %v, loaded player %s's state after frame %s",
+						id, corruptAt, p.linesOf("desync")[0][1], rs[0][1], rs[0][2])
+				}
+				rp, err := replay.ReadFile(m.replays[id])
+				if err != nil {
+					t.Fatalf("player %d replay: %v", id, err)
+				}
+				if rp.Truncated || len(rp.Frames) != frames {
+					t.Fatalf("player %d replay: %d frames, truncated %v; want %d", id, len(rp.Frames), rp.Truncated, frames)
+				}
+				got, err := stubSum(rp.Frames)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprintf("%016x", got) != sum {
+					t.Errorf("player %d replay plays back to %016x, the match ended with %s", id, got, sum)
+				}
+			}
+			if resynced != 1 {
+				m.fail(m.peers, "%d resyncs in all, want one", resynced)
+			}
+		})
+	}
 
 	// A player stops for less than the disconnect timeout: no one is
 	// dropped, the match resumes, every checksum agrees.

@@ -95,6 +95,8 @@ type resyncState struct {
 	own      []byte         // this player's state after ownFrame, for the game
 	ownFrame lockstep.Frame
 	ownAsked bool // ownFrame went out with wantSnapshot: wait for own a little
+
+	desyncs []desyncRec // the latest desyncs seen, for RepairDesync
 }
 
 func (rs *resyncState) init(on bool) {
@@ -136,8 +138,12 @@ func (m *matchState) resyncLead(p lockstep.PlayerID) lockstep.Frame {
 func (c *core) planResync(ev lockstep.Event) {
 	m := &c.match
 	rs := &m.rs
-	if !rs.on || len(ev.Diverged) == 0 {
+	if !rs.on {
 		return
+	}
+	rs.noteDesync(ev)
+	if len(ev.Diverged) == 0 {
+		return // no majority: the game chooses (RepairDesync)
 	}
 	self := m.engine.Local()
 	if slices.Contains(ev.Diverged, self) {
@@ -153,27 +159,121 @@ func (c *core) planResync(ev lockstep.Event) {
 		return
 	}
 	for _, d := range ev.Diverged {
-		l := m.peers[d]
-		busy := slices.ContainsFunc(rs.feeds, func(j *feedJob) bool { return j.to == d })
-		if l == nil || busy || ev.Frame <= rs.quietTill[d] {
+		c.feed(d, ev.Frame)
+	}
+}
+
+// feed starts sending this player's state to player d, whose checksum
+// after frame desync differed, unless d is being fed already, was repaired
+// since, or was repaired too often; m.mu is held.
+func (c *core) feed(d lockstep.PlayerID, desync lockstep.Frame) {
+	m := &c.match
+	rs := &m.rs
+	l := m.peers[d]
+	busy := slices.ContainsFunc(rs.feeds, func(j *feedJob) bool { return j.to == d })
+	if l == nil || busy || desync <= rs.quietTill[d] {
+		return
+	}
+	if rs.sent[d] >= maxResyncs {
+		if rs.sent[d] == maxResyncs {
+			rs.sent[d]++
+			m.logger.Warn("a player's state went astray again after being repaired; not repairing it again: the game is not deterministic", "player", d, "frame", desync)
+		}
+		return
+	}
+	r := rs.lastOut + m.resyncLead(d)
+	if !l.write(&wire.Resync{Frame: uint32(r)}) {
+		return
+	}
+	rs.sent[d]++
+	rs.quietTill[d] = r
+	rs.feeds = append(rs.feeds, &feedJob{to: d, frame: r})
+	rs.wantAt(r)
+	m.logger.Info("repairing a desync: sending this state to the player that diverged", "player", d, "desync", desync, "state after", r)
+}
+
+// maxDesyncsKept is how many of the latest desyncs RepairDesync can name.
+const maxDesyncsKept = 16
+
+// desyncRec is a desync as this machine saw it, for RepairDesync.
+type desyncRec struct {
+	frame  lockstep.Frame
+	own    uint64
+	remote []lockstep.PlayerChecksum
+}
+
+// noteDesync keeps ev for RepairDesync; m.mu is held.
+func (rs *resyncState) noteDesync(ev lockstep.Event) {
+	rs.desyncs = append(rs.desyncs, desyncRec{frame: ev.Frame, own: ev.Checksum, remote: slices.Clone(ev.Remote)})
+	if n := len(rs.desyncs) - maxDesyncsKept; n > 0 {
+		rs.desyncs = slices.Delete(rs.desyncs, 0, n)
+	}
+}
+
+// repairDesync is Session.RepairDesync.
+func (c *core) repairDesync(f lockstep.Frame, keep lockstep.PlayerID) error {
+	m := &c.match
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !c.isStarted() {
+		return ErrNotStarted
+	}
+	rs := &m.rs
+	if !rs.on {
+		return fmt.Errorf("%w: RepairDesync needs Config.Snapshots", ErrBadConfig)
+	}
+	if int(keep) >= len(m.info.Players) {
+		return fmt.Errorf("%w: player %d to keep (the match has %d)", ErrUnknownPlayer, keep, len(m.info.Players))
+	}
+	i := slices.IndexFunc(rs.desyncs, func(d desyncRec) bool { return d.frame == f })
+	if i < 0 {
+		return fmt.Errorf("%w: at frame %d", ErrNoDesync, f)
+	}
+	d := rs.desyncs[i]
+	self := m.engine.Local()
+	sums := map[lockstep.PlayerID]uint64{self: d.own}
+	for _, r := range d.remote {
+		sums[r.Player] = r.Sum
+	}
+	kept, ok := sums[self]
+	if keep != self {
+		if kept, ok = sums[keep]; !ok {
+			return fmt.Errorf("%w: player %d reported no checksum after frame %d", ErrNoDesync, keep, f)
+		}
+		return nil // keep's machine sends the state to whoever differs
+	}
+	// This machine's state is kept: it goes to every player whose
+	// checksum differs. Players are visited in order, not by map.
+	for p := range lockstep.PlayerID(len(m.info.Players)) {
+		if sum, ok := sums[p]; ok && p != self && sum != kept && m.peers[p] != nil {
+			c.feed(p, f)
+		}
+	}
+	c.settleCrossedFeeds()
+	return nil
+}
+
+// settleCrossedFeeds resolves two machines that each chose to keep their
+// own state for one another (RepairDesync on both, naming themselves):
+// the lower PlayerID's state is kept, on both machines alike; m.mu is
+// held.
+func (c *core) settleCrossedFeeds() {
+	m := &c.match
+	rs := &m.rs
+	self := m.engine.Local()
+	for _, st := range []**incomingState{&rs.incoming, &rs.ready} {
+		if *st == nil || !slices.ContainsFunc(rs.feeds, func(j *feedJob) bool { return j.to == (*st).from }) {
 			continue
 		}
-		if rs.sent[d] >= maxResyncs {
-			if rs.sent[d] == maxResyncs {
-				rs.sent[d]++
-				m.logger.Warn("a player's state went astray again after being repaired; not repairing it again: the game is not deterministic", "player", d, "frame", ev.Frame)
-			}
+		if self < (*st).from {
+			m.logger.Info("both chose their own state; the lower player's is kept", "player", (*st).from)
+			*st = nil
+			rs.own, rs.ownFrame, rs.ownAsked = nil, lockstep.NoFrame, false
 			continue
 		}
-		r := rs.lastOut + m.resyncLead(d)
-		if !l.write(&wire.Resync{Frame: uint32(r)}) {
-			continue
-		}
-		rs.sent[d]++
-		rs.quietTill[d] = r
-		rs.feeds = append(rs.feeds, &feedJob{to: d, frame: r})
-		rs.wantAt(r)
-		m.logger.Info("repairing a desync: sending this state to the player that diverged", "player", d, "desync", ev.Frame, "state after", r)
+		from := (*st).from
+		rs.feeds = slices.DeleteFunc(rs.feeds, func(j *feedJob) bool { return j.to == from })
+		rs.quietTill[from] = lockstep.NoFrame
 	}
 }
 
@@ -199,6 +299,7 @@ func (c *core) takeResyncMsgs() {
 			if f > rs.lastOut {
 				rs.wantAt(f)
 			}
+			c.settleCrossedFeeds()
 		case *wire.State:
 			st := rs.incoming
 			if st == nil || st.from != from || st.frame != lockstep.Frame(msg.Frame) {

@@ -286,6 +286,25 @@ func (s *Session[I]) ReportChecksum(f lockstep.Frame, sum uint64) error {
 // The bytes are copied.
 func (s *Session[I]) Snapshot(f lockstep.Frame, state []byte) error { return s.c.snapshot(f, state) }
 
+// RepairDesync settles a desync that no majority decides (two players, or
+// a tie: EventDesync with no Diverged), with Config.Snapshots: the game
+// names the player whose state is kept, and every player whose checksum
+// after frame f differed from keep's loads keep's state, as after a
+// majority's repair (EventResynced). Every player's game may call it, and
+// should make the same choice (the host's state, say); on a machine other
+// than keep's it only checks its arguments. When two machines each keep
+// their own, the lower PlayerID's state is kept on both. A desync the
+// repair already covers is left alone, so calling it for each EventDesync
+// is safe.
+//
+// It fails with ErrNoDesync for a frame of none of the latest 16 desyncs
+// this player saw (or keep reported no checksum for it), ErrUnknownPlayer
+// for a keep not in the match, ErrBadConfig without Config.Snapshots, and
+// ErrNotStarted before the match.
+func (s *Session[I]) RepairDesync(f lockstep.Frame, keep lockstep.PlayerID) error {
+	return s.c.repairDesync(f, keep)
+}
+
 // DropPlayer drops player p from the match, for a game that wants it out
 // (a vote-kick, a player who cheats). It goes through the same agreement
 // as a player whose link closes: every remaining player drops p at one

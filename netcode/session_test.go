@@ -151,6 +151,8 @@ type playHooks struct {
 	corrupt func(i int, f lockstep.Frame) bool
 	// pad is the padding of every game's saved state.
 	pad int
+	// onEvents, if set, sees player i's events after each tick.
+	onEvents func(i int, evs []Event)
 }
 
 // playHooked is play with hooks.
@@ -223,7 +225,11 @@ func playHooked(t *testing.T, peers []*Session[testInput], frames int, h playHoo
 						break
 					}
 				}
-				r.events = append(r.events, p.Events()...)
+				evs := p.Events()
+				if h.onEvents != nil {
+					h.onEvents(i, evs)
+				}
+				r.events = append(r.events, evs...)
 			}
 			// Keep the links fed until everyone is done.
 			for range 30 {

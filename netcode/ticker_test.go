@@ -229,3 +229,27 @@ func TestSnapshotErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRepairDesyncErrors: RepairDesync with nothing to repair, a player not
+// in the match, or without Config.Snapshots fails with its sentinel.
+func TestRepairDesyncErrors(t *testing.T) {
+	on := transport{}.lobby(t, 2, 31, func(c *Config) { c.Snapshots = true })
+	off := transport{}.lobby(t, 2, 37, nil)
+	for _, tc := range []struct {
+		name  string
+		s     *Session[testInput]
+		frame lockstep.Frame
+		keep  lockstep.PlayerID
+		want  error
+	}{
+		{"no desync at the frame", on[0], 20, 0, ErrNoDesync},
+		{"keep not in the match", on[0], 20, 2, ErrUnknownPlayer},
+		{"snapshots off", off[0], 20, 0, ErrBadConfig},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.s.RepairDesync(tc.frame, tc.keep); !errors.Is(err, tc.want) {
+				t.Errorf("RepairDesync = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}

@@ -203,6 +203,8 @@ var sessionScenarios = []scenario{
 	{"desync-majority", testDesyncMajority},
 	{"desync-repair", func(t *testing.T, tr transport) { testDesyncRepair(t, tr, 0) }},
 	{"desync-repair-100k", func(t *testing.T, tr transport) { testDesyncRepair(t, tr, 100<<10) }},
+	{"desync-choose", func(t *testing.T, tr transport) { testDesyncChoose(t, tr, false) }},
+	{"desync-choose-crossed", func(t *testing.T, tr transport) { testDesyncChoose(t, tr, true) }},
 }
 
 // runSessionSuite runs every scenario of the Session suite over tr.
@@ -582,4 +584,71 @@ func testDesyncRepair(t *testing.T, tr transport, pad int) {
 			t.Errorf("player %d: frame %d sum %x; player 0: frame %d sum %x", i, r.game.frame, r.game.sum, res[0].game.frame, res[0].game.sum)
 		}
 	}
+}
+
+// testDesyncChoose: with two players a desync has no majority; each game
+// calls RepairDesync for every EventDesync, both naming player 0 or, when
+// crossed, each naming itself (then the lower, player 0, is kept). Player
+// 1 went astray: it is resynced once from player 0 and the match ends
+// with equal states.
+func testDesyncChoose(t *testing.T, tr transport, crossed bool) {
+	const stray, interval, frames = 1, 20, 360
+	bad := lockstep.Frame(2*interval + 5)
+	peers := tr.lobby(t, 2, 29, func(c *Config) { c.ChecksumInterval = interval; c.Snapshots = true })
+	var mu sync.Mutex
+	var repairErrs []error
+	res := playHooked(t, peers, frames, playHooks{
+		corrupt: func(i int, f lockstep.Frame) bool { return i == stray && f == bad },
+		onEvents: func(i int, evs []Event) {
+			for _, e := range evs {
+				if e.Kind != EventDesync {
+					continue
+				}
+				keep := lockstep.PlayerID(0)
+				if crossed {
+					keep = lockstep.PlayerID(i)
+				}
+				if len(e.Diverged) != 0 {
+					t.Errorf("player %d: %v names who diverged, with two players", i, e)
+				}
+				if err := peers[i].RepairDesync(e.Frame, keep); err != nil {
+					mu.Lock()
+					repairErrs = append(repairErrs, fmt.Errorf("player %d: RepairDesync(%d, %d): %w", i, e.Frame, keep, err))
+					mu.Unlock()
+				}
+			}
+		},
+	})
+	for _, err := range repairErrs {
+		t.Error(err)
+	}
+	var resyncAt lockstep.Frame = -1
+	for i, r := range res {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for _, e := range r.events {
+			if e.Kind != EventResynced {
+				continue
+			}
+			if i != stray || e.Player != 0 || resyncAt >= 0 || bytes.Equal(e.State, e.OwnState) {
+				t.Errorf("player %d: %v; want one resync, of player %d from player 0, with states that differ", i, e, stray)
+			}
+			resyncAt = e.Frame
+		}
+	}
+	if resyncAt < 0 {
+		t.Fatalf("player %d was never resynced", stray)
+	}
+	for i, r := range res {
+		for _, e := range r.events {
+			if e.Kind == EventDesync && e.Frame > resyncAt+3*interval {
+				t.Errorf("player %d: %v, after the resync at frame %d", i, e, resyncAt)
+			}
+		}
+	}
+	if res[0].game.sum != res[1].game.sum || res[0].game.frame != res[1].game.frame {
+		t.Errorf("frame %d sum %x against frame %d sum %x", res[0].game.frame, res[0].game.sum, res[1].game.frame, res[1].game.sum)
+	}
+	t.Logf("astray after frame %d, repaired with player 0's state after frame %d (crossed %v)", bad, resyncAt, crossed)
 }

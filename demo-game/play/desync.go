@@ -41,3 +41,13 @@ func DesyncText(names []string, local int, e netcode.Event) string {
 	}
 	return fmt.Sprintf("desync at frame %d", e.Frame)
 }
+
+// RepairText is the notice for a repaired desync (netcode.EventResynced):
+// this player's game loaded another's state and plays on from it.
+func RepairText(names []string, e netcode.Event) string {
+	from := fmt.Sprintf("player %d", e.Player)
+	if e.Player >= 0 && e.Player < len(names) {
+		from = names[e.Player]
+	}
+	return fmt.Sprintf("desync repaired: your game took %s's state of frame %d", from, e.Frame)
+}

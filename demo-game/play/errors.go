@@ -103,6 +103,8 @@ func netcodeText(err error) (string, bool) {
 		{netcode.ErrNotStarted, "The match has not started yet."},
 		{netcode.ErrLANOff, "Looking for games on this network is off (-offline, or -no-lan)."},
 		{netcode.ErrTicking, "The match is already running on its own timer: this is a bug in the game."},
+		{netcode.ErrBadSnapshot, "The game's saved state was refused: this is a bug in the game."},
+		{netcode.ErrNoDesync, "There is no desync at that frame to repair: this is a bug in the game."},
 		{netcode.ErrAlreadyStarted, "The match has started already."},
 		{netcode.ErrNotEnoughPlayers, "A match needs a second player: share the code, or add a bot."},
 		{netcode.ErrMeshIncomplete, "Not every player reaches every other yet: wait a moment, or ask who is not linked to check their network."},

@@ -34,6 +34,8 @@ var sentinels = map[string]error{
 	"netcode.ErrNotStarted":          netcode.ErrNotStarted,
 	"netcode.ErrTicking":             netcode.ErrTicking,
 	"netcode.ErrLANOff":              netcode.ErrLANOff,
+	"netcode.ErrBadSnapshot":         netcode.ErrBadSnapshot,
+	"netcode.ErrNoDesync":            netcode.ErrNoDesync,
 	"netcode.ErrAlreadyStarted":      netcode.ErrAlreadyStarted,
 	"netcode.ErrNotEnoughPlayers":    netcode.ErrNotEnoughPlayers,
 	"netcode.ErrMeshIncomplete":      netcode.ErrMeshIncomplete,

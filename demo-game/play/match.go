@@ -32,16 +32,20 @@ const (
 
 // frame is one frame to simulate, whatever its source.
 type frame struct {
-	n       int
-	inputs  []sim.Input
-	present []bool
-	wantSum bool
+	n        int
+	inputs   []sim.Input
+	present  []bool
+	wantSum  bool
+	wantSnap bool   // give the source the state after this frame
+	load     []byte // the state to load before this frame (a repaired desync)
 }
 
 // source hands a Match its frames.
 type source interface {
 	tick(in sim.Input) ([]frame, error)
 	report(frame int, sum uint64)
+	snapshot(frame int, state []byte)
+	repair(frame lockstep.Frame, keep lockstep.PlayerID) error
 	events() []netcode.Event
 	stats() *netcode.Stats
 	close() error
@@ -125,6 +129,7 @@ type Match struct {
 	settings []byte
 
 	frames  int
+	seen    int // frames simulated at least once: a repair simulates some again
 	stopAt  int
 	present []bool
 	rec     *replay.FileWriter
@@ -257,9 +262,17 @@ func (m *Match) Tick(in sim.Input) error {
 }
 
 func (m *Match) step(f frame) {
+	if f.load != nil {
+		if err := m.state.UnmarshalBinary(f.load); err != nil {
+			m.notice(Notice{Text: "the repaired state does not load: " + err.Error(), Player: -1, Bad: true})
+		} else {
+			m.frames = f.n
+		}
+	}
 	if m.stopAt > 0 && m.frames >= m.stopAt {
 		return
 	}
+	again := f.n < m.seen // after a load: its events and record are out already
 	for p, ok := range f.present {
 		if !ok && m.present[p] {
 			m.present[p] = false
@@ -267,6 +280,14 @@ func (m *Match) step(f frame) {
 	}
 	m.state.Step(f.inputs, f.present)
 	m.frames++
+	m.seen = max(m.seen, f.n+1)
+	if f.wantSnap {
+		b, _ := m.state.MarshalBinary()
+		m.src.snapshot(f.n, b)
+	}
+	if again {
+		return // its checksum is reported, its events seen, its frame recorded
+	}
 	for _, e := range m.state.Events() {
 		m.events = append(m.events, e)
 		if e.Kind == sim.EventLeft {
@@ -330,6 +351,12 @@ func (m *Match) pollEvents() {
 			}
 		case netcode.EventDesync:
 			m.notice(Notice{Text: DesyncText(m.names, m.local, e), Player: -1, Bad: true})
+			if len(e.Diverged) == 0 {
+				// No majority: every player keeps the host's game.
+				_ = m.src.repair(e.Frame, 0)
+			}
+		case netcode.EventResynced:
+			m.notice(Notice{Text: RepairText(m.names, e), Player: m.local})
 		case netcode.EventStalled: // Waiting names them while the stall lasts
 			m.stalled = append(m.stalled[:0], e.Players...)
 			if m.stalled == nil {
@@ -496,14 +523,20 @@ func (n *netSource) tick(in sim.Input) ([]frame, error) {
 	fs, err := n.tk.Frames()
 	out := make([]frame, len(fs))
 	for i, f := range fs {
-		out[i] = frame{n: int(f.Number), inputs: f.Inputs, present: f.Present, wantSum: f.WantChecksum}
+		out[i] = frame{n: int(f.Number), inputs: f.Inputs, present: f.Present, wantSum: f.WantChecksum, wantSnap: f.WantSnapshot, load: f.Load}
 	}
 	return out, err
 }
 
 func (n *netSource) report(f int, sum uint64) { n.s.ReportChecksum(lockstep.Frame(f), sum) }
-func (n *netSource) events() []netcode.Event  { return n.s.Events() }
-func (n *netSource) close() error             { return n.s.Close() }
+func (n *netSource) repair(f lockstep.Frame, keep lockstep.PlayerID) error {
+	return n.s.RepairDesync(f, keep)
+}
+func (n *netSource) snapshot(f int, state []byte) {
+	_ = n.s.Snapshot(lockstep.Frame(f), state) // refused only for a frame no longer wanted
+}
+func (n *netSource) events() []netcode.Event { return n.s.Events() }
+func (n *netSource) close() error            { return n.s.Close() }
 func (n *netSource) stats() *netcode.Stats {
 	st := n.s.Stats()
 	return &st
@@ -549,10 +582,12 @@ func (l *localSource) tick(in sim.Input) ([]frame, error) {
 	return []frame{f}, nil
 }
 
-func (l *localSource) report(int, uint64)      {}
-func (l *localSource) events() []netcode.Event { return nil }
-func (l *localSource) stats() *netcode.Stats   { return nil }
-func (l *localSource) close() error            { return nil }
+func (l *localSource) report(int, uint64)                             {}
+func (l *localSource) snapshot(int, []byte)                           {}
+func (l *localSource) repair(lockstep.Frame, lockstep.PlayerID) error { return nil }
+func (l *localSource) events() []netcode.Event                        { return nil }
+func (l *localSource) stats() *netcode.Stats                          { return nil }
+func (l *localSource) close() error                                   { return nil }
 
 // PracticeNames are the bots' names in practice.
 var PracticeNames = []string{"Volt", "Nova", "Pixel", "Rune", "Echo", "Zed", "Flux"}
@@ -614,10 +649,12 @@ func (r *replaySource) tick(sim.Input) ([]frame, error) {
 	return []frame{f}, nil
 }
 
-func (r *replaySource) report(int, uint64)      {}
-func (r *replaySource) events() []netcode.Event { return nil }
-func (r *replaySource) stats() *netcode.Stats   { return nil }
-func (r *replaySource) close() error            { return nil }
+func (r *replaySource) report(int, uint64)                             {}
+func (r *replaySource) snapshot(int, []byte)                           {}
+func (r *replaySource) repair(lockstep.Frame, lockstep.PlayerID) error { return nil }
+func (r *replaySource) events() []netcode.Event                        { return nil }
+func (r *replaySource) stats() *netcode.Stats                          { return nil }
+func (r *replaySource) close() error                                   { return nil }
 
 // OpenReplay reads a replay file and returns a Match that plays it back,
 // one recorded frame a tick, checking every recorded checksum (a mismatch

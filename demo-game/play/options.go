@@ -101,6 +101,7 @@ func (o Options) netConfig(seed uint64) *netcode.Config {
 		MergeInput:       netcode.Merge(sim.MergeInputs),
 		JoinTimeout:      o.JoinTimeout,
 		Logger:           o.Logger,
+		Snapshots:        true, // sim.State saves and loads: desyncs are repaired
 	}
 	if o.Network.Enabled() {
 		n := o.Network

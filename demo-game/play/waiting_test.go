@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/peerstep/peerstep/demo-game/sim"
+	"github.com/peerstep/peerstep/lockstep"
 	"github.com/peerstep/peerstep/netcode"
 )
 
@@ -103,7 +104,9 @@ func (s *stallSource) tick(sim.Input) ([]frame, error) {
 	s.n++
 	return []frame{{n: s.n - 1, inputs: make([]sim.Input, 3), present: []bool{true, true, true}}}, nil
 }
-func (s *stallSource) report(int, uint64) {}
+func (s *stallSource) report(int, uint64)                             {}
+func (s *stallSource) snapshot(int, []byte)                           {}
+func (s *stallSource) repair(lockstep.Frame, lockstep.PlayerID) error { return nil }
 func (s *stallSource) events() []netcode.Event {
 	e := s.pending
 	s.pending = nil

@@ -21,12 +21,19 @@
 //	left <player> <frame>     a player was dropped: absent from frame <frame> on,
 //	                          as every survivor agrees (-1: it left the lobby)
 //	desync <frame> <players>  checksums differ
+//	resynced <player> <frame> this player loaded player's state after frame (-snapshots)
 //	progress <stage> <addr> <source>  how the join goes (netcode.Progress; - for none)
 //	nat public=<addrs> perdest=<bool> mapped=<protocol:addr|none>  what it learned of its network
 //	link <player> via <player>        before the checksum: who relays the link to each player (-1: direct)
 //	checksum <frame> <hex>    the state after -frames frames; then it exits 0
 //	dropped <frame>           the others dropped this player; it closes and exits 3
 //	error <text>              anything else; exit 1 (4 on -timeout)
+//
+// With -snapshots the stub saves and loads its state, so that a desync is
+// repaired (netcode.Config.Snapshots; with no majority the game keeps
+// player 0's, Session.RepairDesync), and -corrupt N makes this player's
+// state go astray after frame N, once. A replay keeps each frame once,
+// whatever is simulated again after a load.
 //
 // With -dht-node it plays nothing: it runs a DHT node on -listen (the DHT
 // library peerstep uses, storing the peers announced to it) until killed,
@@ -37,6 +44,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
@@ -86,6 +94,8 @@ type options struct {
 	dhtNode    bool
 	listen     string
 	reach      netcode.Reach
+	snapshots  bool
+	corrupt    int
 }
 
 func main() {
@@ -111,6 +121,8 @@ func parseArgs(args []string, stdout io.Writer) (options, error) {
 	fs.StringVar(&o.name, "name", "", "player name, up to 32 bytes")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "give up (exit 4) after this long")
 	fs.BoolVar(&o.verbose, "v", false, "log the session's diagnostics to stderr")
+	fs.BoolVar(&o.snapshots, "snapshots", false, "save and load the stub's state: desyncs are repaired")
+	fs.IntVar(&o.corrupt, "corrupt", -1, "make this player's state go astray after this `frame` (-1: never)")
 	o.network.RegisterFlags(fs, "")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "UDP `address` to bind")
 	o.reach = netcode.Local() // this machine only, unless the lab says otherwise
@@ -133,6 +145,8 @@ func parseArgs(args []string, stdout io.Writer) (options, error) {
 		return o, cli.Badf("disconnect-timeout", o.disconnect, "at least 100ms")
 	case o.timeout <= 0:
 		return o, cli.Badf("timeout", o.timeout, "more than 0s")
+	case o.corrupt < -1:
+		return o, cli.Badf("corrupt", o.corrupt, "a frame, or -1 for never")
 	case len(o.name) > 32:
 		return o, cli.Badf("name", o.name, "up to 32 bytes")
 	}
@@ -161,6 +175,20 @@ func (g *game) step(f netcode.Frame[Input]) {
 	g.frame++
 }
 
+// save is the stub's state as bytes: the frame to simulate next, the sum.
+func (g *game) save() []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(g.frame)), g.sum)
+}
+
+// load takes back what save returned.
+func (g *game) load(b []byte) error {
+	if len(b) != 16 {
+		return fmt.Errorf("a state of %d bytes, want 16", len(b))
+	}
+	g.frame, g.sum = lockstep.Frame(binary.BigEndian.Uint64(b)), binary.BigEndian.Uint64(b[8:])
+	return nil
+}
+
 func run(o options, out io.Writer) int {
 	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 	if o.dhtNode {
@@ -181,6 +209,7 @@ func run(o options, out io.Writer) int {
 		ListenAddr:        o.listen,
 		Reach:             o.reach,
 		MaxPlayers:        o.players,
+		Snapshots:         o.snapshots,
 		DisconnectTimeout: o.disconnect,
 		JoinTimeout:       10 * time.Second,
 		OnProgress: func(p netcode.Progress) {
@@ -256,6 +285,8 @@ func run(o options, out io.Writer) int {
 	}
 
 	var g game
+	recNext := lockstep.Frame(0) // the next frame the replay takes
+	corrupted := false
 	tick := time.NewTicker(time.Second / time.Duration(info.TickRate))
 	defer tick.Stop()
 	local := int(info.Local)
@@ -270,15 +301,31 @@ func run(o options, out io.Writer) int {
 			if g.frame == lockstep.Frame(o.frames) {
 				break
 			}
+			if f.Load != nil {
+				if err := g.load(f.Load); err != nil {
+					return fail(fmt.Errorf("loading the state before frame %d: %w", f.Number, err))
+				}
+			}
 			g.step(f)
-			if rec != nil {
-				if err := rec.WriteFrame(readyFrame(f)); err != nil {
+			if f.Number == lockstep.Frame(o.corrupt) && !corrupted {
+				g.sum ^= 1
+				corrupted = true
+			}
+			if f.WantSnapshot {
+				if err := s.Snapshot(f.Number, g.save()); err != nil {
 					return fail(err)
 				}
 			}
+			fresh := rec != nil && f.Number == recNext // not simulated again after a load
+			if fresh {
+				if err := rec.WriteFrame(readyFrame(f)); err != nil {
+					return fail(err)
+				}
+				recNext++
+			}
 			if f.WantChecksum {
 				_ = s.ReportChecksum(f.Number, g.sum)
-				if rec != nil {
+				if fresh {
 					if err := rec.WriteChecksum(f.Number, g.sum); err != nil {
 						return fail(err)
 					}
@@ -295,6 +342,13 @@ func run(o options, out io.Writer) int {
 				say("left %d %d", e.Player, e.Frame)
 			case netcode.EventDesync:
 				say("desync %d %v", e.Frame, e.Players)
+				if o.snapshots && len(e.Diverged) == 0 {
+					if err := s.RepairDesync(e.Frame, 0); err != nil {
+						return fail(err)
+					}
+				}
+			case netcode.EventResynced:
+				say("resynced %d %d", e.Player, e.Frame)
 			case netcode.EventDropped:
 				dropped = e.Frame
 			}

@@ -25,6 +25,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-host", "-frames", "0"}, "-frames 0: at least 1"},
 		{[]string{"-host", "-disconnect-timeout", "10ms"}, "-disconnect-timeout 10ms: at least 100ms"},
 		{[]string{"-host", "-timeout", "0s"}, "-timeout 0s: more than 0s"},
+		{[]string{"-host", "-corrupt", "-2"}, "-corrupt -2: a frame, or -1 for never"},
 		{[]string{"-host", "-latency", "100h"}, "-latency 100h: at most 10s"},
 		{[]string{"-host", "-in-jitter", "5ms"}, "-in-jitter 5ms: at most the latency (-in-latency 0s)"},
 		{[]string{"-host", "-loss", "x"}, "-loss x: want a number"},
