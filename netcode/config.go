@@ -95,11 +95,13 @@ type Config struct {
 	// Snapshots says the game can save its state as bytes and load it
 	// back: it gives Session.Snapshot its state after every frame marked
 	// WantSnapshot, and loads a frame's Load before simulating it. With
-	// it, a player whose state goes astray (a desync that the checksums of
-	// three players or more attribute, Event.Diverged) is repaired: a
-	// player of the majority sends it its state and it simulates again
-	// from there (EventResynced). Every player's game should set it (the
-	// same game does); a session keeps its latest 1 200 frames for it.
+	// it, a player whose state goes astray is repaired: when the
+	// checksums of three players or more attribute the desync
+	// (Event.Diverged), a player of the majority sends it its state, and
+	// otherwise the player the games name in Session.RepairDesync does;
+	// it simulates again from there (EventResynced). Every player's game
+	// should set it (the same game does); a session keeps its latest
+	// 1 200 frames for it.
 	Snapshots bool
 
 	// InputCopies is how many datagrams carry each tick's input to each

@@ -54,10 +54,11 @@ const (
 	// every other, so the host can start. It comes again after a player
 	// joined or a link broke and the mesh is whole once more.
 	EventLobbyReady
-	// EventResynced: this player's state had gone astray (a desync where
-	// it was of the Diverged) and the frames from Frame+1 on come again,
-	// the first with Frame.Load holding State, the state after Frame of
-	// Player (Name), a player of the majority (Config.Snapshots). OwnState
+	// EventResynced: this player's state had gone astray (it was of a
+	// desync's Diverged, or not the one Session.RepairDesync kept) and the
+	// frames from Frame+1 on come again, the first with Frame.Load holding
+	// State, the state after Frame of Player (Name), a player of the
+	// majority or the one kept (Config.Snapshots). OwnState
 	// is this player's own state after Frame, when it saved one in time
 	// (nil otherwise): diff the two to find what went astray.
 	EventResynced
@@ -118,8 +119,9 @@ type Event struct {
 	// link, for EventLinkRelayed; ViaName its name.
 	Via     int
 	ViaName string
-	// State is, for EventResynced, the majority's state that replaced
-	// this player's; OwnState this player's own at the same frame, or nil.
+	// State is, for EventResynced, the state (the majority's, or the one
+	// kept) that replaced this player's; OwnState this player's own at the
+	// same frame, or nil.
 	State    []byte
 	OwnState []byte
 }

@@ -230,23 +230,17 @@ func (c *core) repairDesync(f lockstep.Frame, keep lockstep.PlayerID) error {
 		return fmt.Errorf("%w: at frame %d", ErrNoDesync, f)
 	}
 	d := rs.desyncs[i]
-	self := m.engine.Local()
-	sums := map[lockstep.PlayerID]uint64{self: d.own}
-	for _, r := range d.remote {
-		sums[r.Player] = r.Sum
-	}
-	kept, ok := sums[self]
-	if keep != self {
-		if kept, ok = sums[keep]; !ok {
+	if keep != m.engine.Local() {
+		if !slices.ContainsFunc(d.remote, func(r lockstep.PlayerChecksum) bool { return r.Player == keep }) {
 			return fmt.Errorf("%w: player %d reported no checksum after frame %d", ErrNoDesync, keep, f)
 		}
 		return nil // keep's machine sends the state to whoever differs
 	}
 	// This machine's state is kept: it goes to every player whose
-	// checksum differs. Players are visited in order, not by map.
-	for p := range lockstep.PlayerID(len(m.info.Players)) {
-		if sum, ok := sums[p]; ok && p != self && sum != kept && m.peers[p] != nil {
-			c.feed(p, f)
+	// checksum differs (d.remote is in PlayerID order).
+	for _, r := range d.remote {
+		if r.Sum != d.own {
+			c.feed(r.Player, f)
 		}
 	}
 	c.settleCrossedFeeds()
@@ -337,7 +331,9 @@ func (c *core) handOut(frames []lockstep.ReadyFrame) []outFrame {
 		return out
 	}
 	rs.history = append(rs.history, frames...)
-	if n := len(rs.history) - maxHistory; n > 0 {
+	if n := len(rs.history) - maxHistory; n > maxHistory/4 {
+		// Trimmed a quarter at a time, not every tick: the copy is the
+		// size of the whole history.
 		rs.history = slices.Delete(rs.history, 0, n)
 	}
 	var out []outFrame

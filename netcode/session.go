@@ -38,7 +38,8 @@ type Frame[I any] struct {
 	// compare the two, EventResynced).
 	WantSnapshot bool
 	// Load, when not nil, is the state after frame Number-1 of the players
-	// whose checksums agree, with Config.Snapshots: this player's went
+	// whose checksums agree (or of the one Session.RepairDesync kept),
+	// with Config.Snapshots: this player's went
 	// astray. Load it in place of the game's state before simulating this
 	// frame; this frame and those after it were handed out before and
 	// come again, to be simulated from the loaded state.
