@@ -35,6 +35,8 @@ type messageSpec struct {
 	layout string
 	// fields is the array's length, kind included.
 	fields int
+	// optional says one more field may follow (admissions, admitsLayout).
+	optional bool
 	// channel says how netcode sends it: "datagram" or "reliable".
 	channel string
 }
@@ -113,13 +115,13 @@ func DecodeMessage(b []byte) (Message, error) {
 	n := r.ArrayHeader()
 	kind := MessageKind(r.UintIn(255))
 	spec := specOf(kind)
-	if r.Err() == nil && (spec == nil || n != spec.fields) {
+	if r.Err() == nil && (spec == nil || n != spec.fields && !(spec.optional && n == spec.fields+1)) {
 		return nil, fmt.Errorf("%w: kind %v with %d fields", ErrBadMessage, kind, n)
 	}
 	if r.Err() != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadMessage, r.Err())
 	}
-	m := decodeFields(&r, kind)
+	m := decodeFields(&r, kind, n)
 	if err := r.End(); err != nil {
 		return nil, fmt.Errorf("%w: %v: %v", ErrBadMessage, kind, err)
 	}
@@ -129,10 +131,10 @@ func DecodeMessage(b []byte) (Message, error) {
 // decodeFields reads the fields after the kind, with each kind's own
 // decoder. (A switch, not a function in messageSpec: a call through a
 // function value would move the Reader to the heap.)
-func decodeFields(r *msgp.Reader, kind MessageKind) Message {
+func decodeFields(r *msgp.Reader, kind MessageKind, fields int) Message {
 	switch kind {
 	case KindInput:
-		return decodeInputMsg(r)
+		return decodeInputMsg(r, fields)
 	case KindChecksum:
 		return decodeChecksumMsg(r)
 	case KindPing:

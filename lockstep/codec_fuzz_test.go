@@ -80,9 +80,12 @@ func TestMessageRoundTrip(t *testing.T) {
 // changedSinceGolden lists the samples whose bytes differ from those of
 // the msgpack-library codec (testdata/golden-v3-old.txt), with the new
 // bytes: an empty input is always nil (0xc0), where the old codec wrote
-// a non-nil empty input as an empty byte string (0xc4 0x00).
+// a non-nil empty input as an empty byte string (0xc4 0x00). The
+// samples with admissions are newer than that codec.
 var changedSinceGolden = map[string]string{
-	"input": "9501037893c4020102c0c4049301020378",
+	"input":              "9501037893c4020102c0c4049301020378",
+	"input-admits":       "960100cd01f493c40101c40102c4010302929303011e93050201",
+	"drop-report-admits": "920591960147c34692c40104c40105919302011e",
 }
 
 func TestMessageGolden(t *testing.T) {
@@ -133,6 +136,10 @@ func TestDecodeRefusesNonCanonical(t *testing.T) {
 		{"leave with a field", []byte{0x92, 0x06, 0x00}},
 		{"input player out of range", []byte{0x95, 0x01, 0x10, 0x05, 0x90, 0x00}},
 		{"huge input array", []byte{0x95, 0x01, 0x00, 0x00, 0xdd, 0xff, 0xff, 0xff, 0xff, 0x00}},
+		{"empty admissions", []byte{0x96, 0x01, 0x00, 0x00, 0x91, 0xc4, 0x01, 0x01, 0x00, 0x90}},
+		{"admission outside the inputs", []byte{0x96, 0x01, 0x00, 0x00, 0x91, 0xc4, 0x01, 0x01, 0x00, 0x91, 0x93, 0x02, 0x01, 0x05}},
+		{"admission from its own frame", []byte{0x96, 0x01, 0x00, 0x00, 0x91, 0xc4, 0x01, 0x01, 0x00, 0x91, 0x93, 0x02, 0x00, 0x00}},
+		{"admissions without inputs", []byte{0x96, 0x01, 0x00, 0x00, 0x90, 0x00, 0x91, 0x93, 0x02, 0x00, 0x01}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

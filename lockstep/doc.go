@@ -84,4 +84,16 @@
 // needed, and the property test plays thousands of seeded matches with
 // crashes, leaves and lost messages to show every peer reaches the same
 // frames.
+//
+// A player comes in: a player who was dropped, or a vacant slot
+// (Config.Vacant), is let into the running match by any peer's Admit.
+// The admission is part of that peer's input for its next frame F: it is
+// acknowledged, resent and forwarded on a drop as that input is, so every
+// peer that simulates F reads it and lets the player in alike, from frame
+// F+JoinLead (EventPlayerJoined); if the admitting peer crashes, the drop
+// agreement over its inputs decides, for all, whether F carried it. The
+// admitted machine starts its engine from a JoinPoint (Config.Join), which
+// any peer gives after the event, with the game's state after the
+// JoinPoint's Snapshot: its first frame is Snapshot+1, its clock follows
+// the others' pings, and its input counts from F+JoinLead on.
 package lockstep

@@ -31,6 +31,9 @@ type Engine struct {
 	dropped   bool // the others dropped us
 	merge     func(older, newer []byte) []byte
 
+	admitting  []PlayerID // players Admit queued, for the next local input
+	catchingUp bool       // a joining engine before its first frame: its clock follows the others'
+
 	players []*peer
 	reports []*DropReportMsg // latest drop report by reporter
 	checks  map[Frame]*checkRec
@@ -58,9 +61,11 @@ type peer struct {
 	inputs map[Frame][]byte
 	contig Frame // every frame up to contig is held
 
-	settled  Frame // first frame without this player; NoFrame while present
-	dropping bool  // a drop is pending
-	frozen   Frame // contig when the drop began
+	settled  Frame   // first frame without this player; NoFrame while present
+	dropping bool    // a drop is pending
+	frozen   Frame   // contig when the drop began
+	joined   Frame   // first frame with this player: 0, or the frame it was admitted from
+	admits   []Admit // the admissions this player's held inputs carry, in frame order
 
 	lastHeard   time.Duration
 	resumedAt   time.Duration // when the player spoke again after a silence (silentGap)
@@ -178,6 +183,9 @@ func (c *Config) fillDefaults() {
 	if c.PingInterval == 0 {
 		c.PingInterval = DefaultPingInterval
 	}
+	if c.JoinLead == 0 {
+		c.JoinLead = DefaultJoinLead
+	}
 }
 
 // Validate reports the first thing wrong with c, as an error wrapping
@@ -213,8 +221,73 @@ func (c Config) Validate() error {
 		return bad("negative PingInterval %v", c.PingInterval)
 	case c.InputCopies < 0 || c.InputCopies > 4:
 		return bad("InputCopies %d out of [0, 4]", c.InputCopies)
+	case c.JoinLead < 0 || c.JoinLead > maxJoinLead:
+		return bad("JoinLead %d out of [1, %d]", c.JoinLead, maxJoinLead)
+	case c.Join == nil && c.vacantErr() != "":
+		return bad("Vacant: %s", c.vacantErr())
+	case c.Join != nil && c.joinErr() != "":
+		return bad("Join: %s", c.joinErr())
 	}
 	return nil
+}
+
+// maxJoinLead bounds Config.JoinLead: ten seconds at 60 frames a second.
+const maxJoinLead = 600
+
+// vacantErr says what is wrong with c.Vacant, or "".
+func (c Config) vacantErr() string {
+	var seen [MaxPlayers]bool
+	for _, p := range c.Vacant {
+		switch {
+		case int(p) >= c.Players:
+			return fmt.Sprintf("player %d of %d", p, c.Players)
+		case seen[p]:
+			return fmt.Sprintf("player %d twice", p)
+		case c.sameGroup(p, c.Local):
+			return fmt.Sprintf("player %d plays here", p)
+		}
+		seen[p] = true
+	}
+	return ""
+}
+
+// sameGroup reports whether a and b play on one machine.
+func (c Config) sameGroup(a, b PlayerID) bool {
+	if a == b {
+		return true
+	}
+	for _, g := range c.Groups {
+		if slices.Contains(g, a) && slices.Contains(g, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinErr says what is wrong with c.Join, or "".
+func (c Config) joinErr() string {
+	j := c.Join
+	switch {
+	case j.Snapshot < 0 || j.Snapshot > maxFrame:
+		return fmt.Sprintf("Snapshot frame %d", j.Snapshot)
+	case j.From <= j.Snapshot || j.From > maxFrame:
+		return fmt.Sprintf("From frame %d not after Snapshot %d", j.From, j.Snapshot)
+	case j.Clock < 0 || j.Clock > maxFrame:
+		return fmt.Sprintf("Clock frame %d", j.Clock)
+	case len(j.Seats) != c.Players:
+		return fmt.Sprintf("%d seats for %d players", len(j.Seats), c.Players)
+	}
+	for p, st := range j.Seats {
+		switch {
+		case st.From < 0 || st.From > maxFrame || st.Until < NoFrame || st.Until > maxFrame:
+			return fmt.Sprintf("seat %d: frames %d to %d", p, st.From, st.Until)
+		case st.Until != NoFrame && st.Until < st.From:
+			return fmt.Sprintf("seat %d: until %d before from %d", p, st.Until, st.From)
+		case c.sameGroup(PlayerID(p), c.Local) && (st.From != j.From || st.Until != NoFrame):
+			return fmt.Sprintf("seat %d plays here but is not the one joining from %d", p, j.From)
+		}
+	}
+	return ""
 }
 
 // groupsErr says what is wrong with c.Groups, or "".
@@ -281,7 +354,32 @@ func New(cfg Config) (*Engine, error) {
 		e.players = append(e.players, &peer{inputs: make(map[Frame][]byte), contig: NoFrame, settled: NoFrame, frozen: NoFrame,
 			acked: NoFrame, ackSent: NoFrame, freshFrom: NoFrame})
 	}
+	if j := cfg.Join; j != nil {
+		e.startJoining(j)
+	} else {
+		for _, v := range cfg.Vacant {
+			for _, m := range e.members(int(e.groupOf[v])) {
+				e.players[m].settled = 0
+			}
+		}
+	}
 	return e, nil
+}
+
+// startJoining sets up an engine that joins a running match at j: it
+// holds every input up to the snapshot (the state has them), its own
+// input starts at j.From, and its clock starts at the admitting peer's.
+func (e *Engine) startJoining(j *JoinPoint) {
+	e.next = j.Snapshot + 1
+	e.clock = max(j.Clock, e.next)
+	e.lastLocal = j.From - 1
+	e.catchingUp = true
+	for p, pl := range e.players {
+		st := j.Seats[p]
+		pl.joined, pl.settled = st.From, st.Until
+		pl.contig = max(j.Snapshot, st.From-1)
+		pl.acked = j.From - 1
+	}
 }
 
 // Config returns the engine's configuration, defaults filled in.
@@ -301,7 +399,8 @@ func (e *Engine) isLocal(p int) bool { return e.groupOf[p] == e.groupOf[e.local]
 func (e *Engine) members(lead int) []int { return e.groupPlayers[lead] }
 
 // Present reports whether p is still in the match as far as this engine
-// knows (a pending drop still counts as present).
+// knows (a pending drop still counts as present, and so does a player
+// admitted whose first frame is still to come).
 func (e *Engine) Present(p PlayerID) bool {
 	return int(p) < e.n && e.players[p].settled == NoFrame
 }
@@ -344,22 +443,45 @@ func (e *Engine) sendDatagram(p PlayerID, m Message, copies int) {
 	e.out = append(e.out, Outbound{To: p, Msg: m, Copies: copies})
 }
 
-// store keeps p's input for frame f, once.
-func (e *Engine) store(p int, f Frame, in []byte) {
+// store keeps p's input for frame f, once, with the admissions it
+// carries (those of admits for frame f); it reports whether the input
+// was new.
+func (e *Engine) store(p int, f Frame, in []byte, admits []Admit) bool {
 	pl := e.players[p]
 	if f <= pl.contig {
-		return
+		return false
 	}
 	if _, ok := pl.inputs[f]; ok {
-		return
+		return false
 	}
 	pl.inputs[f] = in
+	for _, a := range admits {
+		if a.Frame == f {
+			i := len(pl.admits)
+			for i > 0 && pl.admits[i-1].Frame > f {
+				i--
+			}
+			pl.admits = slices.Insert(pl.admits, i, a)
+		}
+	}
 	for {
 		if _, ok := pl.inputs[pl.contig+1]; !ok {
 			break
 		}
 		pl.contig++
 	}
+	return true
+}
+
+// admitsIn returns the admissions of pl's inputs from frame from to to.
+func (pl *peer) admitsIn(from, to Frame) []Admit {
+	var out []Admit
+	for _, a := range pl.admits {
+		if a.Frame >= from && a.Frame <= to {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (pl *peer) input(f Frame) ([]byte, bool) {
@@ -408,7 +530,12 @@ func (e *Engine) AddLocalInputs(ins [][]byte) (Frame, error) {
 	// than piling inputs up. Each tick's input goes delay frames ahead of
 	// the clock. When the delay grew, the gap is filled with the previous
 	// input; when it shrank, inputs merge until the schedule catches up.
-	if e.clock-e.next >= maxLag {
+	if e.catchingUp && e.next > e.players[e.local].joined {
+		e.catchingUp = false
+	}
+	// A joining engine's clock follows the others' (catchUp) while its
+	// simulation catches up from the snapshot.
+	if e.clock-e.next >= maxLag && !e.catchingUp {
 		e.pending, e.hasPend = owned, true
 		return NoFrame, nil
 	}
@@ -420,13 +547,18 @@ func (e *Engine) AddLocalInputs(ins [][]byte) (Frame, error) {
 		return NoFrame, nil
 	}
 	start := e.lastLocal + 1
+	admits := e.takeAdmits(target)
 	for f := start; f <= target; f++ {
 		for i, p := range e.locals {
 			in := e.prevLocal[i]
 			if f == target {
 				in = owned[i]
 			}
-			e.store(int(p), f, in)
+			var carried []Admit
+			if i == 0 {
+				carried = admits
+			}
+			e.store(int(p), f, in, carried)
 		}
 		e.addedAt[f] = e.now
 	}
@@ -526,6 +658,7 @@ func (e *Engine) flushInputs() {
 			if from != NoFrame {
 				m.Start = from
 				m.Inputs = e.localInputs(lp, from, maxInputsPerDatagram, maxDatagramInputBytes/len(e.locals))
+				m.Admits = e.players[lp].admitsIn(from, from+Frame(len(m.Inputs))-1)
 			}
 			e.sendDatagram(PlayerID(p), m, copies)
 		}
@@ -565,7 +698,7 @@ func (e *Engine) advance() {
 		f := e.next
 		rf := ReadyFrame{Frame: f, Inputs: make([][]byte, e.n), Present: make([]bool, e.n)}
 		for p, pl := range e.players {
-			if pl.settled != NoFrame && f >= pl.settled {
+			if f < pl.joined || pl.settled != NoFrame && f >= pl.settled {
 				continue
 			}
 			if pl.dropping && f > pl.frozen {
@@ -580,6 +713,7 @@ func (e *Engine) advance() {
 		rf.WantChecksum = e.cfg.ChecksumInterval > 0 && int(f)%e.cfg.ChecksumInterval == 0
 		e.frames = append(e.frames, rf)
 		e.next++
+		e.applyAdmits(f, rf.Present)
 		if e.next%64 == 0 {
 			e.prune()
 		}
@@ -608,6 +742,9 @@ func (e *Engine) prune() {
 			if f < k && f <= pl.contig {
 				delete(pl.inputs, f)
 			}
+		}
+		for len(pl.admits) > 0 && pl.admits[0].Frame < k && pl.admits[0].Frame <= pl.contig {
+			pl.admits = pl.admits[1:]
 		}
 	}
 	for f := range e.addedAt {
@@ -691,14 +828,20 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		if m.AckNext > e.lastLocal+1 {
 			return fmt.Errorf("%w: player %d acknowledged input before frame %d, sent up to %d", ErrBadMessage, from, m.AckNext, e.lastLocal)
 		}
+		for _, a := range m.Admits {
+			if int(a.Player) >= e.n {
+				return fmt.Errorf("%w: player %d admits player %d of %d", ErrBadMessage, from, a.Player, e.n)
+			}
+		}
 		pl.acked = max(pl.acked, m.AckNext-1)
 		for i, in := range m.Inputs {
-			e.store(int(m.Player), m.Start+Frame(i), in)
+			e.store(int(m.Player), m.Start+Frame(i), in, m.Admits)
 		}
 		e.advance()
 	case *ChecksumMsg:
 		e.remoteChecksum(from, m.Frame, m.Sum)
 	case *PingMsg:
+		e.catchUp(pl, m.Frame)
 		e.sendDatagram(from, &PongMsg{Echo: m.Sent, Frame: e.clock, Held: e.now - at}, 1)
 		pl.remoteAdv = float64(m.Advantage) / 1000
 		if pl.pingsAnswered > 0 {
@@ -717,6 +860,7 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		}
 		e.sampleRTT(pl, max(at-m.Echo-m.Held, 0))
 		e.sampleAdvantage(pl, m.Frame, at)
+		e.catchUp(pl, m.Frame)
 	case *DropReportMsg:
 		if pl.dropping {
 			return nil // a player being dropped has no say
@@ -725,30 +869,43 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 			if int(en.Player) >= e.n || e.groupOf[en.Player] == from {
 				return fmt.Errorf("%w: drop report names player %d", ErrBadMessage, en.Player)
 			}
+			for _, a := range en.Admits {
+				if int(a.Player) >= e.n {
+					return fmt.Errorf("%w: drop report admits player %d of %d", ErrBadMessage, a.Player, e.n)
+				}
+			}
 			// A report must carry the inputs it claims beyond what this
 			// peer holds; one that leaves a gap would stall the match.
-			if !e.isLocal(int(en.Player)) {
-				if c := e.players[en.Player].contig; en.Last > c && (len(en.Inputs) == 0 || en.Start > c+1) {
+			// A reporter that joined after the gap never held those
+			// inputs: those who did forward them.
+			if x := e.players[en.Player]; !e.isLocal(int(en.Player)) && x.settled == NoFrame && !e.stale(en) {
+				if c := x.contig; en.Last > c && (len(en.Inputs) == 0 || en.Start > c+1) && pl.joined <= c+1 {
 					return fmt.Errorf("%w: drop report for player %d claims frame %d without the inputs after %d", ErrBadMessage, en.Player, en.Last, c)
 				}
 			}
 		}
 		for _, en := range m.Entries {
-			if e.isLocal(int(en.Player)) {
+			if e.isLocal(int(en.Player)) && !e.stale(en) {
 				e.droppedLocal(en.Last + 1)
 				return nil
 			}
 		}
-		if old := e.reports[from]; old == nil || newerReport(m, old) {
-			e.reports[from] = m
-		}
+		// The reliable channel keeps a reporter's reports in order: the
+		// latest is the one that counts (it may name fewer players than
+		// the one before, when one of them was admitted again).
+		e.reports[from] = m
 		for _, en := range m.Entries {
+			if e.stale(en) {
+				continue
+			}
 			for i, in := range en.Inputs {
-				e.store(int(en.Player), en.Start+Frame(i), in)
+				e.store(int(en.Player), en.Start+Frame(i), in, en.Admits)
 			}
 		}
 		for _, en := range m.Entries {
-			e.beginDrop(int(en.Player))
+			if !e.stale(en) {
+				e.beginDrop(int(en.Player))
+			}
 		}
 		e.trySettle()
 		e.advance()
@@ -756,9 +913,37 @@ func (e *Engine) ReceiveAt(from PlayerID, m Message, at time.Duration) error {
 		e.beginDrop(int(from))
 		e.advance()
 	case *KickedMsg:
+		if m.Frame < e.players[e.local].joined {
+			return nil // the drop of an earlier stint, from a peer yet to admit this one
+		}
 		e.droppedLocal(m.Frame)
 	}
 	return nil
+}
+
+// stale reports whether a drop entry is about an earlier stint of its
+// player in the match: one that ended before its latest admission.
+func (e *Engine) stale(en DropEntry) bool {
+	return en.Last+1 < e.players[en.Player].joined
+}
+
+// catchUp moves a joining engine's clock up to where pl's stands, from
+// the clock pl sent (a ping's or a pong's) and half the round trip: the
+// clock starts at the admitting peer's when it made the JoinPoint, which
+// is behind by the time the JoinPoint took to arrive. It stops at the
+// engine's first own frame; pacing does the rest.
+func (e *Engine) catchUp(pl *peer, remote Frame) {
+	if !e.catchingUp {
+		return
+	}
+	if e.next > e.players[e.local].joined {
+		e.catchingUp = false
+		return
+	}
+	t := e.cfg.FrameDuration
+	if est := remote + Frame((pl.rtt/2+t/2)/t); est > e.clock {
+		e.clock = est
+	}
 }
 
 // answered marks the ping sent at sent as answered, and reports false if
@@ -899,6 +1084,7 @@ func (e *Engine) Leave() {
 		from := max(pl.acked+1, e.lastLocal+1-MaxInputsPerMessage, 0)
 		for _, lp := range e.locals {
 			m := &InputMsg{Player: lp, Start: from, Inputs: e.localInputs(lp, from, MaxInputsPerMessage, MaxMessageSize/2), AckNext: e.groupContig(p) + 1}
+			m.Admits = e.players[lp].admitsIn(from, from+Frame(len(m.Inputs))-1)
 			e.out = append(e.out, Outbound{To: PlayerID(p), Msg: m, Reliable: true})
 		}
 	}
@@ -946,20 +1132,30 @@ func (e *Engine) entry(x int) DropEntry {
 	for f := s; f <= en.Last; f++ {
 		en.Inputs = append(en.Inputs, pl.inputs[f])
 	}
+	en.Admits = pl.admitsIn(s, en.Last)
 	return en
 }
 
 // sendReport tells every active player about every drop known here.
 func (e *Engine) sendReport() {
+	if m := e.report(); m != nil {
+		e.broadcast(m)
+	}
+}
+
+// report lists every drop known here, or returns nil if there is none. A
+// vacant slot is no drop.
+func (e *Engine) report() *DropReportMsg {
 	m := &DropReportMsg{}
 	for x, pl := range e.players {
-		if pl.dropping || pl.settled != NoFrame {
+		if pl.dropping || pl.settled != NoFrame && pl.settled > pl.joined {
 			m.Entries = append(m.Entries, e.entry(x))
 		}
 	}
-	if len(m.Entries) > 0 {
-		e.broadcast(m)
+	if len(m.Entries) == 0 {
+		return nil
 	}
+	return m
 }
 
 // trySettle agrees on the drop frame of every pending drop once each
@@ -976,7 +1172,7 @@ func (e *Engine) trySettle() {
 	}
 	covers := func(r *DropReportMsg, x int) *DropEntry {
 		for i := range r.Entries {
-			if int(r.Entries[i].Player) == x {
+			if int(r.Entries[i].Player) == x && !e.stale(r.Entries[i]) {
 				return &r.Entries[i]
 			}
 		}
@@ -1373,7 +1569,7 @@ func (e *Engine) Stats() Stats {
 		}
 		link := e.players[e.groupOf[p]] // the link's figures are its group's
 		present := pl.settled == NoFrame
-		if present {
+		if present && e.next >= pl.joined {
 			if _, ok := pl.input(e.next); !ok {
 				st.Waiting = append(st.Waiting, PlayerID(p))
 			}
@@ -1389,23 +1585,4 @@ func (e *Engine) Stats() Stats {
 		})
 	}
 	return st
-}
-
-// newerReport tells whether a is at least as recent as b. A peer's reports
-// only grow (more drops, more of them settled), so the count orders them
-// even when a transport reorders messages.
-func newerReport(a, b *DropReportMsg) bool {
-	finals := func(r *DropReportMsg) int {
-		n := 0
-		for _, en := range r.Entries {
-			if en.Final {
-				n++
-			}
-		}
-		return n
-	}
-	if len(a.Entries) != len(b.Entries) {
-		return len(a.Entries) > len(b.Entries)
-	}
-	return finals(a) >= finals(b)
 }

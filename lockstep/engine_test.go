@@ -24,6 +24,21 @@ func TestNewValidates(t *testing.T) {
 		{"five copies", Config{Players: 2, InputCopies: 5}},
 		{"negative ping interval", Config{Players: 2, PingInterval: -1}},
 		{"negative delay margin", Config{Players: 2, DelayMargin: -1}},
+		{"negative join lead", Config{Players: 2, JoinLead: -1}},
+		{"join lead of minutes", Config{Players: 2, JoinLead: maxJoinLead + 1}},
+		{"vacant out of range", Config{Players: 2, Vacant: []PlayerID{2}}},
+		{"vacant twice", Config{Players: 3, Vacant: []PlayerID{1, 1}}},
+		{"vacant local", Config{Players: 3, Vacant: []PlayerID{0}}},
+		{"vacant local group", Config{Players: 3, Groups: [][]PlayerID{{0, 1}}, Vacant: []PlayerID{1}}},
+		{"join seats short", Config{Players: 3, Local: 2, Join: &JoinPoint{Snapshot: 10, From: 20, Seats: make([]Seat, 2)}}},
+		{"join from before snapshot", Config{Players: 2, Local: 1, Join: &JoinPoint{Snapshot: 10, From: 10,
+			Seats: []Seat{{Until: NoFrame}, {From: 10, Until: NoFrame}}}}},
+		{"join local seat elsewhere", Config{Players: 2, Local: 1, Join: &JoinPoint{Snapshot: 10, From: 20,
+			Seats: []Seat{{Until: NoFrame}, {From: 0, Until: NoFrame}}}}},
+		{"join seat ends before it starts", Config{Players: 2, Local: 1, Join: &JoinPoint{Snapshot: 10, From: 20,
+			Seats: []Seat{{From: 5, Until: 4}, {From: 20, Until: NoFrame}}}}},
+		{"join negative snapshot", Config{Players: 2, Local: 1, Join: &JoinPoint{Snapshot: -1, From: 20,
+			Seats: []Seat{{Until: NoFrame}, {From: 20, Until: NoFrame}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,7 +71,8 @@ func TestDefaultConfig(t *testing.T) {
 	}
 	want := Config{Players: 4, Local: 3, InputDelay: DefaultInputDelay, MaxInputDelay: DefaultMaxInputDelay, AutoInputDelay: true,
 		MinInputDelay: 1, DelayMargin: DefaultFrameDuration / 8, FrameDuration: DefaultFrameDuration, ChecksumInterval: DefaultChecksumInterval,
-		DisconnectTimeout: DefaultDisconnectTimeout, InterruptTimeout: DefaultDisconnectTimeout / 4, PingInterval: DefaultPingInterval}
+		DisconnectTimeout: DefaultDisconnectTimeout, InterruptTimeout: DefaultDisconnectTimeout / 4, PingInterval: DefaultPingInterval,
+		JoinLead: DefaultJoinLead}
 	if c.MergeInput != nil || fmt.Sprintf("%+v", c) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("DefaultConfig(4, 3) =\n%+v, want\n%+v", c, want)
 	}

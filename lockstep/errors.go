@@ -25,6 +25,12 @@ var (
 	// ErrAlreadyDropped: DropPlayer named a player who is already being
 	// dropped or has left the match.
 	ErrAlreadyDropped = errors.New("lockstep: the player is already dropped or being dropped")
+	// ErrPlayerPresent: Admit named a player who is in the match, being
+	// dropped or already admitted.
+	ErrPlayerPresent = errors.New("lockstep: the player is in the match")
+	// ErrNotJoining: JoinPoint named a player who is not admitted and
+	// waiting for its first frame.
+	ErrNotJoining = errors.New("lockstep: the player is not joining")
 	// ErrBadMessage: a message is malformed or makes no sense now.
 	ErrBadMessage = errors.New("lockstep: bad message")
 	// ErrBadChecksum: ReportChecksum for a frame that does not want one.

@@ -127,6 +127,7 @@ type simPeer struct {
 	events   []Event
 	pace     bool
 	checksum func(f Frame, sum uint64) uint64
+	present  []bool // who was present at the last frame simulated
 }
 
 func (p *simPeer) simulate(f ReadyFrame) {
@@ -164,8 +165,9 @@ type match struct {
 	now     time.Duration
 	limit   time.Duration
 	frames  int
-	onTick  func(m *match, i int) // before each tick of peer i
-	until   func() bool           // more to wait for once the frames are done
+	onTick  func(m *match, i int)           // before each tick of peer i
+	onReady func(m *match, i int, rd Ready) // after peer i acted on a Ready
+	until   func() bool                     // more to wait for once the frames are done
 	inputFn func(i, tick int) []byte
 }
 
@@ -184,7 +186,7 @@ func (m *match) run() {
 		next := time.Duration(-1)
 		who := -1
 		for i, p := range m.peers {
-			if !p.gone && (who < 0 || p.nextTick < next) {
+			if !p.gone && p.e != nil && (who < 0 || p.nextTick < next) {
 				next, who = p.nextTick, i
 			}
 		}
@@ -257,6 +259,12 @@ func (m *match) flush(i int) {
 	if p.pace {
 		p.nextTick += rd.SlowDown
 	}
+	if len(rd.Frames) > 0 {
+		p.present = rd.Frames[len(rd.Frames)-1].Present
+	}
+	if m.onReady != nil {
+		m.onReady(m, i, rd)
+	}
 }
 
 // newMatch returns a match of n players, each on its own peer: peer i
@@ -287,6 +295,9 @@ func newGroupMatch(seed uint64, n int, groups [][]PlayerID, cfg Config, latency,
 		}
 		c := cfg
 		c.Players, c.Local, c.Groups = n, PlayerID(i), groups
+		if slices.Contains(c.Vacant, c.Local) {
+			c.Vacant = nil // a seat no one holds: the caller puts a placeholder there
+		}
 		e, err := New(c)
 		if err != nil {
 			panic(err)

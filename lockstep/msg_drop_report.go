@@ -10,7 +10,7 @@ import (
 // sent reliably. An entry's inputs, if any, end at its last frame.
 var dropReportSpec = messageSpec{
 	kind:    KindDropReport,
-	layout:  "[5, [[player, last, final, start, [input, ...]], ...]]",
+	layout:  "[5, [[player, last, final, start, [input, ...], (admissions)], ...]]",
 	fields:  2,
 	channel: "reliable",
 }
@@ -21,12 +21,19 @@ func (m *DropReportMsg) appendTo(b []byte) []byte {
 	b = msgp.AppendArrayHeader(b, len(m.Entries))
 	for i := range m.Entries {
 		en := &m.Entries[i]
-		b = msgp.AppendArrayHeader(b, 5)
+		fields := 5
+		if len(en.Admits) > 0 {
+			fields++
+		}
+		b = msgp.AppendArrayHeader(b, fields)
 		b = msgp.AppendUint(b, uint64(en.Player))
 		b = msgp.AppendInt(b, int64(en.Last))
 		b = msgp.AppendBool(b, en.Final)
 		b = msgp.AppendInt(b, int64(en.Start))
 		b = appendInputs(b, en.Inputs)
+		if len(en.Admits) > 0 {
+			b = appendAdmits(b, en.Admits, en.Start)
+		}
 	}
 	return b
 }
@@ -38,7 +45,10 @@ func decodeDropReportMsg(r *msgp.Reader) Message {
 		m.Entries = make([]DropEntry, 0, n)
 	}
 	for range n {
-		r.ArrayOf(5)
+		fields := r.ArrayHeader()
+		if r.Err() == nil && fields != 5 && fields != 6 {
+			r.Fail("drop entry of %d fields", fields)
+		}
 		en := DropEntry{
 			Player: PlayerID(r.IntIn(0, MaxPlayers-1)),
 			Last:   Frame(r.IntIn(int64(NoFrame), maxFrame)),
@@ -52,6 +62,15 @@ func decodeDropReportMsg(r *msgp.Reader) Message {
 		if !en.inputsEndAtLast() {
 			r.Fail("drop entry inputs %d..%d do not end at %d", en.Start, en.Start+Frame(len(en.Inputs))-1, en.Last)
 			return nil
+		}
+		if fields == 6 {
+			if len(en.Inputs) == 0 {
+				r.Fail("admissions without inputs")
+				return nil
+			}
+			if en.Admits = readAdmits(r, en.Start, en.Last); r.Err() != nil {
+				return nil
+			}
 		}
 		m.Entries = append(m.Entries, en)
 	}
@@ -75,6 +94,9 @@ func (m *DropReportMsg) validate() error {
 			return fmt.Errorf("%w: drop entry inputs do not end at its last frame", ErrBadMessage)
 		}
 		if err := checkInputs(en.Inputs); err != nil {
+			return err
+		}
+		if err := checkAdmits(en.Admits, en.Start, en.Start+Frame(len(en.Inputs))-1); err != nil {
 			return err
 		}
 	}

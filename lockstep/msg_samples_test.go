@@ -33,6 +33,8 @@ func wireSamples() []namedMessage {
 		{"input-max-count", &InputMsg{Player: 4, Start: 1 << 20, Inputs: maxInputs, AckNext: 1<<20 - 3}},
 		{"input-max-size", &InputMsg{Player: 5, Start: 300, Inputs: bigInputs, AckNext: 0}},
 		{"input-16bit-frames", &InputMsg{Player: 0, Start: 40000, Inputs: [][]byte{bytes.Repeat([]byte{7}, 200)}, AckNext: 39990}},
+		{"input-admits", &InputMsg{Player: 0, Start: 500, Inputs: [][]byte{{1}, {2}, {3}}, AckNext: 498,
+			Admits: []Admit{{Player: 3, Frame: 501, From: 531}, {Player: 5, Frame: 502, From: 503}}}},
 		{"checksum", &ChecksumMsg{Frame: 90, Sum: 0xdeadbeefcafef00d}},
 		{"checksum-zero", &ChecksumMsg{}},
 		{"checksum-small", &ChecksumMsg{Frame: 127, Sum: 127}},
@@ -51,6 +53,9 @@ func wireSamples() []namedMessage {
 			{Player: 5, Last: NoFrame, Inputs: [][]byte{}},
 		}}},
 		{"drop-report-empty", &DropReportMsg{}},
+		{"drop-report-admits", &DropReportMsg{Entries: []DropEntry{
+			{Player: 1, Last: 71, Final: true, Start: 70, Inputs: [][]byte{{4}, {5}}, Admits: []Admit{{Player: 2, Frame: 71, From: 101}}},
+		}}},
 		{"drop-report-nil-input", &DropReportMsg{Entries: []DropEntry{{Player: 1, Last: 3, Start: 2, Inputs: [][]byte{nil, {1}}}}}},
 		{"drop-report-all", dropReportAll()},
 		{"leave", &LeaveMsg{}},

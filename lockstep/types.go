@@ -98,6 +98,53 @@ type Config struct {
 	// the engine stalled or the delay shrank) into one. Nil keeps the newer.
 	// A game with buttons should OR them so that no press is lost.
 	MergeInput func(older, newer []byte) []byte
+
+	// Vacant lists the slots no one holds at frame 0: seats a late joiner
+	// may take once the match runs (Engine.Admit). Every engine of a match
+	// has the same Vacant; a local player cannot be vacant. A vacant slot
+	// of a group leaves the whole group vacant.
+	Vacant []PlayerID
+	// Join starts the engine inside a running match, for a player the
+	// others admitted (Engine.Admit: a rejoin or a late join): a peer of
+	// the match gives the value with Engine.JoinPoint, along with the
+	// game's state after JoinPoint.Snapshot. Nil: the engine starts at
+	// frame 0 with the others. Vacant is read from the JoinPoint instead.
+	Join *JoinPoint
+	// JoinLead is how many frames after the frame of the local input that
+	// carries an admission (Engine.Admit) the admitted player's input
+	// starts to count: room for the news to reach it and its first inputs
+	// to reach everyone before the others need them. Zero means
+	// DefaultJoinLead. Only the admitting engine's value counts.
+	JoinLead int
+}
+
+// JoinPoint is where an admitted player's engine starts inside a running
+// match (Config.Join). Engine.JoinPoint makes it; it travels to the
+// joining machine with the game's state, which the caller encodes as it
+// likes (every field is a plain number).
+type JoinPoint struct {
+	// Snapshot is the last frame the state given with the JoinPoint has
+	// simulated: the joining engine's first frame is Snapshot+1.
+	Snapshot Frame
+	// From is the first frame that counts the joining player's input, the
+	// same at every peer.
+	From Frame
+	// Clock is the frame clock of the peer that made the JoinPoint, where
+	// the joining engine's clock starts; it moves on to the others' as
+	// their pings and pongs come in.
+	Clock Frame
+	// Seats says, by PlayerID, who is in the match after Snapshot.
+	Seats []Seat
+}
+
+// Seat is one player slot's part in a match.
+type Seat struct {
+	// From is the first frame with the player in the match: 0 for those
+	// who started it, the admitted frame for one who joined.
+	From Frame
+	// Until is the first frame without it, NoFrame while it is in (a
+	// vacant slot has From and Until 0).
+	Until Frame
 }
 
 // Defaults used when a Config field is zero.
@@ -109,6 +156,7 @@ const (
 	DefaultDisconnectTimeout = 3 * time.Second
 	DefaultPingInterval      = 100 * time.Millisecond
 	DefaultInputCopies       = 2
+	DefaultJoinLead          = 30
 )
 
 // MessageKind tags each engine message on the wire.
@@ -155,7 +203,7 @@ type Message interface {
 
 // InputMsg carries Player's inputs for the frames Start, Start+1, ...
 // Players send their own inputs; the inputs of a player being dropped travel
-// in DropReportMsg instead.
+// in DropReportMsg instead. Admits travel with the inputs they belong to.
 //
 // It travels as a datagram (see Outbound): every one carries the inputs
 // the receiver has not acknowledged yet from the newest back, and
@@ -168,6 +216,24 @@ type InputMsg struct {
 	// AckNext acknowledges the receiver's inputs: the sender holds every
 	// one before this frame (zero: none yet).
 	AckNext Frame
+	// Admits lists the admissions (Engine.Admit) that Player's inputs of
+	// this message carry, in frame order; every one's Frame is one of
+	// the message's.
+	Admits []Admit
+}
+
+// Admit lets a player into a running match. It is part of the admitting
+// player's input of frame Frame, so that every peer that simulates that
+// frame reads it, in the same place of the same input stream, and lets
+// Player in alike: its input counts from frame From on. An admission of
+// a player who is in the match at Frame is void, everywhere.
+type Admit struct {
+	// Player is the player let in: a vacant slot, or one who left.
+	Player PlayerID
+	// Frame is the frame of the admitting player's input that carries it.
+	Frame Frame
+	// From is the first frame of Player's input; after Frame.
+	From Frame
 }
 
 // ChecksumMsg carries the sender's checksum of its game state after Frame.
@@ -216,6 +282,8 @@ type DropEntry struct {
 	// that whoever reads this entry holds every input it names.
 	Start  Frame
 	Inputs [][]byte
+	// Admits lists the admissions those inputs carry, as in InputMsg.
+	Admits []Admit
 }
 
 // DropReportMsg lists every drop the sender knows of, pending or settled.
@@ -314,6 +382,11 @@ const (
 	EventResumed
 	// EventInputDelayChanged: the automatic input delay moved to Delay frames.
 	EventInputDelayChanged
+	// EventPlayerJoined: Player was admitted (Engine.Admit) and its input
+	// counts from Frame on, as every peer agreed; Rejoined says it had
+	// been in the match before. Any peer can give its engine a JoinPoint
+	// until it has simulated Frame-1.
+	EventPlayerJoined
 )
 
 // String names the kind, for logs.
@@ -331,6 +404,8 @@ func (k EventKind) String() string {
 		return "resumed"
 	case EventInputDelayChanged:
 		return "input-delay-changed"
+	case EventPlayerJoined:
+		return "player-joined"
 	}
 	return fmt.Sprintf("event(%d)", uint8(k))
 }
@@ -343,8 +418,9 @@ type Event struct {
 	// Player is the player concerned: the one who left, was interrupted
 	// or resumed; the local player for EventDropped.
 	Player PlayerID
-	// Frame is the frame concerned: the first frame without Player, or
-	// the frame whose checksums differ.
+	// Frame is the frame concerned: the first frame without Player, the
+	// first with it (EventPlayerJoined), or the frame whose checksums
+	// differ.
 	Frame Frame
 	// Players lists, for EventDesync, the players whose checksum differs
 	// from the local one.
@@ -366,6 +442,9 @@ type Event struct {
 	// is told and the game chooses. A machine of several local players
 	// counts once, named by its first player.
 	Diverged []PlayerID
+	// Rejoined says, for EventPlayerJoined, that the player had been in
+	// the match before (it comes back) rather than taking a vacant slot.
+	Rejoined bool
 	// UntilDrop is, for EventInterrupted, how long Player may stay silent
 	// before the others start dropping it: DisconnectTimeout less the
 	// silence so far, on the clock Tick is fed with.
@@ -405,6 +484,11 @@ func (e Event) String() string {
 		return fmt.Sprintf("player %d resumed", e.Player)
 	case EventInputDelayChanged:
 		return fmt.Sprintf("input delay now %d frames", e.Delay)
+	case EventPlayerJoined:
+		if e.Rejoined {
+			return fmt.Sprintf("player %d is back from frame %d", e.Player, e.Frame)
+		}
+		return fmt.Sprintf("player %d joined at frame %d", e.Player, e.Frame)
 	}
 	return e.Kind.String()
 }
