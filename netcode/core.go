@@ -59,6 +59,9 @@ type core struct {
 	inbox        []inbound
 	resyncIn     []resyncMsg // Resync and State messages for the next tick
 	disconnected []*link
+	comers       []*comer     // host: players coming back into the running match
+	comersIn     []comerIn    // Comer messages for the next tick
+	resume       *wire.Resume // a comer: where its engine starts, before the Start
 
 	match matchState // touched by Tick and Close only, under match.mu
 
@@ -198,6 +201,12 @@ func (c *core) onMessage(l *link, m wire.Message) {
 		c.mu.Unlock()
 	case *wire.Resync, *wire.State:
 		c.onResyncMsg(l, m)
+	case *wire.Comer:
+		c.onComer(l, m)
+	case *wire.Resume:
+		if !c.isHost {
+			c.onResume(l, m)
+		}
 	case *wire.Bye:
 		c.peerGone(l)
 	case *wire.Lobby:

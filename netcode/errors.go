@@ -32,7 +32,8 @@ var (
 	ErrIncompatibleVersion = errors.New("netcode: the host runs an incompatible version of the game's netcode")
 	// ErrLobbyFull: the lobby has no free slot.
 	ErrLobbyFull = errors.New("netcode: the lobby is full")
-	// ErrMatchStarted: the match has already started; it cannot be joined.
+	// ErrMatchStarted: the match has already started; it cannot be joined
+	// (only by a player of it coming back, see Join).
 	ErrMatchStarted = errors.New("netcode: the match has already started")
 	// ErrNotHost: only the host can do this.
 	ErrNotHost = errors.New("netcode: only the host can do this")

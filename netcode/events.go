@@ -13,7 +13,9 @@ type EventKind uint8
 
 // The events a game shows or reacts to.
 const (
-	// EventPlayerJoined: a player joined the lobby (Player is its slot).
+	// EventPlayerJoined: a player joined the lobby (Player is its slot),
+	// or, in a match (Frame not NoFrame), came into it: a dropped player
+	// back with the share code (Rejoined), whose input counts from Frame.
 	EventPlayerJoined EventKind = iota + 1
 	// EventPlayerLeft: a player left. In the lobby Frame is
 	// lockstep.NoFrame; in a match, Player is absent from Frame on, as
@@ -124,6 +126,9 @@ type Event struct {
 	// same frame, or nil.
 	State    []byte
 	OwnState []byte
+	// Rejoined is, for EventPlayerJoined in a match, that Player had been
+	// in it before and comes back: its input counts from Frame on.
+	Rejoined bool
 }
 
 // PlayerChecksum is one player's checksum of its game state after a frame.
@@ -138,6 +143,12 @@ type PlayerChecksum struct {
 func (e Event) String() string {
 	switch e.Kind {
 	case EventPlayerJoined:
+		switch {
+		case e.Frame >= 0 && e.Rejoined:
+			return fmt.Sprintf("%s is back (player %d, from frame %d)", e.Name, e.Player, e.Frame)
+		case e.Frame >= 0:
+			return fmt.Sprintf("%s joined the match (player %d, from frame %d)", e.Name, e.Player, e.Frame)
+		}
 		return fmt.Sprintf("%s joined", e.Name)
 	case EventPlayerLeft:
 		if e.Frame >= 0 {

@@ -142,6 +142,9 @@ func (c *core) admit(from netip.AddrPort, j *wire.Join) wire.Message {
 	if bytes.Equal(j.Pub, c.pub) {
 		return nil
 	}
+	if c.started {
+		return c.admitComerLocked(from, j)
+	}
 	for i, m := range c.players {
 		if bytes.Equal(m.pub, j.Pub) { // a retry: same answer
 			return &wire.Welcome{Slot: uint8(i), HostPub: c.pub, MaxPlayers: uint8(c.cfg.MaxPlayers)}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -97,12 +98,29 @@ func (c *core) beginLocked(st *wire.Start) error {
 	}
 	c.showLinksLocked(true) // what the lobby loop had no tick left to tell
 	m := &c.match
+	var join *lockstep.JoinPoint
+	if c.resume != nil {
+		// Coming into the running match: its engine starts where the
+		// host's JoinPoint says, and the game gets frames once the
+		// host's state is in.
+		if !c.cfg.Snapshots {
+			return fmt.Errorf("%w: the match is running, and coming into it needs Config.Snapshots (the game loads the others' state)", ErrBadConfig)
+		}
+		jp := joinPointOf(c.resume)
+		if len(jp.Seats) != len(st.Pubs) {
+			return fmt.Errorf("netcode: the host's join point has %d seats for %d players", len(jp.Seats), len(st.Pubs))
+		}
+		join = &jp
+	}
 	m.peers = make([]*link, len(st.Pubs))
 	for i, p := range st.Pubs {
 		if bytes.Equal(p, c.pub) {
 			continue
 		}
 		l := c.links[string(p)]
+		if l == nil && join != nil && join.Seats[i].Until != lockstep.NoFrame {
+			continue // out of the match: no link
+		}
 		if l == nil {
 			return fmt.Errorf("netcode: no link to player %d (%s)", i, st.Names[i])
 		}
@@ -144,6 +162,7 @@ func (c *core) beginLocked(st *wire.Start) error {
 		MergeInput:        c.cfg.MergeInput,
 		DelayMargin:       m.delayMargin(),
 		InputCopies:       c.cfg.InputCopies,
+		Join:              join,
 	}
 	eng, err := lockstep.New(ecfg)
 	if err != nil {
@@ -161,9 +180,19 @@ func (c *core) beginLocked(st *wire.Start) error {
 	m.batches = make([][][]byte, len(st.Pubs))
 	m.datagrams = make([]datagramOut, len(st.Pubs))
 	m.out = c.ep.newBatch()
+	first := lockstep.Frame(0)
+	if join != nil {
+		first = join.Snapshot + 1
+		host := slices.IndexFunc(st.Pubs, func(p []byte) bool { return bytes.Equal(p, c.players[0].pub) })
+		if host < 0 {
+			return fmt.Errorf("netcode: the host is not in the match it resumes")
+		}
+		m.rs.incoming = &incomingState{from: lockstep.PlayerID(host), frame: join.Snapshot, join: true}
+		m.rs.joining = true
+	}
 	c.started = true
 	close(c.startedCh)
-	c.events = append(c.events, Event{Kind: EventStarted, Frame: 0})
+	c.events = append(c.events, Event{Kind: EventStarted, Frame: first})
 	c.cfg.Logger.Info("match started", "players", len(st.Pubs), "local", local, "seed", st.Seed)
 	return nil
 }
@@ -230,6 +259,11 @@ func (c *core) tick(inputs [][]byte) ([]outFrame, error) {
 		}
 	}
 	c.takeResyncMsgs()
+	if c.isHost {
+		c.serveComers()
+	} else {
+		c.takeComers()
+	}
 	for _, l := range gone {
 		if p, ok := m.playerOf(l); ok {
 			if err := e.DropPlayer(p); err != nil {
@@ -249,7 +283,7 @@ func (c *core) tick(inputs [][]byte) ([]outFrame, error) {
 	c.engineEvents(rd.Events)
 	frames := c.handOut(rd.Frames)
 	c.pumpStates()
-	if len(frames) == 0 {
+	if len(frames) == 0 && !m.rs.joining {
 		m.stalled++
 		m.stallRun++
 		if m.stallRun == stallEventTicks {
@@ -396,6 +430,14 @@ func (c *core) engineEvents(evs []lockstep.Event) {
 			e.Kind = EventResumed
 		case lockstep.EventInputDelayChanged:
 			e.Kind = EventInputDelayChanged
+		case lockstep.EventPlayerJoined:
+			e.Kind, e.Rejoined = EventPlayerJoined, ev.Rejoined
+			if int(ev.Player) < len(m.info.Players) {
+				e.Name = m.info.Players[ev.Player]
+			}
+			if c.isHost {
+				c.resumeComer(ev.Player)
+			}
 		default:
 			continue
 		}

@@ -68,6 +68,7 @@ type incomingState struct {
 	buf   []byte
 	got   int
 	begun bool
+	join  bool // the state a player coming into the match starts from
 }
 
 // resyncMsg is a Resync or State message from a link, for the next tick.
@@ -97,6 +98,10 @@ type resyncState struct {
 	ownAsked bool // ownFrame went out with wantSnapshot: wait for own a little
 
 	desyncs []desyncRec // the latest desyncs seen, for RepairDesync
+
+	// joining: this player came into the running match and holds the
+	// engine's frames until the host's state is in.
+	joining bool
 }
 
 func (rs *resyncState) init(on bool) {
@@ -336,6 +341,9 @@ func (c *core) handOut(frames []lockstep.ReadyFrame) []outFrame {
 		// size of the whole history.
 		rs.history = slices.Delete(rs.history, 0, n)
 	}
+	if rs.joining && (rs.ready == nil || len(rs.history) == 0) {
+		return nil // frames wait for the state they start from
+	}
 	var out []outFrame
 	// The state is loaded once frames after it are out and, if this
 	// player's own state after that frame was asked for, once the game
@@ -357,6 +365,11 @@ func (c *core) handOut(frames []lockstep.ReadyFrame) []outFrame {
 				out[i].ReadyFrame = f
 			}
 			out[0].load = st.buf
+			if st.join {
+				rs.joining = false
+				m.logger.Info("back in the match: loaded the host's state", "state after", st.frame, "frames", len(again))
+				goto marked
+			}
 			ev := Event{Kind: EventResynced, Player: int(st.from), Frame: st.frame, State: st.buf}
 			if rs.ownFrame == st.frame {
 				ev.OwnState = rs.own
@@ -369,6 +382,7 @@ func (c *core) handOut(frames []lockstep.ReadyFrame) []outFrame {
 			m.logger.Info("desync repaired: loaded the majority's state", "from", st.from, "state after", st.frame, "frames again", len(again)-len(frames))
 		}
 	}
+marked:
 	if out == nil {
 		out = make([]outFrame, len(frames))
 		for i, f := range frames {

@@ -65,6 +65,18 @@ func Host[I any](ctx context.Context, cfg *Config) (*Session[I], error) {
 // fails at once with an error matching sharecode.ErrBadShareCode; a code the
 // host does not know, with ErrCodeRejected; no answer, with
 // ErrHostUnreachable after Config.JoinTimeout.
+//
+// Once the match runs, a player who was in it and is out (it crashed, lost
+// its network, or left) joins it again with the same code and the same
+// Config.Name (and LocalPlayers), and Config.Snapshots on, as every
+// player's: the host waits until the others have dropped its old self,
+// links it to every player, and the match lets it in at a frame all
+// agree on (the others see EventPlayerJoined with Rejoined: "X is back").
+// WaitStart returns once the host sent the match; the first frame Tick
+// returns carries Frame.Load, the host's state, to load before simulating
+// it. With no such player out of the match, or without Snapshots on the
+// host, Join fails with ErrMatchStarted. The host must still be in the
+// match.
 func Join[I any](ctx context.Context, code string, cfg *Config) (*Session[I], error) {
 	sc, err := sharecode.Parse(code)
 	if err != nil {
@@ -179,7 +191,8 @@ func (s *Session[I]) WaitPlayers(ctx context.Context, n int) error { return s.c.
 // two players at least (ErrNotEnoughPlayers at once: it does not wait for
 // anyone to join, see WaitPlayers), and waits until every player has a
 // working link to every other, or ctx ends (ErrMeshIncomplete). A player who
-// tries to join after the start gets ErrMatchStarted.
+// tries to join after the start gets ErrMatchStarted, unless it comes back:
+// see Join.
 func (s *Session[I]) Start(ctx context.Context) error { return s.c.startMatch(ctx) }
 
 // WaitStart blocks until the match starts. It fails if the host leaves the

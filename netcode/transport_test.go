@@ -201,6 +201,8 @@ var sessionScenarios = []scenario{
 	{"join-errors", testJoinErrors},
 	{"local-players", testLocalPlayers},
 	{"desync-majority", testDesyncMajority},
+	{"rejoin/close", func(t *testing.T, tr transport) { testRejoin(t, tr, false) }},
+	{"rejoin/vanish", func(t *testing.T, tr transport) { testRejoin(t, tr, true) }},
 	{"desync-repair", func(t *testing.T, tr transport) { testDesyncRepair(t, tr, 0) }},
 	{"desync-repair-100k", func(t *testing.T, tr transport) { testDesyncRepair(t, tr, 100<<10) }},
 	{"desync-choose", func(t *testing.T, tr transport) { testDesyncChoose(t, tr, false) }},

@@ -78,5 +78,10 @@ func wireSamples() []namedMessage {
 		{"state", &State{Frame: 600, Total: 40000, Offset: 32768, Chunk: bytes.Repeat([]byte{7}, 40000-32768)}},
 		{"state-empty", &State{Frame: 1, Chunk: []byte{}}},
 		{"state-max", &State{Frame: math.MaxInt32, Total: MaxState, Offset: MaxState - MaxStateChunk, Chunk: bytes.Repeat([]byte{0xfe}, MaxStateChunk)}},
+		{"comer", &Comer{Slot: 2, Seats: 1, Pub: key(9), Name: "ada", Addrs: []string{"127.0.0.1:4000"}}},
+		{"comer-full", &Comer{Slot: MaxPlayers - 4, Seats: 4, Pub: key(1), Name: long('z', MaxName), Addrs: addrs}},
+		{"comer-no-addrs", &Comer{Slot: 0, Seats: 1, Pub: key(2)}},
+		{"resume", &Resume{Snapshot: 600, From: 631, Clock: 604, Seats: []SeatSpan{{0, -1}, {631, -1}, {0, 420}}}},
+		{"resume-max", &Resume{Snapshot: math.MaxInt32 - 1, From: math.MaxInt32, Clock: math.MaxInt32, Seats: make([]SeatSpan, MaxPlayers)}},
 	}
 }

@@ -69,6 +69,8 @@ const (
 	TypeKnock                   // handshake: host -> a joiner it learned of
 	TypeResync                  // link: a player of the majority -> a diverged one
 	TypeState                   // link: a player of the majority -> a diverged one
+	TypeComer                   // link: host -> every player of a running match
+	TypeResume                  // link: host -> a player coming into a running match
 )
 
 // Errors returned by Decode.
@@ -102,7 +104,7 @@ type spec struct {
 }
 
 // specs lists every type, in the order of their numbers.
-var specs = [...]*spec{&helloSpec, &cookieSpec, &joinSpec, &welcomeSpec, &refusedSpec, &lobbySpec, &meshSpec, &startSpec, &engineSpec, &byeSpec, &knockSpec, &resyncSpec, &stateSpec}
+var specs = [...]*spec{&helloSpec, &cookieSpec, &joinSpec, &welcomeSpec, &refusedSpec, &lobbySpec, &meshSpec, &startSpec, &engineSpec, &byeSpec, &knockSpec, &resyncSpec, &stateSpec, &comerSpec, &resumeSpec}
 
 func specOf(t Type) *spec {
 	if t == 0 || int(t) > len(specs) {
@@ -199,6 +201,10 @@ func decodeBody(r *msgp.Reader, t Type) Message {
 		return decodeResync(r)
 	case TypeState:
 		return decodeState(r)
+	case TypeComer:
+		return decodeComer(r)
+	case TypeResume:
+		return decodeResume(r)
 	}
 	r.Fail("no decoder of type %v", t)
 	return nil
