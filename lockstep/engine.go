@@ -1039,15 +1039,8 @@ func (pl *peer) oneWayBound() time.Duration {
 // ErrAlreadyDropped for a player already being dropped or gone, and
 // ErrDropped or ErrStopped once the local player is out of the match.
 func (e *Engine) DropPlayer(p PlayerID) error {
-	switch {
-	case int(p) >= e.n:
-		return fmt.Errorf("%w: %d of %d players", ErrUnknownPlayer, p, e.n)
-	case e.isLocal(int(p)):
-		return fmt.Errorf("%w: player %d", ErrLocalPlayer, p)
-	case e.dropped:
-		return ErrDropped
-	case e.stopped:
-		return ErrStopped
+	if err := e.checkOther(p); err != nil {
+		return err
 	}
 	pl := e.players[p]
 	switch {
@@ -1058,6 +1051,23 @@ func (e *Engine) DropPlayer(p PlayerID) error {
 	}
 	e.beginDrop(int(p))
 	e.advance()
+	return nil
+}
+
+// checkOther says why a call about player p (DropPlayer, Admit) cannot
+// go on: p is no slot of the match, plays here, or the local player is
+// out of the match; nil if it can.
+func (e *Engine) checkOther(p PlayerID) error {
+	switch {
+	case int(p) >= e.n:
+		return fmt.Errorf("%w: %d of %d players", ErrUnknownPlayer, p, e.n)
+	case e.isLocal(int(p)):
+		return fmt.Errorf("%w: player %d", ErrLocalPlayer, p)
+	case e.dropped:
+		return ErrDropped
+	case e.stopped:
+		return ErrStopped
+	}
 	return nil
 }
 

@@ -30,15 +30,8 @@ import (
 // the next local input's, the admission waits for the first local input
 // past it.
 func (e *Engine) Admit(p PlayerID) error {
-	switch {
-	case int(p) >= e.n:
-		return fmt.Errorf("%w: %d of %d players", ErrUnknownPlayer, p, e.n)
-	case e.isLocal(int(p)):
-		return fmt.Errorf("%w: player %d", ErrLocalPlayer, p)
-	case e.dropped:
-		return ErrDropped
-	case e.stopped:
-		return ErrStopped
+	if err := e.checkOther(p); err != nil {
+		return err
 	}
 	lead := e.groupOf[p]
 	if pl := e.players[lead]; pl.settled == NoFrame {

@@ -76,10 +76,14 @@ func (c *core) admitComerLocked(from netip.AddrPort, j *wire.Join) wire.Message 
 		name = "player"
 	}
 	seats := max(int(j.Seats), 1)
-	k := slices.IndexFunc(c.players, func(m *member) bool {
-		return m.name == name && max(m.seats, 1) == seats && !bytes.Equal(m.pub, c.pub) &&
-			!slices.ContainsFunc(c.comers, func(cm *comer) bool { return cm.member == slices.Index(c.players, m) })
-	})
+	k := -1
+	for i, m := range c.players {
+		coming := slices.ContainsFunc(c.comers, func(cm *comer) bool { return cm.member == i })
+		if m.name == name && max(m.seats, 1) == seats && !bytes.Equal(m.pub, c.pub) && !coming {
+			k = i
+			break
+		}
+	}
 	if k < 0 {
 		return &wire.Refused{Reason: wire.RefusedStarted, Text: fmt.Sprintf("the match has already started, and no player named %q is out of it", name)}
 	}
@@ -177,7 +181,7 @@ func (c *core) placeComerLocked(cm *comer) {
 			info.Seats = uint8(p.seats)
 		}
 		slot := c.firstSlotLocked(k)
-		if in := m.engine.Present(slot) || k == cm.member; in {
+		if m.engine.Present(slot) || k == cm.member {
 			for _, a := range p.addrs {
 				if len(info.Addrs) < wire.MaxAddrs {
 					info.Addrs = append(info.Addrs, a.String())

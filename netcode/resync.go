@@ -368,21 +368,12 @@ func (c *core) handOut(frames []lockstep.ReadyFrame) []outFrame {
 			if st.join {
 				rs.joining = false
 				m.logger.Info("back in the match: loaded the host's state", "state after", st.frame, "frames", len(again))
-				goto marked
+			} else {
+				c.resynced(st)
+				m.logger.Info("desync repaired: loaded the majority's state", "from", st.from, "state after", st.frame, "frames again", len(again)-len(frames))
 			}
-			ev := Event{Kind: EventResynced, Player: int(st.from), Frame: st.frame, State: st.buf}
-			if rs.ownFrame == st.frame {
-				ev.OwnState = rs.own
-			}
-			if int(st.from) < len(m.info.Players) {
-				ev.Name = m.info.Players[st.from]
-			}
-			rs.own, rs.ownFrame, rs.ownAsked = nil, lockstep.NoFrame, false
-			c.emit(ev)
-			m.logger.Info("desync repaired: loaded the majority's state", "from", st.from, "state after", st.frame, "frames again", len(again)-len(frames))
 		}
 	}
-marked:
 	if out == nil {
 		out = make([]outFrame, len(frames))
 		for i, f := range frames {
@@ -409,6 +400,21 @@ marked:
 	// A frame asked for that can no longer come is forgotten.
 	rs.want = slices.DeleteFunc(rs.want, func(f lockstep.Frame) bool { return f <= rs.lastOut })
 	return out
+}
+
+// resynced tells the game its state was replaced by st's; m.mu is held.
+func (c *core) resynced(st *incomingState) {
+	m := &c.match
+	rs := &m.rs
+	ev := Event{Kind: EventResynced, Player: int(st.from), Frame: st.frame, State: st.buf}
+	if rs.ownFrame == st.frame {
+		ev.OwnState = rs.own
+	}
+	if int(st.from) < len(m.info.Players) {
+		ev.Name = m.info.Players[st.from]
+	}
+	rs.own, rs.ownFrame, rs.ownAsked = nil, lockstep.NoFrame, false
+	c.emit(ev)
 }
 
 // snapshot takes the game's state after frame f, asked for by a frame's
